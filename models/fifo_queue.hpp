@@ -34,7 +34,8 @@ public:
 private:
     void grow() {
         std::vector<RequestId> bigger(buf_.empty() ? 16 : buf_.size() * 2);
-        for (std::size_t i = 0; i < size_; ++i) bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+        for (std::size_t i = 0; i < size_; ++i)
+            bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
         buf_.swap(bigger);
         head_ = 0;
     }

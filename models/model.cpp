@@ -24,7 +24,8 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
 }
 
 void Model::start(sim::Simulation& sim) {
-    for (std::uint32_t i = 0; i < sources_.size(); ++i) schedule_next_arrival(sim, i);
+    for (std::uint32_t i = 0; i < sources_.size(); ++i)
+        schedule_next_arrival(sim, i);
     if (params_.warmup > SimTime::zero()) sim.schedule_at(params_.warmup, kWarmupEnd, 0);
 }
 
@@ -108,7 +109,8 @@ void Model::on_service_done(sim::Simulation& sim, std::uint32_t service, Request
 }
 
 void Model::on_warmup_end(sim::Simulation& sim) {
-    for (auto& s : services_) s.stats.restart(sim.now());
+    for (auto& s : services_)
+        s.stats.restart(sim.now());
 }
 
 RunResult Model::result(const sim::Simulation& sim) const {

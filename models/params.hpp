@@ -35,7 +35,7 @@ inline constexpr std::uint64_t kUnbounded = std::numeric_limits<std::uint64_t>::
 /// A service: a FIFO queue in front of a pool of identical workers.
 struct ServiceParams {
     std::string name;
-    std::uint32_t workers = 1;               ///< >= 1
+    std::uint32_t workers = 1;                 ///< >= 1
     std::uint64_t queue_capacity = kUnbounded; ///< waiting places; a full queue rejects
     Distribution service_time = Distribution::constant(SimTime::zero());
 };
@@ -45,7 +45,7 @@ struct ModelParams {
     std::vector<ServiceParams> services;
     std::vector<LoadSourceParams> load;
     SimTime duration = SimTime::from_s(3600); ///< simulated horizon
-    SimTime warmup = SimTime::zero();          ///< statistics count requests arriving after it
+    SimTime warmup = SimTime::zero();         ///< statistics count requests arriving after it
 };
 
 } // namespace models

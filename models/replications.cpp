@@ -48,7 +48,8 @@ std::vector<RunResult> run_replications(const ModelParams& params,
         }
     };
     std::vector<std::jthread> pool;
-    for (std::uint32_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    for (std::uint32_t t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
     worker();
     pool.clear(); // joins
 

@@ -10,7 +10,8 @@ namespace sim {
 
 ConfidenceInterval mean_confidence_interval(std::span<const double> xs, double level) {
     Tally t;
-    for (double x : xs) t.add(x);
+    for (double x : xs)
+        t.add(x);
     ConfidenceInterval ci{t.mean(), 0.0};
     if (t.count() < 2) return ci;
     const boost::math::students_t dist(static_cast<double>(t.count() - 1));
@@ -28,7 +29,8 @@ ConfidenceInterval batch_means_interval(std::span<const double> series, std::siz
     means.reserve(batches);
     for (std::size_t b = 0; b < batches; ++b) {
         double s = 0.0;
-        for (std::size_t i = b * per; i < (b + 1) * per; ++i) s += series[i];
+        for (std::size_t i = b * per; i < (b + 1) * per; ++i)
+            s += series[i];
         means.push_back(s / static_cast<double>(per));
     }
     return mean_confidence_interval(means, level);

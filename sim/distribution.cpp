@@ -14,7 +14,9 @@ SimTime to_ticks(double ns) {
     // Durations are non-negative; round half up to the nearest tick.
     return SimTime::from_ns(static_cast<SimTime::Rep>(ns + 0.5));
 }
-std::string fmt_seconds(double ns) { return fmt::format("{:g}s", ns / 1e9); }
+std::string fmt_seconds(double ns) {
+    return fmt::format("{:g}s", ns / 1e9);
+}
 } // namespace
 
 double standard_normal(RandomStream& rng) {
@@ -98,14 +100,16 @@ Distribution Distribution::empirical(std::vector<double> samples_seconds) {
     double sum = 0.0;
     for (double s : samples_seconds) {
         if (!(s >= 0.0) || !std::isfinite(s))
-            throw std::invalid_argument("empirical distribution: a sample is negative or not finite");
+            throw std::invalid_argument(
+                "empirical distribution: a sample is negative or not finite");
         ns->push_back(s * 1e9);
         sum += s * 1e9;
     }
     Distribution d(Kind::Empirical, 0.0, 0.0);
     d.mean_ns_ = sum / static_cast<double>(ns->size());
     double ss = 0.0;
-    for (double x : *ns) ss += (x - d.mean_ns_) * (x - d.mean_ns_);
+    for (double x : *ns)
+        ss += (x - d.mean_ns_) * (x - d.mean_ns_);
     const double var = ss / static_cast<double>(ns->size());
     d.cv_ = d.mean_ns_ > 0 ? std::sqrt(var) / d.mean_ns_ : 0.0;
     d.samples_ns_ = std::move(ns);
@@ -130,8 +134,12 @@ SimTime Distribution::sample(RandomStream& rng) const {
     return SimTime::zero();
 }
 
-double Distribution::mean_seconds() const { return mean_ns_ / 1e9; }
-double Distribution::cv() const { return cv_; }
+double Distribution::mean_seconds() const {
+    return mean_ns_ / 1e9;
+}
+double Distribution::cv() const {
+    return cv_;
+}
 
 std::string Distribution::describe() const {
     switch (kind_) {

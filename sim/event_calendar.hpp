@@ -56,7 +56,8 @@ public:
 
     /// Drops every pending event and restarts time at zero; keeps the buckets' capacity.
     void clear() {
-        for (auto& b : buckets_) b.clear();
+        for (auto& b : buckets_)
+            b.clear();
         head0_ = 0;
         last_ = 0;
         size_ = 0;

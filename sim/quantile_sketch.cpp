@@ -6,7 +6,8 @@
 namespace sim {
 
 void QuantileSketch::merge(const QuantileSketch& other) {
-    for (std::size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+    for (std::size_t i = 0; i < kBuckets; ++i)
+        counts_[i] += other.counts_[i];
     total_ += other.total_;
 }
 

@@ -40,9 +40,7 @@ public:
     std::uint64_t next_u64() { return engine_(); }
 
     /// Uniform on the open interval (0, 1): never exactly 0 or 1, so log(u) is always finite.
-    double next_open01() {
-        return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53;
-    }
+    double next_open01() { return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53; }
 
     /// Uniform integer in [0, n), n >= 1 (Lemire's nearly-divisionless method, unbiased).
     std::uint64_t next_below(std::uint64_t n);

@@ -1,0 +1,274 @@
+#include "apps/tpssim/cli.hpp"
+
+#include "apps/tpssim/output_file.hpp"
+#include "apps/tpssim/progress_bar.hpp"
+#include "apps/tpssim/report.hpp"
+#include "apps/tpssim/run_summary.hpp"
+#include "apps/tpssim/summary_json.hpp"
+#include "models/model.hpp"
+#include "models/replications.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/units.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <fmt/format.h>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace tpssim {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+    g_interrupted.store(true);
+}
+
+constexpr const char* kVersion = "0.1.0";
+
+constexpr const char* kUsage = R"(tpssim: discrete-event simulation of TPS-style software operations
+
+usage:
+  tpssim run SCENARIO.yaml [options]     run a scenario and print its report
+  tpssim validate SCENARIO.yaml [--set PATH=VALUE]...
+                                         check a scenario file without running it
+  tpssim help | --help | --version
+
+run options:
+  --seed N                 replace the file's seed (a non-negative integer)
+  --set PATH=VALUE         override any scalar, e.g. --set services.api.workers=8 (repeatable)
+  --until DURATION         simulate this long instead of the file's duration, e.g. 30m
+  --replications R         run R independent replications in parallel; figures get 95% CIs
+  --threads T              threads for replications (default: every core)
+  --summary-json FILE|-    write the summary JSON to FILE (written whole or not at all) or stdout
+  --reproducible           leave wall-clock figures out of the summary JSON (same bytes every run)
+  --quiet                  no report, no progress bar
+  --no-progress            no progress bar
+
+exit codes: 0 ok, 1 expect: checks failed, 2 bad input, 3 internal error, 130 interrupted
+)";
+
+// Bad command-line input: reported like a scenario diagnostic, exit code 2.
+[[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
+    throw scenarios::ScenarioError({scenarios::Diagnostic{"<command line>", 0, 0, flag, message}});
+}
+
+template <class T>
+T parse_integer(const std::string& flag, const std::string& text, T min, T max, const char* what) {
+    T v{};
+    const auto* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc() || p != end || v < min || v > max)
+        bad_flag(flag, fmt::format("expected {}, got \"{}\"", what, text));
+    return v;
+}
+
+struct RunArgs {
+    std::string file;
+    std::vector<scenarios::Override> overrides;
+    std::optional<std::uint64_t> seed;
+    std::optional<sim::SimTime> until;
+    std::uint32_t replications = 1;
+    std::uint32_t threads = 0;
+    std::optional<std::string> summary_json;
+    bool reproducible = false;
+    bool quiet = false;
+    bool progress = true;
+};
+
+RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
+    RunArgs a;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string flag = args[i];
+        std::optional<std::string> inline_value;
+        if (flag.starts_with("--")) {
+            if (const auto eq = flag.find('='); eq != std::string::npos) {
+                inline_value = flag.substr(eq + 1);
+                flag = flag.substr(0, eq);
+            }
+        }
+        auto value = [&]() -> std::string {
+            if (inline_value) return *inline_value;
+            if (i + 1 >= args.size()) bad_flag(flag, "expected a value after it, got nothing");
+            return args[++i];
+        };
+        auto no_value = [&] {
+            if (inline_value) bad_flag(flag, "takes no value");
+        };
+        if (flag == "--set") {
+            a.overrides.push_back(scenarios::parse_override(value()));
+        } else if (validate_only) {
+            if (flag.starts_with("-")) bad_flag(flag, "unknown option for validate (try --set)");
+            if (!a.file.empty())
+                bad_flag(flag,
+                         fmt::format("expected one scenario file, got a second: \"{}\"", flag));
+            a.file = flag;
+        } else if (flag == "--seed") {
+            a.seed = parse_integer<std::uint64_t>(flag, value(), 0, UINT64_MAX,
+                                                  "a non-negative integer");
+        } else if (flag == "--until") {
+            const std::string v = value();
+            auto parsed = scenarios::parse_duration(v);
+            if (const auto* msg = std::get_if<std::string>(&parsed)) bad_flag(flag, *msg);
+            const auto t = std::get<sim::SimTime>(parsed);
+            if (t <= sim::SimTime::zero())
+                bad_flag(flag, fmt::format("expected a duration > 0, got \"{}\"", v));
+            a.until = t;
+        } else if (flag == "--replications") {
+            a.replications = parse_integer<std::uint32_t>(flag, value(), 1, 100000,
+                                                          "an integer from 1 to 100000");
+        } else if (flag == "--threads") {
+            a.threads =
+                parse_integer<std::uint32_t>(flag, value(), 1, 1024, "an integer from 1 to 1024");
+        } else if (flag == "--summary-json") {
+            a.summary_json = value();
+            if (a.summary_json->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--reproducible") {
+            no_value();
+            a.reproducible = true;
+        } else if (flag == "--quiet" || flag == "-q") {
+            no_value();
+            a.quiet = true;
+        } else if (flag == "--no-progress") {
+            no_value();
+            a.progress = false;
+        } else if (flag.starts_with("-") && flag != "-") {
+            bad_flag(flag, "unknown option (see tpssim --help)");
+        } else {
+            if (!a.file.empty())
+                bad_flag(flag,
+                         fmt::format("expected one scenario file, got a second: \"{}\"", flag));
+            a.file = flag;
+        }
+    }
+    if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
+    return a;
+}
+
+int cmd_validate(std::span<const std::string> args, std::FILE* out) {
+    const RunArgs a = parse_run_args(args, true);
+    const auto sc = scenarios::load_scenario_file(a.file, a.overrides);
+    fmt::print(out, "{}: ok: scenario \"{}\", {} service(s), {} load source(s), {} simulated",
+               a.file, sc.name, sc.model.services.size(), sc.model.load.size(),
+               scenarios::format_duration(sc.model.duration));
+    if (sc.model.warmup > sim::SimTime::zero())
+        fmt::print(out, " (warm-up {})", scenarios::format_duration(sc.model.warmup));
+    fmt::print(out, "\n");
+    return kExitOk;
+}
+
+int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
+    const RunArgs a = parse_run_args(args, false);
+    auto sc = scenarios::load_scenario_file(a.file, a.overrides);
+    const std::uint64_t seed = a.seed.value_or(sc.seed);
+    if (a.until) sc.model.duration = *a.until;
+    if (sc.model.warmup >= sc.model.duration)
+        bad_flag("--until", fmt::format("expected a horizon longer than the warm-up ({}), got {}",
+                                        scenarios::format_duration(sc.model.warmup),
+                                        scenarios::format_duration(sc.model.duration)));
+
+    const bool json_to_stdout = a.summary_json && *a.summary_json == "-";
+    ProgressBar bar(a.progress && !a.quiet && ProgressBar::stderr_is_terminal(), err);
+    g_interrupted.store(false);
+    const auto wall_start = std::chrono::steady_clock::now();
+    std::vector<models::RunResult> runs;
+    const double horizon = sc.model.duration.seconds();
+    if (a.replications == 1) {
+        models::RunOptions ro;
+        ro.seed = seed;
+        ro.progress = [&](double simulated, std::uint64_t events) {
+            bar.update(simulated / horizon,
+                       fmt::format("{} / {} simulated, {} events", human_seconds(simulated),
+                                   human_seconds(horizon), thousands(static_cast<double>(events))));
+            return !g_interrupted.load();
+        };
+        runs.push_back(models::run_model(sc.model, ro));
+    } else {
+        models::ReplicationOptions ro;
+        ro.seed = seed;
+        ro.replications = a.replications;
+        ro.threads = a.threads;
+        ro.progress = [&](std::uint32_t done, std::uint32_t total) {
+            bar.update(static_cast<double>(done) / total,
+                       fmt::format("{} / {} replications", done, total));
+            return !g_interrupted.load();
+        };
+        runs = models::run_replications(sc.model, ro);
+    }
+    bar.finish();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const bool interrupted = g_interrupted.load();
+    if (runs.empty()) {
+        fmt::print(err, "tpssim: interrupted before any replication finished; nothing kept\n");
+        return kExitInterrupted;
+    }
+    RunSummary summary = summarise(runs, sc.name, a.file, seed, wall);
+    summary.interrupted = summary.interrupted || interrupted;
+
+    if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
+    if (a.summary_json) {
+        const std::string text = summary_json(summary, {a.reproducible});
+        if (json_to_stdout) {
+            fmt::print(out, "{}", text);
+        } else {
+            try {
+                write_file_atomically(*a.summary_json, text);
+            } catch (const std::runtime_error& e) {
+                bad_flag("--summary-json", e.what());
+            }
+        }
+    }
+    if (interrupted) {
+        fmt::print(err, "tpssim: interrupted: kept {} of {} replication(s){}\n", runs.size(),
+                   a.replications,
+                   a.replications == 1 ? fmt::format(", {} of {} simulated",
+                                                     human_seconds(runs[0].simulated_seconds),
+                                                     human_seconds(horizon))
+                                       : std::string());
+        return kExitInterrupted;
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+void install_interrupt_handler() {
+    std::signal(SIGINT, on_sigint);
+}
+
+int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
+    try {
+        if (args.empty()) {
+            fmt::print(err, "{}", kUsage);
+            return kExitBadInput;
+        }
+        const std::string& cmd = args[0];
+        const auto rest = args.subspan(1);
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            fmt::print(out, "{}", kUsage);
+            return kExitOk;
+        }
+        if (cmd == "--version") {
+            fmt::print(out, "tpssim {}\n", kVersion);
+            return kExitOk;
+        }
+        if (cmd == "run") return cmd_run(rest, out, err);
+        if (cmd == "validate") return cmd_validate(rest, out);
+        bad_flag(cmd, "unknown command; expected run, validate or help");
+    } catch (const scenarios::ScenarioError& e) {
+        for (const auto& d : e.diagnostics())
+            fmt::print(err, "{}\n", d.format());
+        return kExitBadInput;
+    } catch (const std::exception& e) {
+        fmt::print(err, "tpssim: internal error: {}\n", e.what());
+        return kExitInternal;
+    }
+}
+
+} // namespace tpssim

@@ -1,0 +1,95 @@
+#include "apps/tpssim/report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+namespace tpssim {
+
+std::string human_seconds(double s) {
+    const double a = std::fabs(s);
+    if (a == 0.0) return "0";
+    if (a < 1e-6) return fmt::format("{:.3g}ns", s * 1e9);
+    if (a < 1e-3) return fmt::format("{:.3g}us", s * 1e6);
+    if (a < 1.0) return fmt::format("{:.3g}ms", s * 1e3);
+    if (a < 120.0) return fmt::format("{:.3g}s", s);
+    if (a < 7200.0) return fmt::format("{:.3g}m", s / 60.0);
+    if (a < 172800.0) return fmt::format("{:.3g}h", s / 3600.0);
+    return fmt::format("{:.3g}d", s / 86400.0);
+}
+
+std::string thousands(double value) {
+    const auto v = static_cast<long long>(std::llround(value));
+    std::string digits = fmt::format("{}", v < 0 ? -v : v);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return v < 0 ? "-" + out : out;
+}
+
+namespace {
+
+// A figure with its half-width when replicated: "81.3ms ±1.2ms".
+template <class F>
+std::string with_ci(const Figure& f, bool replicated, F fmt_one) {
+    if (!replicated) return fmt_one(f.value);
+    return fmt_one(f.value) + " ±" + fmt_one(f.half_width);
+}
+
+std::string pct(double x) {
+    return fmt::format("{:.1f}%", x * 100.0);
+}
+std::string num(double x) {
+    return fmt::format("{:.3g}", x);
+}
+std::string count(double x) {
+    return thousands(x);
+}
+
+} // namespace
+
+std::string format_report(const RunSummary& s) {
+    const bool rep = s.replications > 1;
+    std::string out;
+    const double speed =
+        s.wall_seconds > 0 ? s.simulated_seconds * s.replications / s.wall_seconds : 0.0;
+    out += fmt::format("tpssim: {} (seed {}{})\n", s.scenario, s.seed,
+                       rep ? fmt::format(", {} replications, 95% intervals", s.replications)
+                           : std::string());
+    out += fmt::format("  simulated {} (warm-up {}), {} events in {:.2f} s wall, {} simulated "
+                       "s per wall s\n",
+                       human_seconds(s.simulated_seconds), human_seconds(s.warmup_seconds),
+                       thousands(static_cast<double>(s.events)), s.wall_seconds, thousands(speed));
+    if (s.interrupted)
+        out += fmt::format("  INTERRUPTED: figures cover only the {} simulated before the stop\n",
+                           human_seconds(s.simulated_seconds));
+
+    int name_w = 12;
+    for (const auto& f : s.services)
+        name_w = std::max(name_w, static_cast<int>(f.name.size()) + 2);
+    const int w = rep ? 17 : 11;
+    out +=
+        fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w, "arrivals",
+                    w, "completed", w, "rejected", w, "thru/s", w, "util", w, "in system", w);
+    for (const auto& f : s.services) {
+        out += fmt::format(
+            "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", f.name, name_w,
+            with_ci(f.arrivals, rep, count), w, with_ci(f.completed, rep, count), w,
+            with_ci(f.rejected, rep, count), w, with_ci(f.throughput_per_second, rep, num), w,
+            with_ci(f.utilization, rep, pct), w, with_ci(f.mean_in_system, rep, num), w);
+    }
+    out += fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w,
+                       "wait mean", w, "wait p99", w, "latency", w, "p50", w, "p90", w, "p99", w);
+    for (const auto& f : s.services) {
+        auto d = [&](const Figure& x) { return with_ci(x, rep, human_seconds); };
+        out += fmt::format("{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", f.name, name_w,
+                           d(f.wait_seconds.mean), w, d(f.wait_seconds.p99), w,
+                           d(f.latency_seconds.mean), w, d(f.latency_seconds.p50), w,
+                           d(f.latency_seconds.p90), w, d(f.latency_seconds.p99), w);
+    }
+    return out;
+}
+
+} // namespace tpssim

@@ -1,0 +1,18 @@
+#pragma once
+/// The human report of a run: a header line and two tables (flow, time) that fit 100 columns.
+
+#include "apps/tpssim/run_summary.hpp"
+
+#include <string>
+
+namespace tpssim {
+
+/// "81.3ms", "2.10s", "340us", "0": three significant digits and the unit that suits.
+std::string human_seconds(double seconds);
+/// "3,912,345".
+std::string thousands(double value);
+
+/// The report text, ending in a newline.
+std::string format_report(const RunSummary& s);
+
+} // namespace tpssim

@@ -1,0 +1,49 @@
+#pragma once
+/// A run's figures ready for output: one run, or the mean and 95% confidence half-width of
+/// each figure over independent replications.
+
+#include "models/run_result.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tpssim {
+
+/// A figure: its value (the mean over replications) and its 95% CI half-width (0 for one run).
+struct Figure {
+    double value = 0.0;
+    double half_width = 0.0;
+};
+
+struct DurationFigures {
+    Figure mean, p50, p90, p99, max;
+};
+
+struct ServiceFigures {
+    std::string name;
+    Figure arrivals, completed, rejected, failed, timed_out, dead_lettered;
+    Figure throughput_per_second, utilization, mean_queue_length, mean_in_system;
+    DurationFigures wait_seconds, latency_seconds;
+    Figure replicas_min, replicas_max, replicas_time_mean;
+};
+
+/// Everything a report or summary needs to say about a run (or a set of replications).
+struct RunSummary {
+    std::string scenario;
+    std::string file;
+    std::uint64_t seed = 0;
+    std::uint32_t replications = 1;
+    double simulated_seconds = 0.0;
+    double warmup_seconds = 0.0;
+    double wall_seconds = 0.0;
+    std::uint64_t events = 0; ///< summed over replications
+    bool interrupted = false;
+    std::vector<ServiceFigures> services;
+};
+
+/// Summarises `runs` (one or more replications of the same model, in replication order).
+RunSummary summarise(const std::vector<models::RunResult>& runs, const std::string& scenario,
+                     const std::string& file, std::uint64_t seed, double wall_seconds);
+
+} // namespace tpssim
