@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs, with apt, whatever of tpssim's build and test dependencies is missing (Debian 12).
+set -euo pipefail
+packages=(
+  build-essential cmake pkg-config clang-format
+  libeigen3-dev libboost-graph-dev libhdf5-dev pybind11-dev libfmt-dev doctest-dev
+  libyaml-cpp-dev libpcg-cpp-dev nlohmann-json3-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "tpssim: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
