@@ -31,21 +31,28 @@ std::string thousands(double value) {
 
 namespace {
 
-// A figure with its half-width when replicated: "81.3ms ±1.2ms".
-template <class F>
-std::string with_ci(const Figure& f, bool replicated, F fmt_one) {
-    if (!replicated) return fmt_one(f.value);
-    return fmt_one(f.value) + " ±" + fmt_one(f.half_width);
-}
+std::string pct(double x) { return fmt::format("{:.1f}%", x * 100.0); }
+std::string num(double x) { return fmt::format("{:.3g}", x); }
+std::string count(double x) { return thousands(x); }
 
-std::string pct(double x) {
-    return fmt::format("{:.1f}%", x * 100.0);
-}
-std::string num(double x) {
-    return fmt::format("{:.3g}", x);
-}
-std::string count(double x) {
-    return thousands(x);
+// One table row: the values, and with replications a second row of their half-widths.
+struct Cell {
+    const Figure& figure;
+    std::string (*format)(double);
+};
+
+std::string rows(const std::string& name, int name_w, std::initializer_list<Cell> cells,
+                 bool replicated) {
+    constexpr int w = 11;
+    std::string out = fmt::format("{:<{}}", name, name_w);
+    for (const auto& c : cells) out += fmt::format("{:>{}}", c.format(c.figure.value), w);
+    out += '\n';
+    if (!replicated) return out;
+    out += fmt::format("{:<{}}", "", name_w);
+    for (const auto& c : cells)
+        out += fmt::format("{:>{}}", "\u00b1" + c.format(c.figure.half_width), w);
+    out += '\n';
+    return out;
 }
 
 } // namespace
@@ -69,26 +76,30 @@ std::string format_report(const RunSummary& s) {
     int name_w = 12;
     for (const auto& f : s.services)
         name_w = std::max(name_w, static_cast<int>(f.name.size()) + 2);
-    const int w = rep ? 17 : 11;
-    out +=
-        fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w, "arrivals",
-                    w, "completed", w, "rejected", w, "thru/s", w, "util", w, "in system", w);
-    for (const auto& f : s.services) {
-        out += fmt::format(
-            "{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", f.name, name_w,
-            with_ci(f.arrivals, rep, count), w, with_ci(f.completed, rep, count), w,
-            with_ci(f.rejected, rep, count), w, with_ci(f.throughput_per_second, rep, num), w,
-            with_ci(f.utilization, rep, pct), w, with_ci(f.mean_in_system, rep, num), w);
-    }
+    constexpr int w = 11;
+    out += fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w,
+                       "arrivals", w, "completed", w, "rejected", w, "thru/s", w, "util", w,
+                       "in system", w);
+    for (const auto& f : s.services)
+        out += rows(f.name, name_w,
+                    {{f.arrivals, count},
+                     {f.completed, count},
+                     {f.rejected, count},
+                     {f.throughput_per_second, num},
+                     {f.utilization, pct},
+                     {f.mean_in_system, num}},
+                    rep);
     out += fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w,
                        "wait mean", w, "wait p99", w, "latency", w, "p50", w, "p90", w, "p99", w);
-    for (const auto& f : s.services) {
-        auto d = [&](const Figure& x) { return with_ci(x, rep, human_seconds); };
-        out += fmt::format("{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", f.name, name_w,
-                           d(f.wait_seconds.mean), w, d(f.wait_seconds.p99), w,
-                           d(f.latency_seconds.mean), w, d(f.latency_seconds.p50), w,
-                           d(f.latency_seconds.p90), w, d(f.latency_seconds.p99), w);
-    }
+    for (const auto& f : s.services)
+        out += rows(f.name, name_w,
+                    {{f.wait_seconds.mean, human_seconds},
+                     {f.wait_seconds.p99, human_seconds},
+                     {f.latency_seconds.mean, human_seconds},
+                     {f.latency_seconds.p50, human_seconds},
+                     {f.latency_seconds.p90, human_seconds},
+                     {f.latency_seconds.p99, human_seconds}},
+                    rep);
     return out;
 }
 
