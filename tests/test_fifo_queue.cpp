@@ -1,0 +1,25 @@
+#include "models/fifo_queue.hpp"
+
+#include <deque>
+#include <doctest/doctest.h>
+
+TEST_CASE("FifoQueue keeps order across growth and wrap-around") {
+    models::FifoQueue q;
+    std::deque<models::RequestId> ref;
+    models::RequestId next = 0;
+    // Interleave pushes and pops so the ring wraps many times while growing to 1000.
+    for (int round = 0; round < 2000; ++round) {
+        for (int i = 0; i < 3; ++i) {
+            q.push(next);
+            ref.push_back(next++);
+        }
+        for (int i = 0; i < (round < 1000 ? 2 : 4) && !ref.empty(); ++i) {
+            REQUIRE(q.front() == ref.front());
+            CHECK(q.pop() == ref.front());
+            ref.pop_front();
+        }
+        REQUIRE(q.size() == ref.size());
+    }
+    q.clear();
+    CHECK(q.empty());
+}
