@@ -19,16 +19,39 @@ namespace scenarios {
 template <class T>
 using Parsed = std::variant<T, std::string>;
 
-/// Duration >= 0 in exact ticks; the message names the accepted units.
+/// The longest duration accepted anywhere: 100 years of 365 days (36500d). int64 nanoseconds
+/// span 292 years, so any two accepted durations add up without overflow.
+inline constexpr sim::SimTime kMaxDuration = sim::SimTime::from_s(100LL * 365 * 86'400);
+/// The fastest rate accepted: one event per nanosecond, the clock's resolution.
+inline constexpr double kMaxRatePerSecond = 1e9;
+
+/// What each parser expects, as its messages say it ("expected <this>, got ..."); for callers
+/// that report a value of the wrong shape (a map where a duration belongs) in the same words.
+inline constexpr std::string_view kDurationExpected =
+    "a duration with a unit (ns, us, ms, s, m, h, d)";
+inline constexpr std::string_view kRateExpected =
+    "a rate with a unit (/ns, /us, /ms, /s, /m, /h, /d), e.g. 100/s";
+inline constexpr std::string_view kRatioExpected = "a ratio from 0% to 100% (as 80% or 0.8)";
+inline constexpr std::string_view kSizeExpected =
+    "a size with a unit (B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)";
+
+/// Duration >= 0 in exact ticks; the message names the accepted units. Units: ns, us (or µs),
+/// ms, s, m (or min), h, d; components may be combined (`1h30m`); decimals are exact and are
+/// rounded to the nearest nanosecond (half up); at most kMaxDuration.
 Parsed<sim::SimTime> parse_duration(std::string_view text);
-/// Rate >= 0 in events per second.
+/// Rate >= 0 in events per second: `100/s`, `6000/m`, `10/h`, `5/ms` (any duration unit after
+/// the slash); at most kMaxRatePerSecond.
 Parsed<double> parse_rate_per_second(std::string_view text);
-/// Ratio as a fraction: "80%" -> 0.8, "0.8" -> 0.8.
-Parsed<double> parse_ratio(std::string_view text);
-/// Size in bytes.
+/// Ratio as a fraction: "80%" -> 0.8, "0.8" -> 0.8; from 0 to `max_fraction` inclusive (1 unless
+/// a key allows more, e.g. a multiplier of 150%).
+Parsed<double> parse_ratio(std::string_view text, double max_fraction = 1.0);
+/// Size in bytes: B; decimal KB, MB, GB, TB, PB (powers of 1000; `kB` too); binary KiB, MiB,
+/// GiB, TiB, PiB (powers of 1024). Decimals are rounded to the nearest byte (half up).
 Parsed<std::uint64_t> parse_size_bytes(std::string_view text);
 
-/// Human-readable duration for reports: "250ms", "1.5s", "2h".
+/// Human-readable duration for reports: "250ms", "1.5s", "2h", "1h1m1s". Exact: the shortest
+/// text that parse_duration reads back as the same number of ticks (ties go to the larger
+/// unit). Negative durations get a leading "-".
 std::string format_duration(sim::SimTime t);
 
 } // namespace scenarios
