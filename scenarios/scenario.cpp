@@ -248,9 +248,10 @@ std::optional<Diagnostic> check_utf8_text(std::string_view text, const std::stri
     int column = 1;
     std::size_t i = 0;
     if (text.starts_with("\xEF\xBB\xBF")) i = 3; // a byte order mark is allowed
-    const auto bad = [&](std::string message) {
+    const auto bad = [&](std::string what) {
         return Diagnostic{file, line, column, "",
-                          "the file is not UTF-8 text (is it a binary file?): " + message};
+                          "the file is not UTF-8 text: " + what +
+                              " (a binary file, or text in another encoding?)"};
     };
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -266,8 +267,9 @@ std::optional<Diagnostic> check_utf8_text(std::string_view text, const std::stri
             ++i;
             continue;
         }
-        // Multi-byte sequence: lead byte, then 1-3 continuation bytes; no overlong forms,
-        // surrogates or code points past U+10FFFF.
+        // A multi-byte character: a lead byte, then 1-3 continuation bytes; no overlong forms,
+        // surrogates or code points past U+10FFFF. A bad one is reported at its lead byte.
+        const auto invalid = [&] { return bad(fmt::format("invalid byte 0x{:02x}", c)); };
         std::size_t length = 0;
         std::uint32_t cp = 0;
         if (c >= 0xC2 && c <= 0xDF) {
@@ -280,17 +282,16 @@ std::optional<Diagnostic> check_utf8_text(std::string_view text, const std::stri
             length = 4;
             cp = c & 0x07u;
         } else {
-            return bad(fmt::format("invalid byte 0x{:02x}", c));
+            return invalid();
         }
-        if (i + length > text.size()) return bad(fmt::format("truncated character at 0x{:02x}", c));
+        if (i + length > text.size()) return invalid();
         for (std::size_t k = 1; k < length; ++k) {
             const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) return bad(fmt::format("invalid byte 0x{:02x}", cc));
+            if ((cc & 0xC0) != 0x80) return invalid();
             cp = (cp << 6) | (cc & 0x3Fu);
         }
         const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return bad(fmt::format("invalid byte 0x{:02x}", c));
+        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return invalid();
         i += length;
         ++column;
     }

@@ -355,3 +355,38 @@ TEST_CASE("every scenario file shipped in scenarios/ loads") {
     }
     MESSAGE(count << " scenario files load");
 }
+
+TEST_CASE("the file must be UTF-8 text; its position is reported") {
+    // Multi-byte characters are fine where text is free.
+    CHECK(load_scenario_text("description: caf\u00e9 \u00b5s \u2014 \U0001F680\n" + kMinimal,
+                             "u.yaml")
+              .name == "minimal");
+    const auto first_error = [](const std::string& text) {
+        const auto errors = errors_of(text, "u.yaml");
+        REQUIRE(!errors.empty());
+        return errors[0];
+    };
+    const std::string tail = " (a binary file, or text in another encoding?)";
+    CHECK(first_error("name: a\x01") ==
+          "u.yaml:1:8: error: the file is not UTF-8 text: control character 0x01" + tail);
+    CHECK(first_error(std::string("name: a\nb: \0", 12)) ==
+          "u.yaml:2:4: error: the file is not UTF-8 text: control character 0x00" + tail);
+    CHECK(first_error("x: \xC0\xAF") == // an overlong '/'
+          "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xc0" + tail);
+    CHECK(first_error("x: \xED\xA0\x80") == // a UTF-16 surrogate
+          "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xed" + tail);
+    CHECK(first_error("x: \xF4\x90\x80\x80") == // past U+10FFFF
+          "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xf4" + tail);
+    CHECK(first_error("x: \xE2\x82") == // cut short at the end
+          "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xe2" + tail);
+    // Columns count characters, not bytes.
+    CHECK(first_error("\u00e9\u00e9: \xff") ==
+          "u.yaml:1:5: error: the file is not UTF-8 text: invalid byte 0xff" + tail);
+}
+
+TEST_CASE("a trailing --- is harmless; a second document is not") {
+    CHECK(load_scenario_text(kMinimal + "---\n", "d.yaml").name == "minimal");
+    CHECK(errors_of(kMinimal + "---\nname: other\n", "d.yaml") ==
+          std::vector<std::string>{"d.yaml:9:1: error: expected one YAML document, got more: a "
+                                   "scenario file holds one (remove the extra ---)"});
+}
