@@ -36,7 +36,8 @@ Result tpssim(const std::string& args) {
     REQUIRE(p != nullptr);
     std::array<char, 4096> buf{};
     std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
     const int status = pclose(p);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.err = slurp(err_path);
@@ -55,7 +56,7 @@ TEST_CASE("--help and --version exit 0; no arguments is bad input") {
 }
 
 TEST_CASE("run prints a report with every service") {
-    const auto r = tpssim(std::string("run ") + kMM1 + " --until 10m --no-progress");
+    const auto r = tpssim(std::string("run ") + kMM1 + " --until 30m --no-progress");
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("tpssim: ") == 0);
     CHECK(r.out.find("wait mean") != std::string::npos);
@@ -63,13 +64,14 @@ TEST_CASE("run prints a report with every service") {
 }
 
 TEST_CASE("summary JSON has every key of ARCHITECTURE.md") {
-    const auto r = tpssim(std::string("run ") + kMM1 + " --until 10m --quiet --summary-json -");
+    const auto r = tpssim(std::string("run ") + kMM1 + " --until 30m --quiet --summary-json -");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
-    for (const char* k : {"scenario", "seed", "simulated_seconds", "warmup_seconds",
-                          "wall_seconds", "events", "services"})
+    for (const char* k : {"scenario", "seed", "simulated_seconds", "warmup_seconds", "wall_seconds",
+                          "events", "services"})
         CHECK_MESSAGE(j.contains(k), k);
-    CHECK(j["simulated_seconds"] == 600.0);
+    CHECK(j["simulated_seconds"] == 1800.0);
+    CHECK(j["warmup_seconds"] == 600.0);
     REQUIRE(j["services"].size() >= 1);
     for (const auto& [name, s] : j["services"].items()) {
         for (const char* k :
@@ -81,14 +83,16 @@ TEST_CASE("summary JSON has every key of ARCHITECTURE.md") {
             CHECK(s["wait_seconds"].contains(k));
             CHECK(s["latency_seconds"].contains(k));
         }
-        for (const char* k : {"min", "max", "time_mean"}) CHECK(s["replicas"].contains(k));
+        for (const char* k : {"min", "max", "time_mean"})
+            CHECK(s["replicas"].contains(k));
         CHECK(s["arrivals"].is_number_integer());
     }
 }
 
 TEST_CASE("same scenario and seed give the same bytes; another seed other numbers") {
-    const std::string base = std::string("run ") + kMM1 + " --until 30m --quiet --reproducible "
-                                                           "--summary-json - ";
+    const std::string base = std::string("run ") + kMM1 +
+                             " --until 30m --quiet --reproducible "
+                             "--summary-json - ";
     const auto a = tpssim(base + "--seed 7");
     const auto b = tpssim(base + "--seed 7");
     const auto c = tpssim(base + "--seed 8");
@@ -100,7 +104,7 @@ TEST_CASE("same scenario and seed give the same bytes; another seed other number
 
 TEST_CASE("replications give the same bytes for any thread count") {
     const std::string base = std::string("run ") + kMM1 +
-                             " --until 10m --quiet --reproducible --replications 4 "
+                             " --until 30m --quiet --reproducible --replications 4 "
                              "--summary-json - --threads ";
     const auto one = tpssim(base + "1");
     const auto two = tpssim(base + "2");
@@ -113,7 +117,7 @@ TEST_CASE("replications give the same bytes for any thread count") {
 
 TEST_CASE("--set overrides a scalar and --seed replaces the file's seed") {
     const auto r = tpssim(std::string("run ") + kMM1 +
-                          " --until 10m --quiet --summary-json - --seed 99 "
+                          " --until 30m --quiet --summary-json - --seed 99 "
                           "--set services.api.workers=3");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
@@ -124,13 +128,13 @@ TEST_CASE("--set overrides a scalar and --seed replaces the file's seed") {
 TEST_CASE("--summary-json FILE writes the file whole") {
     const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" / "s.json";
     std::filesystem::remove(path);
-    const auto r = tpssim(std::string("run ") + kMM1 + " --until 5m --quiet --summary-json '" +
+    const auto r = tpssim(std::string("run ") + kMM1 + " --until 20m --quiet --summary-json '" +
                           path.string() + "'");
     CHECK(r.exit_code == 0);
     CHECK(nlohmann::json::parse(slurp(path.string()))["scenario"].is_string());
     // A folder that does not exist: a clear error naming the flag, exit 2, nothing written.
     const auto bad = tpssim(std::string("run ") + kMM1 +
-                            " --until 5m --quiet --summary-json /nonexistent/dir/s.json");
+                            " --until 20m --quiet --summary-json /nonexistent/dir/s.json");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--summary-json") != std::string::npos);
 }

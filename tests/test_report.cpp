@@ -59,5 +59,6 @@ TEST_CASE("every report line fits 100 columns") {
     const auto s = tpssim::summarise(runs, "a-scenario", "x.yaml", 1, 0.5);
     std::istringstream in(tpssim::format_report(s));
     std::string line;
-    while (std::getline(in, line)) CHECK_MESSAGE(line.size() <= 100, line);
+    while (std::getline(in, line))
+        CHECK_MESSAGE(line.size() <= 100, line);
 }

@@ -31,9 +31,15 @@ std::string thousands(double value) {
 
 namespace {
 
-std::string pct(double x) { return fmt::format("{:.1f}%", x * 100.0); }
-std::string num(double x) { return fmt::format("{:.3g}", x); }
-std::string count(double x) { return thousands(x); }
+std::string pct(double x) {
+    return fmt::format("{:.1f}%", x * 100.0);
+}
+std::string num(double x) {
+    return fmt::format("{:.3g}", x);
+}
+std::string count(double x) {
+    return thousands(x);
+}
 
 // One table row: the values, and with replications a second row of their half-widths.
 struct Cell {
@@ -45,7 +51,8 @@ std::string rows(const std::string& name, int name_w, std::initializer_list<Cell
                  bool replicated) {
     constexpr int w = 11;
     std::string out = fmt::format("{:<{}}", name, name_w);
-    for (const auto& c : cells) out += fmt::format("{:>{}}", c.format(c.figure.value), w);
+    for (const auto& c : cells)
+        out += fmt::format("{:>{}}", c.format(c.figure.value), w);
     out += '\n';
     if (!replicated) return out;
     out += fmt::format("{:<{}}", "", name_w);
@@ -77,9 +84,9 @@ std::string format_report(const RunSummary& s) {
     for (const auto& f : s.services)
         name_w = std::max(name_w, static_cast<int>(f.name.size()) + 2);
     constexpr int w = 11;
-    out += fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w,
-                       "arrivals", w, "completed", w, "rejected", w, "thru/s", w, "util", w,
-                       "in system", w);
+    out +=
+        fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w, "arrivals",
+                    w, "completed", w, "rejected", w, "thru/s", w, "util", w, "in system", w);
     for (const auto& f : s.services)
         out += rows(f.name, name_w,
                     {{f.arrivals, count},
