@@ -180,7 +180,9 @@ void MapReader::read_entries(std::string_view what, bool check_keys) {
     }
     ok_ = true;
     for (auto it = map_.node.begin(); it != map_.node.end(); ++it) {
-        const YAML::Node& key_node = it->first;
+        // Copies: `it->` yields a temporary proxy, so a reference to its member would dangle.
+        const YAML::Node key_node = it->first;
+        const YAML::Node value_node = it->second;
         if (!key_node.IsScalar()) {
             sink_.error(key_node.Mark(), map_.path, expected_got("a key (a plain name)", key_node));
             continue;
@@ -213,7 +215,7 @@ void MapReader::read_entries(std::string_view what, bool check_keys) {
             continue;
         }
         entries_.push_back(
-            Entry{key, key_node.Mark(), child_value(map_, key, key_node, it->second)});
+            Entry{key, key_node.Mark(), child_value(map_, key, key_node, value_node)});
     }
 }
 

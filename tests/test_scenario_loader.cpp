@@ -390,3 +390,22 @@ TEST_CASE("a trailing --- is harmless; a second document is not") {
           std::vector<std::string>{"d.yaml:9:1: error: expected one YAML document, got more: a "
                                    "scenario file holds one (remove the extra ---)"});
 }
+
+TEST_CASE("anchors and aliases share settings, and survive resolved_yaml") {
+    const auto sc = load_scenario_text(R"(name: aliases
+duration: 1h
+load:
+  - {name: users, target: api, rate: 10/s}
+services:
+  api: &service
+    workers: 3
+    service_time: {dist: exponential, mean: 10ms}
+  db: *service
+)",
+                                       "a.yaml");
+    REQUIRE(sc.model.services.size() == 2);
+    CHECK(sc.model.services[1].name == "db");
+    CHECK(sc.model.services[1].workers == 3);
+    const auto again = load_scenario_text(sc.resolved_yaml, "again.yaml");
+    CHECK(again.model.services[1].workers == 3);
+}

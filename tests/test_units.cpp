@@ -56,6 +56,7 @@ TEST_CASE("durations: decimals are exact, not rounded through a double") {
     CHECK(ns(".5s") == 500'000'000);
     CHECK(ns("0.3s") == 300'000'000); // 0.3 is not a double; the decimal text is exact
     CHECK(ns("1.000000001s") == 1'000'000'001);
+    CHECK(ns("31535999.123456789s") == 31'535'999'123'456'789); // a double would give ...788
     CHECK(ns("2.5us") == 2'500);
     CHECK(ns("0.001ms") == 1'000);
     CHECK(ns("1.25h") == 4'500'000'000'000);
