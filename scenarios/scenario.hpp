@@ -13,7 +13,10 @@
 namespace scenarios {
 
 /// One `--set PATH=VALUE`: replaces (or adds) the scalar at PATH before validation. Sequence
-/// items are addressed by index (`load.0.rate`) or by their `name` (`load.users.rate`).
+/// items are addressed by index (`load.0.rate`, `load[0].rate`) or by their `name`
+/// (`load.users.rate`). VALUE is read as YAML. A missing final key is added; a missing settings
+/// block on the way (`queue`, `service_time`) is created; any other missing step is an error
+/// naming "<--set>". Problems with an overridden value are reported against "<--set>".
 struct Override {
     std::string path;
     std::string value;
@@ -31,10 +34,13 @@ struct Scenario {
     std::string resolved_yaml; ///< the document after overrides (for provenance)
 };
 
-/// Reads, overrides, validates and builds `path`. Throws ScenarioError listing every problem.
+/// Reads, overrides, validates and builds `path`. Throws ScenarioError listing every problem,
+/// sorted: those about `--set` values first, then the file's by line and column. Relative
+/// `empirical` CSV paths start from the folder of `path`.
 Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides = {});
 
-/// The same from text in memory; `display_name` stands for the file in messages.
+/// The same from text in memory; `display_name` stands for the file in messages, and its folder
+/// (if it has one) is where relative CSV paths start, else the working directory.
 Scenario load_scenario_text(std::string_view text, const std::string& display_name,
                             std::span<const Override> overrides = {});
 
