@@ -11,7 +11,8 @@ TEST_CASE("t-interval of a known sample") {
     const auto ci = sim::mean_confidence_interval(xs, 0.95);
     CHECK(ci.mean == doctest::Approx(3.0));
     // s = sqrt(2.5), t(0.975, 4) = 2.776445
-    CHECK(ci.half_width == doctest::Approx(2.776445 * std::sqrt(2.5) / std::sqrt(5.0)).epsilon(1e-5));
+    CHECK(ci.half_width ==
+          doctest::Approx(2.776445 * std::sqrt(2.5) / std::sqrt(5.0)).epsilon(1e-5));
     CHECK(ci.contains(3.0));
     CHECK_FALSE(ci.contains(6.0));
 }
@@ -29,7 +30,8 @@ TEST_CASE("95% intervals cover the true mean about 95% of the time") {
     const int trials = 2000;
     for (int t = 0; t < trials; ++t) {
         std::vector<double> xs;
-        for (int i = 0; i < 10; ++i) xs.push_back(1.0 + sim::standard_normal(rng));
+        for (int i = 0; i < 10; ++i)
+            xs.push_back(1.0 + sim::standard_normal(rng));
         covered += sim::mean_confidence_interval(xs, 0.95).contains(1.0);
     }
     // Normal data: exact 95% coverage; the count is Binomial(2000, 0.95), sd 9.7: 4 sd.
@@ -39,7 +41,8 @@ TEST_CASE("95% intervals cover the true mean about 95% of the time") {
 
 TEST_CASE("batch means splits a series into equal batches") {
     std::vector<double> xs;
-    for (int i = 0; i < 100; ++i) xs.push_back(i < 50 ? 1.0 : 3.0);
+    for (int i = 0; i < 100; ++i)
+        xs.push_back(i < 50 ? 1.0 : 3.0);
     const auto ci = sim::batch_means_interval(xs, 2);
     CHECK(ci.mean == doctest::Approx(2.0));
     CHECK_THROWS(sim::batch_means_interval(xs, 1));

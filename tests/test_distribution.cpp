@@ -52,7 +52,8 @@ TEST_CASE("exponential: mean m, variance m^2") {
 TEST_CASE("constant: always the value") {
     const auto d = Distribution::constant(SimTime::from_ms(250));
     RandomStream rng(1, "c", "c");
-    for (int i = 0; i < 10; ++i) CHECK(d.sample(rng) == SimTime::from_ms(250));
+    for (int i = 0; i < 10; ++i)
+        CHECK(d.sample(rng) == SimTime::from_ms(250));
     CHECK(d.cv() == 0.0);
 }
 
@@ -101,7 +102,8 @@ TEST_CASE("empirical resamples the given values, each equally often") {
             FAIL("a value that is not among the samples");
     }
     // Each cell ~ Binomial(n, 1/3): 5 standard deviations.
-    for (int c : counts) CHECK(std::fabs(c - n / 3.0) < 5 * std::sqrt(n * (1 / 3.0) * (2 / 3.0)));
+    for (int c : counts)
+        CHECK(std::fabs(c - n / 3.0) < 5 * std::sqrt(n * (1 / 3.0) * (2 / 3.0)));
     CHECK_THROWS(Distribution::empirical({}));
     CHECK_THROWS(Distribution::empirical({-1.0}));
 }

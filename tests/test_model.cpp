@@ -26,9 +26,9 @@ models::RunResult run(const ModelParams& p, std::uint64_t seed = 1) {
 
 TEST_CASE("D/D/1 below capacity: no wait, exact latency and utilisation") {
     // Arrivals at 1, 2, ..., 100 s; each takes 0.5 s.
-    const auto p = single_service(1.0, ArrivalProcess::Constant,
-                                  Distribution::constant(SimTime::from_ms(500)), 1,
-                                  models::kUnbounded, SimTime::from_s(100) + SimTime::from_ms(1));
+    const auto p =
+        single_service(1.0, ArrivalProcess::Constant, Distribution::constant(SimTime::from_ms(500)),
+                       1, models::kUnbounded, SimTime::from_s(100) + SimTime::from_ms(1));
     const auto r = run(p);
     const auto& s = r.services.at(0);
     CHECK(s.arrivals == 100);
@@ -43,9 +43,9 @@ TEST_CASE("D/D/1 below capacity: no wait, exact latency and utilisation") {
 
 TEST_CASE("a full queue rejects: D/D/1/1 at twice its capacity serves every other request") {
     // Arrivals every 0.5 s, service 1 s, one worker, no waiting place.
-    const auto p = single_service(2.0, ArrivalProcess::Constant,
-                                  Distribution::constant(SimTime::from_s(1)), 1, 0,
-                                  SimTime::from_s(100) + SimTime::from_ms(250));
+    const auto p =
+        single_service(2.0, ArrivalProcess::Constant, Distribution::constant(SimTime::from_s(1)), 1,
+                       0, SimTime::from_s(100) + SimTime::from_ms(250));
     const auto r = run(p);
     const auto& s = r.services.at(0);
     // Served: 0.5, 1.5, ..., 99.5 s (a completion at 1.5 s was scheduled before the arrival at
@@ -58,9 +58,9 @@ TEST_CASE("a full queue rejects: D/D/1/1 at twice its capacity serves every othe
 
 TEST_CASE("a bounded queue holds at most its capacity and waits are exact") {
     // Arrivals at 0.5, 1.0, ...; service 1 s; one worker; 2 waiting places.
-    const auto p = single_service(2.0, ArrivalProcess::Constant,
-                                  Distribution::constant(SimTime::from_s(1)), 1, 2,
-                                  SimTime::from_s(50));
+    const auto p =
+        single_service(2.0, ArrivalProcess::Constant, Distribution::constant(SimTime::from_s(1)), 1,
+                       2, SimTime::from_s(50));
     const auto r = run(p);
     const auto& s = r.services.at(0);
     CHECK(s.max_queue_length == 0.0 + 2.0);
@@ -69,9 +69,9 @@ TEST_CASE("a bounded queue holds at most its capacity and waits are exact") {
 }
 
 TEST_CASE("warm-up: only requests arriving after it are counted") {
-    auto p = single_service(1.0, ArrivalProcess::Constant,
-                            Distribution::constant(SimTime::from_ms(100)), 1, models::kUnbounded,
-                            SimTime::from_s(20) + SimTime::from_ms(500));
+    auto p =
+        single_service(1.0, ArrivalProcess::Constant, Distribution::constant(SimTime::from_ms(100)),
+                       1, models::kUnbounded, SimTime::from_s(20) + SimTime::from_ms(500));
     p.warmup = SimTime::from_s(10) + SimTime::from_ms(500);
     const auto r = run(p);
     CHECK(r.warmup_seconds == 10.5);

@@ -17,7 +17,8 @@ TEST_CASE("an empty sketch reports 0") {
 
 TEST_CASE("small values are exact, including zero") {
     QuantileSketch q;
-    for (int i = 0; i < 100; ++i) q.add(SimTime::from_ns(i));
+    for (int i = 0; i < 100; ++i)
+        q.add(SimTime::from_ns(i));
     CHECK(q.quantile_seconds(0.0) == 0.0);
     CHECK(q.quantile_seconds(0.5) * 1e9 == doctest::Approx(49));
     CHECK(q.quantile_seconds(1.0) * 1e9 == doctest::Approx(99));
@@ -65,5 +66,6 @@ TEST_CASE("merging equals adding everything to one sketch") {
     }
     a.merge(b);
     CHECK(a.count() == all.count());
-    for (double p : {0.1, 0.5, 0.99}) CHECK(a.quantile_seconds(p) == all.quantile_seconds(p));
+    for (double p : {0.1, 0.5, 0.99})
+        CHECK(a.quantile_seconds(p) == all.quantile_seconds(p));
 }

@@ -10,7 +10,8 @@ using sim::RandomStream;
 TEST_CASE("a stream is a pure function of (seed, component, purpose)") {
     RandomStream a(42, "api", "service_time");
     RandomStream b(42, "api", "service_time");
-    for (int i = 0; i < 100; ++i) CHECK(a.next_u64() == b.next_u64());
+    for (int i = 0; i < 100; ++i)
+        CHECK(a.next_u64() == b.next_u64());
 }
 
 TEST_CASE("other seeds, components or purposes give other streams") {
@@ -57,7 +58,8 @@ TEST_CASE("next_below is in range and uniform (chi-square over 10 cells)") {
         ++cells[k];
     }
     double chi2 = 0;
-    for (int c : cells) chi2 += (c - n / 10.0) * (c - n / 10.0) / (n / 10.0);
+    for (int c : cells)
+        chi2 += (c - n / 10.0) * (c - n / 10.0) / (n / 10.0);
     // 9 degrees of freedom: P(chi2 > 27.88) = 0.001.
     CHECK(chi2 < 27.88);
     CHECK(s.next_below(1) == 0);

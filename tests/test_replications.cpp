@@ -20,7 +20,8 @@ models::ModelParams mm2() {
 TEST_CASE("replication 0 uses the run's own seed; the others get distinct seeds") {
     CHECK(models::replication_seed(42, 0) == 42);
     std::set<std::uint64_t> seeds;
-    for (std::uint32_t r = 0; r < 1000; ++r) seeds.insert(models::replication_seed(42, r));
+    for (std::uint32_t r = 0; r < 1000; ++r)
+        seeds.insert(models::replication_seed(42, r));
     CHECK(seeds.size() == 1000);
 }
 

@@ -6,9 +6,9 @@ using sim::SimTime;
 
 TEST_CASE("time-weighted mean of a step function") {
     sim::TimeWeighted q;
-    q.set(SimTime::from_s(0), 2);  // 2 for 1 s
-    q.set(SimTime::from_s(1), 0);  // 0 for 2 s
-    q.set(SimTime::from_s(3), 6);  // 6 for 1 s
+    q.set(SimTime::from_s(0), 2); // 2 for 1 s
+    q.set(SimTime::from_s(1), 0); // 0 for 2 s
+    q.set(SimTime::from_s(3), 6); // 6 for 1 s
     CHECK(q.mean(SimTime::from_s(4)) == doctest::Approx((2.0 + 0 + 6) / 4));
     CHECK(q.integral_seconds(SimTime::from_s(4)) == doctest::Approx(8.0));
     CHECK(q.max() == 6.0);
