@@ -2,7 +2,7 @@
 /// A FIFO of request ids in a growable ring buffer: O(1) push and pop, no allocation once it
 /// has grown to the run's peak length (std::deque allocates a block every few hundred pushes).
 
-#include "models/request_pool.hpp"
+#include <cstdint>
 
 #include <cstddef>
 #include <vector>
@@ -14,18 +14,18 @@ public:
     bool empty() const { return size_ == 0; }
     std::size_t size() const { return size_; }
 
-    void push(RequestId id) {
+    void push(std::uint32_t id) {
         if (size_ == buf_.size()) grow();
         buf_[(head_ + size_) & (buf_.size() - 1)] = id;
         ++size_;
     }
-    RequestId pop() {
-        const RequestId id = buf_[head_];
+    std::uint32_t pop() {
+        const std::uint32_t id = buf_[head_];
         head_ = (head_ + 1) & (buf_.size() - 1);
         --size_;
         return id;
     }
-    RequestId front() const { return buf_[head_]; }
+    std::uint32_t front() const { return buf_[head_]; }
     void clear() {
         head_ = 0;
         size_ = 0;
@@ -33,14 +33,14 @@ public:
 
 private:
     void grow() {
-        std::vector<RequestId> bigger(buf_.empty() ? 16 : buf_.size() * 2);
+        std::vector<std::uint32_t> bigger(buf_.empty() ? 16 : buf_.size() * 2);
         for (std::size_t i = 0; i < size_; ++i)
             bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
         buf_.swap(bigger);
         head_ = 0;
     }
 
-    std::vector<RequestId> buf_; // size is 0 or a power of two
+    std::vector<std::uint32_t> buf_; // size is 0 or a power of two
     std::size_t head_ = 0;
     std::size_t size_ = 0;
 };

@@ -1,12 +1,52 @@
 #include "models/model.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
+#include <fmt/format.h>
 
 namespace models {
 
 using sim::SimTime;
+
+namespace {
+constexpr std::size_t kMaxDeadLettersKept = 100;
+
+const char* state_name(CircuitBreaker::State s) {
+    switch (s) {
+    case CircuitBreaker::State::Closed:
+        return "closed";
+    case CircuitBreaker::State::Open:
+        return "open";
+    case CircuitBreaker::State::HalfOpen:
+        return "half_open";
+    }
+    return "?";
+}
+
+const char* cause_name(CircuitBreaker::Cause c) {
+    switch (c) {
+    case CircuitBreaker::Cause::FailureRateExceeded:
+        return "failure_rate_exceeded";
+    case CircuitBreaker::Cause::SlowCallRateExceeded:
+        return "slow_call_rate_exceeded";
+    case CircuitBreaker::Cause::WaitDurationElapsed:
+        return "wait_duration_elapsed";
+    case CircuitBreaker::Cause::HalfOpenTrialsPassed:
+        return "half_open_trials_passed";
+    case CircuitBreaker::Cause::HalfOpenTrialsFailed:
+        return "half_open_trials_failed";
+    case CircuitBreaker::Cause::MaxWaitInHalfOpenElapsed:
+        return "max_wait_in_half_open_elapsed";
+    }
+    return "?";
+}
+
+SimTime from_ns(double ns) {
+    return SimTime::from_ns(static_cast<SimTime::Rep>(ns + 0.5));
+}
+} // namespace
 
 Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
     sources_.reserve(params.load.size());
@@ -16,10 +56,45 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
         sources_.push_back(std::move(s));
     }
     services_.reserve(params.services.size());
-    for (const auto& p : params.services) {
-        ServiceState s(sim::RandomStream(seed, p.name, "service_time"));
-        s.stats.workers.set(SimTime::zero(), p.workers);
+    for (std::uint32_t i = 0; i < params.services.size(); ++i) {
+        const auto& p = params.services[i];
+        ServiceState s(sim::RandomStream(seed, p.name, "service_time"),
+                       sim::RandomStream(seed, p.name, "routing"));
+        if (p.kind == ServiceKind::Service) {
+            s.stats.workers.set(SimTime::zero(), p.workers);
+            s.steps = p.steps;
+            if (s.steps.empty()) {
+                StepParams w;
+                w.kind = StepParams::Kind::Work;
+                w.work = p.service_time;
+                s.steps.push_back(std::move(w));
+            }
+        }
         services_.push_back(std::move(s));
+    }
+    // One edge per call site, numbered in (service, step, call) order: stable names, stable
+    // random streams.
+    for (std::uint32_t i = 0; i < services_.size(); ++i) {
+        auto& s = services_[i];
+        std::vector<std::uint32_t> per_target(params.services.size(), 0);
+        for (const auto& step : s.steps) {
+            s.first_edge.push_back(static_cast<std::uint32_t>(edges_.size()));
+            for (const auto& c : step.calls) {
+                const std::string& target = params.services[c.target].name;
+                const std::uint32_t nth = ++per_target[c.target];
+                std::string key = nth == 1 ? target : fmt::format("{}#{}", target, nth);
+                Edge e{&c, i,  sim::RandomStream(seed, params.services[i].name, "call " + key),
+                       {}, {}, {},
+                       {}, {}, key};
+                if (c.circuit_breaker) e.breaker.emplace(*c.circuit_breaker);
+                if (c.retry) {
+                    e.retry.emplace(*c.retry);
+                    if (c.retry->budget) e.budget.emplace(*c.retry->budget);
+                }
+                if (c.cache) e.cache.emplace(*c.cache);
+                edges_.push_back(std::move(e));
+            }
+        }
     }
 }
 
@@ -29,89 +104,445 @@ void Model::start(sim::Simulation& sim) {
     if (params_.warmup > SimTime::zero()) sim.schedule_at(params_.warmup, kWarmupEnd, 0);
 }
 
+void Model::handle(sim::Simulation& sim, const sim::Event& e) {
+    switch (e.kind) {
+    case kArrival:
+        on_arrival(sim, e.target);
+        break;
+    case kWorkDone:
+        on_work_done(sim, ref_index(e.arg));
+        break;
+    case kCallTimeout:
+        if (slots_[ref_index(e.arg)].gen == ref_gen(e.arg)) on_call_timeout(sim, ref_index(e.arg));
+        break;
+    case kRetry:
+        if (slots_[ref_index(e.arg)].gen == ref_gen(e.arg)) attempt(sim, ref_index(e.arg));
+        break;
+    case kCallAnswered:
+        if (slots_[ref_index(e.arg)].gen == ref_gen(e.arg))
+            call_answered(sim, ref_index(e.arg), slots_[ref_index(e.arg)].answered_ok);
+        break;
+    case kClientTimeout: {
+        Job& j = jobs_[ref_index(e.arg)];
+        if (j.gen == ref_gen(e.arg)) j.caller_gone = true;
+        break;
+    }
+    case kBreakerTimer: {
+        auto& ed = edges_[e.target];
+        if (ed.breaker_timer_at == sim.now()) {
+            ed.breaker_timer_at = SimTime::max();
+            ed.breaker->advance(sim.now());
+            arm_breaker_timer(sim, e.target);
+        }
+        break;
+    }
+    case kWarmupEnd:
+        for (auto& s : services_)
+            s.stats.restart(sim.now());
+        for (auto& ed : edges_) {
+            ed.stats.restart();
+            if (ed.breaker) ed.breaker->restart_statistics();
+            if (ed.budget) ed.budget->restart_statistics();
+            if (ed.cache) ed.cache->restart_statistics();
+        }
+        break;
+    default:
+        assert(false && "unknown event kind");
+    }
+}
+
 void Model::schedule_next_arrival(sim::Simulation& sim, std::uint32_t source) {
     auto& s = sources_[source];
     switch (params_.load[source].arrivals) {
     case ArrivalProcess::Poisson:
-        sim.schedule_in(SimTime::from_ns(static_cast<SimTime::Rep>(
-                            -s.period_ns * std::log(s.rng.next_open01()) + 0.5)),
-                        kArrival, source);
+        sim.schedule_in(from_ns(-s.period_ns * std::log(s.rng.next_open01())), kArrival, source);
         break;
     case ArrivalProcess::Constant:
         // The k-th arrival at round(k x period): no drift accumulates from rounding.
-        sim.schedule_at(SimTime::from_ns(static_cast<SimTime::Rep>(
-                            static_cast<double>(s.emitted + 1) * s.period_ns + 0.5)),
-                        kArrival, source);
+        sim.schedule_at(from_ns(static_cast<double>(s.emitted + 1) * s.period_ns), kArrival,
+                        source);
         break;
     }
+}
+
+std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service) {
+    const std::uint32_t id = jobs_.acquire();
+    peak_in_flight_ = std::max(peak_in_flight_, jobs_.in_flight());
+    Job& j = jobs_[id];
+    const std::uint32_t gen = j.gen; // survives reuse
+    j = Job{};
+    j.gen = gen;
+    j.service = service;
+    j.arrival = sim.now();
+    j.first_arrival = sim.now();
+    j.counted = sim.now() >= params_.warmup;
+    return id;
 }
 
 void Model::on_arrival(sim::Simulation& sim, std::uint32_t source) {
     ++sources_[source].emitted;
-    const RequestId id = requests_.acquire();
-    peak_in_flight_ = std::max(peak_in_flight_, requests_.in_flight());
-    Request& r = requests_[id];
-    r.arrival = sim.now();
-    r.counted = sim.now() >= params_.warmup;
     schedule_next_arrival(sim, source);
-    enter_service(sim, params_.load[source].target, id);
+    const auto& l = params_.load[source];
+    const std::uint32_t id = new_job(sim, l.target);
+    if (l.timeout != kNoTimeout)
+        sim.schedule_in(l.timeout, kClientTimeout, 0, pack_ref(id, jobs_[id].gen));
+    admit(sim, l.target, id);
 }
 
-void Model::enter_service(sim::Simulation& sim, std::uint32_t service, RequestId id) {
+bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
+    const auto& np = params_.services[node];
+    std::uint32_t service = node;
+    std::uint64_t waiting_here = 0;
+    if (np.kind == ServiceKind::Queue) {
+        // A Kanban stream: the item waits in its consumer's FIFO, bounded by the stream.
+        auto& q = services_[node];
+        Job& j = jobs_[id];
+        j.queue = node;
+        j.service = service = np.consumer;
+        if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
+        waiting_here = q.depth;
+    } else {
+        waiting_here = services_[node].direct_waiting;
+    }
     auto& s = services_[service];
-    const auto& p = params_.services[service];
-    Request& r = requests_[id];
-    if (r.counted) ++s.stats.arrivals;
-    if (s.busy < p.workers) {
-        begin_work(sim, service, id);
-    } else if (s.queue.size() < p.queue_capacity) {
+    Job& j = jobs_[id];
+    if (j.counted) ++s.stats.arrivals;
+    if (s.busy < params_.services[service].workers) {
+        begin_work(sim, id);
+        return true;
+    }
+    if (waiting_here < np.queue_capacity) {
         s.queue.push(id);
         s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-    } else {
-        if (r.counted) ++s.stats.rejected;
-        requests_.release(id);
+        if (np.kind == ServiceKind::Queue) {
+            auto& q = services_[node];
+            ++q.depth;
+            q.stats.queue_length.set(sim.now(), static_cast<double>(q.depth));
+        } else {
+            ++s.direct_waiting;
+        }
+        return true;
     }
+    // Rejected: a full queue. The job never started; its caller (if any) hears an error.
+    if (j.counted) ++services_[node].stats.rejected;
+    const Job copy = j;
+    ++jobs_[id].gen;
+    jobs_.release(id);
+    if (copy.caller_slot != kNone) on_child_done(sim, copy, true);
+    return false;
 }
 
-void Model::begin_work(sim::Simulation& sim, std::uint32_t service, RequestId id) {
-    auto& s = services_[service];
-    Request& r = requests_[id];
-    r.service_start = sim.now();
+void Model::begin_work(sim::Simulation& sim, std::uint32_t id) {
+    Job& j = jobs_[id];
+    auto& s = services_[j.service];
+    j.service_start = sim.now();
     ++s.busy;
     s.stats.busy.set(sim.now(), s.busy);
-    if (r.counted) {
-        const SimTime wait = sim.now() - r.arrival;
+    if (j.counted) {
+        const SimTime wait = sim.now() - j.arrival;
         s.stats.wait.add(wait);
         s.stats.wait_seconds.add(wait.seconds());
+        if (j.queue != kNone) { // the time it sat in the Kanban queue
+            services_[j.queue].stats.wait.add(wait);
+            services_[j.queue].stats.wait_seconds.add(wait.seconds());
+        }
     }
-    sim.schedule_in(params_.services[service].service_time.sample(s.rng), kServiceDone, service,
-                    id);
+    run_steps(sim, id);
 }
 
-void Model::on_service_done(sim::Simulation& sim, std::uint32_t service, RequestId id) {
-    auto& s = services_[service];
-    const Request& r = requests_[id];
-    if (r.counted) {
-        const SimTime latency = sim.now() - r.arrival;
-        ++s.stats.completed;
+void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
+    for (;;) {
+        Job& j = jobs_[id];
+        auto& s = services_[j.service];
+        if (j.step == s.steps.size()) {
+            finish_job(sim, id, draw(j.service, params_.services[j.service].error_probability));
+            return;
+        }
+        const StepParams& step = s.steps[j.step];
+        switch (step.kind) {
+        case StepParams::Kind::Work:
+            sim.schedule_in(step.work.sample(s.rng), kWorkDone, 0, pack_ref(id, j.gen));
+            return;
+        case StepParams::Kind::Call:
+        case StepParams::Kind::Parallel: {
+            const std::uint32_t first = s.first_edge[j.step];
+            const auto n = static_cast<std::uint32_t>(step.calls.size());
+            j.step_failed = false;
+            // Count the calls first, so that an answer arriving at once (a rejection) cannot
+            // end the step while later calls of a parallel step have yet to start.
+            j.pending = n + 1;
+            for (std::uint32_t c = 0; c < n; ++c)
+                start_call(sim, id, first + c);
+            Job& jj = jobs_[id];
+            if (--jj.pending > 0) return;
+            if (jj.step_failed) {
+                finish_job(sim, id, true);
+                return;
+            }
+            ++jj.step;
+            continue;
+        }
+        case StepParams::Kind::Publish: {
+            const std::uint32_t service = j.service;
+            const std::uint32_t target = step.publish.target;
+            if (draw(service, step.publish.probability)) {
+                const std::uint32_t item = new_job(sim, target);
+                jobs_[item].counted = jobs_[id].counted;
+                if (!admit(sim, target, item)) {
+                    finish_job(sim, id, true); // the full queue pushes back: an error here
+                    return;
+                }
+            }
+            ++jobs_[id].step;
+            continue;
+        }
+        }
+    }
+}
+
+void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
+    Job& j = jobs_[id];
+    const StepParams& step = services_[j.service].steps[j.step];
+    if (draw(j.service, step.error_probability)) {
+        finish_job(sim, id, true);
+        return;
+    }
+    ++j.step;
+    run_steps(sim, id);
+}
+
+void Model::step_done(sim::Simulation& sim, std::uint32_t id) {
+    Job& j = jobs_[id];
+    if (j.step_failed) {
+        finish_job(sim, id, true);
+        return;
+    }
+    ++j.step;
+    run_steps(sim, id);
+}
+
+void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
+    const Job j = jobs_[id]; // a copy: the slab may move while callers are notified
+    ++jobs_[id].gen;
+    jobs_.release(id);
+    auto& s = services_[j.service];
+    if (j.counted) {
+        const SimTime latency = sim.now() - j.arrival;
         s.stats.latency.add(latency);
         s.stats.latency_seconds.add(latency.seconds());
+        if (j.caller_gone)
+            ++s.stats.timed_out;
+        else if (failed)
+            ++s.stats.failed;
+        else
+            ++s.stats.completed;
+        if (j.caller_gone) s.stats.orphaned_work_seconds += (sim.now() - j.service_start).seconds();
     }
-    requests_.release(id);
-    --s.busy;
-    if (!s.queue.empty()) {
-        const RequestId next = s.queue.pop();
-        s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-        begin_work(sim, service, next);
-    } else {
-        s.stats.busy.set(sim.now(), s.busy);
+    if (j.queue != kNone) {
+        auto& q = services_[j.queue];
+        if (failed) {
+            redeliver_or_dead_letter(sim, j);
+        } else if (j.counted) {
+            ++q.stats.completed;
+            const SimTime end_to_end = sim.now() - j.first_arrival;
+            q.stats.latency.add(end_to_end);
+            q.stats.latency_seconds.add(end_to_end.seconds());
+        }
     }
+    release_worker(sim, j.service);
+    if (j.caller_slot != kNone) on_child_done(sim, j, failed);
 }
 
-void Model::on_warmup_end(sim::Simulation& sim) {
-    for (auto& s : services_)
-        s.stats.restart(sim.now());
+void Model::release_worker(sim::Simulation& sim, std::uint32_t service) {
+    auto& s = services_[service];
+    --s.busy;
+    if (s.queue.empty() || s.busy >= params_.services[service].workers) {
+        s.stats.busy.set(sim.now(), s.busy);
+        return;
+    }
+    const std::uint32_t next = s.queue.pop();
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    const std::uint32_t q = jobs_[next].queue;
+    if (q != kNone) {
+        auto& qs = services_[q];
+        --qs.depth;
+        qs.stats.queue_length.set(sim.now(), static_cast<double>(qs.depth));
+    } else {
+        --s.direct_waiting;
+    }
+    begin_work(sim, next);
 }
+
+void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job) {
+    auto& q = services_[failed_job.queue];
+    const auto& qp = params_.services[failed_job.queue];
+    const std::uint32_t deliveries = failed_job.deliveries + 1;
+    if (qp.max_deliver != 0 && deliveries >= qp.max_deliver) {
+        if (failed_job.counted) ++q.stats.dead_lettered;
+        q.dead_letters.push_back(
+            {sim.now().seconds(), deliveries, failed_job.first_arrival.seconds()});
+        if (q.dead_letters.size() > kMaxDeadLettersKept) q.dead_letters.pop_front();
+        return;
+    }
+    if (failed_job.counted) ++q.stats.redelivered;
+    const std::uint32_t again = new_job(sim, failed_job.queue);
+    Job& a = jobs_[again];
+    a.deliveries = deliveries;
+    a.first_arrival = failed_job.first_arrival;
+    a.counted = failed_job.counted;
+    admit(sim, failed_job.queue, again);
+}
+
+// ---- synchronous calls ------------------------------------------------------------------
+
+void Model::start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t edge) {
+    auto& e = edges_[edge];
+    if (!draw(jobs_[job].service, e.params->probability)) {
+        --jobs_[job].pending; // skipped; the step's own count keeps it from ending here
+        return;
+    }
+    const std::uint32_t id = slots_.acquire();
+    CallSlot& slot = slots_[id];
+    const std::uint32_t gen = slot.gen;
+    slot = CallSlot{};
+    slot.gen = gen;
+    slot.job = job;
+    slot.edge = edge;
+    slot.call_start = sim.now();
+    ++e.stats.calls;
+    if (e.cache) {
+        if (e.cache->lookup(e.rng)) {
+            ++e.stats.cache_hits;
+            slot.answered_ok = true;
+            sim.schedule_in(e.cache->hit_latency(e.rng), kCallAnswered, 0, pack_ref(id, slot.gen));
+            return;
+        }
+        ++e.stats.cache_misses;
+    }
+    attempt(sim, id);
+}
+
+void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
+    CallSlot& slot = slots_[slot_id];
+    auto& e = edges_[slot.edge];
+    if (e.breaker && !e.breaker->try_acquire_permission(sim.now())) {
+        arm_breaker_timer(sim, slot.edge);
+        ++e.stats.not_permitted;
+        if (slot.retry_active) {
+            e.budget->on_retry_finished();
+            slot.retry_active = false;
+        }
+        call_failed(sim, slot_id); // fail fast: the callee is never occupied
+        return;
+    }
+    ++slot.attempts;
+    ++e.stats.attempts;
+    slot.attempt_start = sim.now();
+    if (e.budget) e.budget->on_request_started();
+    const std::uint32_t target = e.params->target;
+    if (e.params->timeout != kNoTimeout)
+        sim.schedule_in(e.params->timeout, kCallTimeout, 0, pack_ref(slot_id, slot.gen));
+    const std::uint32_t child = new_job(sim, target);
+    jobs_[child].caller_slot = slot_id;
+    jobs_[child].caller_gen = slots_[slot_id].gen;
+    slots_[slot_id].child = child;
+    slots_[slot_id].child_gen = jobs_[child].gen;
+    admit(sim, target, child); // a rejection answers at once, through on_child_done
+}
+
+void Model::arm_breaker_timer(sim::Simulation& sim, std::uint32_t edge) {
+    auto& e = edges_[edge];
+    const SimTime due = e.breaker->next_timed_transition();
+    if (due == SimTime::max()) return;
+    const SimTime at = std::max(due, sim.now());
+    if (at == e.breaker_timer_at) return;
+    e.breaker_timer_at = at; // an earlier timer still in the calendar will find it changed
+    sim.schedule_at(at, kBreakerTimer, edge);
+}
+
+void Model::on_child_done(sim::Simulation& sim, const Job& child, bool failed) {
+    const CallSlot& slot = slots_[child.caller_slot];
+    if (slot.gen != child.caller_gen) return; // the caller gave up on this attempt: orphan
+    attempt_done(sim, child.caller_slot, failed);
+}
+
+void Model::on_call_timeout(sim::Simulation& sim, std::uint32_t slot_id) {
+    CallSlot& slot = slots_[slot_id];
+    ++edges_[slot.edge].stats.timeouts;
+    Job& child = jobs_[slot.child];
+    if (child.gen == slot.child_gen) child.caller_gone = true; // it works on, for nobody
+    attempt_done(sim, slot_id, true);
+}
+
+void Model::attempt_done(sim::Simulation& sim, std::uint32_t slot_id, bool failed) {
+    CallSlot& slot = slots_[slot_id];
+    ++slot.gen; // the attempt is over: its timeout and its child's answer are now stale
+    auto& e = edges_[slot.edge];
+    if (e.budget) {
+        e.budget->on_request_finished();
+        if (slot.retry_active) e.budget->on_retry_finished();
+    }
+    slot.retry_active = false;
+    const SimTime took = sim.now() - slot.attempt_start;
+    if (e.breaker) {
+        if (failed)
+            e.breaker->on_error(sim.now(), took);
+        else
+            e.breaker->on_success(sim.now(), took);
+        arm_breaker_timer(sim, slot.edge);
+    }
+    if (!failed) {
+        ++e.stats.succeeded;
+        call_answered(sim, slot_id, true);
+        return;
+    }
+    ++e.stats.errors;
+    if (e.retry && e.retry->has_attempts_left(slot.attempts)) {
+        const bool budget_ok = !e.budget || e.budget->try_start_retry();
+        if (budget_ok) {
+            ++e.stats.retries;
+            slot.retry_active = e.budget.has_value();
+            sim.schedule_in(e.retry->backoff_before_attempt(slot.attempts + 1, e.rng), kRetry, 0,
+                            pack_ref(slot_id, slot.gen));
+            return;
+        }
+        ++e.stats.retry_budget_exhausted;
+    }
+    call_failed(sim, slot_id);
+}
+
+void Model::call_failed(sim::Simulation& sim, std::uint32_t slot_id) {
+    CallSlot& slot = slots_[slot_id];
+    auto& e = edges_[slot.edge];
+    if (e.params->fallback) {
+        ++e.stats.fallbacks;
+        ++slot.gen;
+        slot.answered_ok = true;
+        sim.schedule_in(e.params->fallback->latency.sample(e.rng), kCallAnswered, 0,
+                        pack_ref(slot_id, slot.gen));
+        return;
+    }
+    call_answered(sim, slot_id, false);
+}
+
+void Model::call_answered(sim::Simulation& sim, std::uint32_t slot_id, bool ok) {
+    CallSlot& slot = slots_[slot_id];
+    auto& e = edges_[slot.edge];
+    const std::uint32_t job = slot.job;
+    if (jobs_[job].counted) {
+        const SimTime took = sim.now() - slot.call_start;
+        e.stats.latency.add(took);
+        e.stats.latency_seconds.add(took.seconds());
+        if (!ok) ++e.stats.failed;
+    }
+    ++slot.gen;
+    slots_.release(slot_id);
+    Job& j = jobs_[job];
+    if (!ok) j.step_failed = true;
+    if (--j.pending == 0) step_done(sim, job);
+}
+
+// ---- results ----------------------------------------------------------------------------
 
 RunResult Model::result(const sim::Simulation& sim) const {
     RunResult out;
@@ -121,30 +552,68 @@ RunResult Model::result(const sim::Simulation& sim) const {
     out.events = sim.events_processed();
     out.peak_in_flight = peak_in_flight_;
     const double measured = out.simulated_seconds - out.warmup_seconds;
+    auto summarise = [](const sim::Tally& t, const sim::QuantileSketch& q) {
+        return DurationSummary{t.mean(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
+                               q.quantile_seconds(0.99), t.max()};
+    };
     for (std::size_t i = 0; i < services_.size(); ++i) {
         const auto& st = services_[i].stats;
+        const auto& p = params_.services[i];
         ServiceResult r;
-        r.name = params_.services[i].name;
+        r.name = p.name;
+        r.kind = p.kind == ServiceKind::Queue ? "queue" : "service";
         r.arrivals = st.arrivals;
         r.completed = st.completed;
         r.rejected = st.rejected;
         r.failed = st.failed;
         r.timed_out = st.timed_out;
         r.dead_lettered = st.dead_lettered;
+        r.redelivered = st.redelivered;
+        r.orphaned_work_seconds = st.orphaned_work_seconds;
         r.throughput_per_second = measured > 0 ? static_cast<double>(st.completed) / measured : 0;
         const double available = st.workers.integral_seconds(now);
         r.utilization = available > 0 ? st.busy.integral_seconds(now) / available : 0.0;
         r.mean_queue_length = st.queue_length.mean(now);
         r.mean_in_system = r.mean_queue_length + st.busy.mean(now);
         r.max_queue_length = st.queue_length.max();
-        auto summarise = [](const sim::Tally& t, const sim::QuantileSketch& q) {
-            return DurationSummary{t.mean(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
-                                   q.quantile_seconds(0.99), t.max()};
-        };
         r.wait_seconds = summarise(st.wait_seconds, st.wait);
         r.latency_seconds = summarise(st.latency_seconds, st.latency);
-        r.replicas_min = r.replicas_max = st.workers.value();
-        r.replicas_time_mean = st.workers.mean(now);
+        if (p.kind == ServiceKind::Service) {
+            r.replicas_min = r.replicas_max = st.workers.value();
+            r.replicas_time_mean = st.workers.mean(now);
+        }
+        for (const auto& d : services_[i].dead_letters)
+            r.dead_letters.push_back(d);
+        for (const auto& e : edges_) {
+            if (e.caller != i) continue;
+            CallResult c;
+            c.target = params_.services[e.params->target].name;
+            c.key = e.key;
+            const auto& es = e.stats;
+            c.calls = es.calls;
+            c.attempts = es.attempts;
+            c.succeeded = es.succeeded;
+            c.failed = es.failed;
+            c.errors = es.errors;
+            c.timeouts = es.timeouts;
+            c.retries = es.retries;
+            c.retry_budget_exhausted = es.retry_budget_exhausted;
+            c.not_permitted = es.not_permitted;
+            c.fallbacks = es.fallbacks;
+            c.cache_hits = es.cache_hits;
+            c.cache_misses = es.cache_misses;
+            c.latency_seconds = summarise(es.latency_seconds, es.latency);
+            if (e.breaker) {
+                c.has_circuit_breaker = true;
+                c.breaker_state = state_name(e.breaker->state());
+                c.breaker_opened = e.breaker->counters().opened;
+                c.breaker_transitions_dropped = e.breaker->transitions_dropped();
+                for (const auto& t : e.breaker->transitions())
+                    c.breaker_transitions.push_back({t.at.seconds(), state_name(t.from),
+                                                     state_name(t.to), cause_name(t.cause)});
+            }
+            r.calls.push_back(std::move(c));
+        }
         out.services.push_back(std::move(r));
     }
     return out;

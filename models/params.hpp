@@ -2,11 +2,15 @@
 /// The validated, index-addressed description of a model: what the scenario layer builds and
 /// the simulator runs. Names are kept for reports only; the hot path uses indices.
 
+#include "models/cache.hpp"
+#include "models/circuit_breaker.hpp"
+#include "models/retry_policy.hpp"
 #include "sim/distribution.hpp"
 #include "sim/sim_time.hpp"
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,23 +25,92 @@ enum class ArrivalProcess : std::uint8_t {
     Constant, ///< exactly 1/rate apart
 };
 
+/// "No timeout": a duration no run reaches.
+inline constexpr SimTime kNoTimeout = SimTime::max();
+
 /// An open load source sending requests to one entry service.
 struct LoadSourceParams {
     std::string name;
     std::uint32_t target = 0; ///< index into ModelParams::services
     ArrivalProcess arrivals = ArrivalProcess::Poisson;
     double rate_per_second = 0.0; ///< > 0
+    /// The client gives up after this long (counted `timed_out` at the entry service); the
+    /// system keeps working on the request (orphaned work, counted).
+    SimTime timeout = kNoTimeout;
 };
 
 /// A queue capacity meaning "no bound".
 inline constexpr std::uint64_t kUnbounded = std::numeric_limits<std::uint64_t>::max();
 
-/// A service: a FIFO queue in front of a pool of identical workers.
+/// What is served instead of a call's answer when its breaker is open or the call failed.
+struct FallbackParams {
+    Distribution latency = Distribution::constant(SimTime::zero());
+};
+
+/// A synchronous call from a service's step to another service: the calling worker waits.
+struct CallParams {
+    std::uint32_t target = 0;     ///< index into ModelParams::services
+    double probability = 1.0;     ///< the call is made with this probability, else skipped
+    SimTime timeout = kNoTimeout; ///< per attempt; the callee keeps working on orphaned work
+    std::optional<RetryPolicyParams> retry;
+    std::optional<CircuitBreakerParams> circuit_breaker;
+    std::optional<FallbackParams> fallback;
+    std::optional<CacheParams> cache; ///< consulted before the call; a hit skips it
+    std::string operation;            ///< span name in traces; defaults to "call <target>"
+};
+
+/// An asynchronous hand-off: the item is put on the target's queue and the worker goes on.
+struct PublishParams {
+    std::uint32_t target = 0; ///< index into ModelParams::services (a queue or a service)
+    double probability = 1.0; ///< published with this probability, else skipped
+};
+
+/// One step of a service's work.
+struct StepParams {
+    enum class Kind : std::uint8_t {
+        Work,     ///< the worker is busy for a draw of `work`
+        Call,     ///< one synchronous call (`calls[0]`)
+        Parallel, ///< synchronous calls in parallel; the step ends when all have returned
+        Publish,  ///< asynchronous hand-off to `publish.target`
+    };
+    Kind kind = Kind::Work;
+    Distribution work = Distribution::constant(SimTime::zero());
+    double error_probability = 0.0; ///< Work: the step fails with this probability
+    std::vector<CallParams> calls;  ///< Call: exactly one; Parallel: one or more
+    PublishParams publish;
+    std::string operation; ///< span name in traces (e.g. "db-query"); defaults to the kind
+};
+
+/// Whether a node has workers of its own, or is a pull-based queue for another's workers.
+enum class ServiceKind : std::uint8_t {
+    Service, ///< a FIFO queue in front of a pool of identical workers
+    Queue,   ///< a Kanban stream (NATS JetStream): items wait here until a consumer pulls
+};
+
+/// A service: a FIFO queue in front of a pool of identical workers; or a pull-based queue.
 struct ServiceParams {
     std::string name;
-    std::uint32_t workers = 1;                 ///< >= 1
+    ServiceKind kind = ServiceKind::Service;
+    std::uint32_t workers = 1;                 ///< >= 1 (Service)
     std::uint64_t queue_capacity = kUnbounded; ///< waiting places; a full queue rejects
+    /// The work when `steps` is empty: one Work step with this distribution.
     Distribution service_time = Distribution::constant(SimTime::zero());
+    /// The work, in order. Empty means one Work step of `service_time`.
+    std::vector<StepParams> steps;
+    /// A request fails at this service with this probability once its steps are done.
+    double error_probability = 0.0;
+
+    // Queue only.
+    static constexpr std::uint32_t kNoConsumer = std::numeric_limits<std::uint32_t>::max();
+    std::uint32_t consumer = kNoConsumer; ///< the service whose workers pull from this queue
+    /// Deliveries before an item goes to the dead-letter queue; 0 means no limit.
+    std::uint32_t max_deliver = 0;
+};
+
+/// Which requests keep their spans (Jaeger-style head sampling plus the slowest).
+struct TracingParams {
+    double sample_fraction = 0.0;    ///< share of requests traced, in [0, 1]
+    std::uint32_t keep_slowest = 20; ///< the slowest traced requests kept whole
 };
 
 /// A whole model, ready to run.
@@ -46,6 +119,7 @@ struct ModelParams {
     std::vector<LoadSourceParams> load;
     SimTime duration = SimTime::from_s(3600); ///< simulated horizon
     SimTime warmup = SimTime::zero();         ///< statistics count requests arriving after it
+    TracingParams tracing;
 };
 
 } // namespace models

@@ -17,8 +17,39 @@ struct DurationSummary {
     double max = 0.0;
 };
 
+/// One circuit-breaker transition.
+struct BreakerTransition {
+    double at_seconds = 0.0;
+    std::string from;
+    std::string to;
+    std::string cause;
+};
+
+/// A call edge's figures: one call site in a service's steps.
+struct CallResult {
+    std::string target; ///< the callee's name
+    std::string key;    ///< unique among the caller's calls: target, or "target#2", ...
+    std::uint64_t calls = 0, attempts = 0, succeeded = 0, failed = 0, errors = 0, timeouts = 0,
+                  retries = 0, retry_budget_exhausted = 0, not_permitted = 0, fallbacks = 0,
+                  cache_hits = 0, cache_misses = 0;
+    DurationSummary latency_seconds;
+    bool has_circuit_breaker = false;
+    std::string breaker_state; ///< at the end of the run
+    std::uint64_t breaker_opened = 0;
+    std::uint64_t breaker_transitions_dropped = 0;
+    std::vector<BreakerTransition> breaker_transitions;
+};
+
+/// A dead-lettered item, for inspection.
+struct DeadLetter {
+    double at_seconds = 0.0;
+    std::uint32_t deliveries = 0;
+    double first_arrival_seconds = 0.0;
+};
+
 struct ServiceResult {
     std::string name;
+    std::string kind = "service"; ///< "service" or "queue"
     std::uint64_t arrivals = 0;
     std::uint64_t completed = 0;
     std::uint64_t rejected = 0;
@@ -35,6 +66,11 @@ struct ServiceResult {
     double replicas_min = 0.0;
     double replicas_max = 0.0;
     double replicas_time_mean = 0.0;
+    std::uint64_t redelivered = 0;
+    double orphaned_work_seconds = 0.0;
+    std::vector<CallResult> calls;
+    /// Queue: the most recent dead-lettered items (at most 100), oldest first.
+    std::vector<DeadLetter> dead_letters;
 };
 
 struct RunResult {

@@ -1,6 +1,6 @@
 #pragma once
-/// What a service records: counters, time-weighted occupancy, and wait and latency
-/// distributions. Streamed, so memory does not grow with the run.
+/// What a service (or a queue) and a call edge record: counters, time-weighted occupancy, and
+/// wait and latency distributions. Streamed, so memory does not grow with the run.
 
 #include "sim/quantile_sketch.hpp"
 #include "sim/tally.hpp"
@@ -16,8 +16,10 @@ struct ServiceStats {
     std::uint64_t completed = 0;
     std::uint64_t rejected = 0;
     std::uint64_t failed = 0;
-    std::uint64_t timed_out = 0;
+    std::uint64_t timed_out = 0; ///< finished after their caller (or client) had given up
     std::uint64_t dead_lettered = 0;
+    std::uint64_t redelivered = 0;      ///< queue: items delivered again after a failure
+    double orphaned_work_seconds = 0.0; ///< worker time spent on work nobody waited for
 
     sim::TimeWeighted queue_length; ///< requests waiting
     sim::TimeWeighted busy;         ///< workers serving
@@ -30,7 +32,8 @@ struct ServiceStats {
 
     /// End of warm-up: forget everything recorded so far, keep the current occupancy.
     void restart(sim::SimTime now) {
-        arrivals = completed = rejected = failed = timed_out = dead_lettered = 0;
+        arrivals = completed = rejected = failed = timed_out = dead_lettered = redelivered = 0;
+        orphaned_work_seconds = 0.0;
         queue_length.restart(now);
         busy.restart(now);
         workers.restart(now);
@@ -39,6 +42,26 @@ struct ServiceStats {
         wait.reset();
         latency.reset();
     }
+};
+
+/// What a call edge (a call site in a service's steps) records, after warm-up.
+struct EdgeStats {
+    std::uint64_t calls = 0;     ///< calls made (after the call's probability)
+    std::uint64_t attempts = 0;  ///< requests sent to the callee (first tries + retries)
+    std::uint64_t succeeded = 0; ///< calls that returned an answer (not a fallback)
+    std::uint64_t failed = 0;    ///< calls that failed for the caller (no fallback)
+    std::uint64_t errors = 0;    ///< attempts that failed (error, rejection, timeout)
+    std::uint64_t timeouts = 0;  ///< attempts the caller gave up on
+    std::uint64_t retries = 0;   ///< retries started
+    std::uint64_t retry_budget_exhausted = 0; ///< retries refused by the retry budget
+    std::uint64_t not_permitted = 0;          ///< attempts refused by an open breaker (fail fast)
+    std::uint64_t fallbacks = 0;              ///< fallbacks served
+    std::uint64_t cache_hits = 0;
+    std::uint64_t cache_misses = 0;
+    sim::Tally latency_seconds; ///< call start to answer, fallback or failure, retries included
+    sim::QuantileSketch latency;
+
+    void restart() { *this = EdgeStats{}; }
 };
 
 } // namespace models

@@ -1,12 +1,14 @@
 #include "models/fifo_queue.hpp"
 
+#include <cstdint>
+
 #include <deque>
 #include <doctest/doctest.h>
 
 TEST_CASE("FifoQueue keeps order across growth and wrap-around") {
     models::FifoQueue q;
-    std::deque<models::RequestId> ref;
-    models::RequestId next = 0;
+    std::deque<std::uint32_t> ref;
+    std::uint32_t next = 0;
     // Interleave pushes and pops so the ring wraps many times while growing to 1000.
     for (int round = 0; round < 2000; ++round) {
         for (int i = 0; i < 3; ++i) {

@@ -13,7 +13,12 @@ ModelParams single_service(double rate, ArrivalProcess arrivals, Distribution se
                            std::uint32_t workers, std::uint64_t capacity, SimTime duration) {
     ModelParams p;
     p.duration = duration;
-    p.services.push_back({"api", workers, capacity, service});
+    models::ServiceParams api;
+    api.name = "api";
+    api.workers = workers;
+    api.queue_capacity = capacity;
+    api.service_time = service;
+    p.services.push_back(api);
     p.load.push_back({"users", 0, arrivals, rate});
     return p;
 }

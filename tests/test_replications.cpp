@@ -10,8 +10,11 @@ namespace {
 models::ModelParams mm2() {
     models::ModelParams p;
     p.duration = SimTime::from_s(200);
-    p.services.push_back(
-        {"api", 2, models::kUnbounded, Distribution::exponential(SimTime::from_ms(100))});
+    models::ServiceParams api;
+    api.name = "api";
+    api.workers = 2;
+    api.service_time = Distribution::exponential(SimTime::from_ms(100));
+    p.services.push_back(api);
     p.load.push_back({"users", 0, models::ArrivalProcess::Poisson, 15.0});
     return p;
 }
