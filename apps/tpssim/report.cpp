@@ -62,6 +62,55 @@ std::string rows(const std::string& name, int name_w, std::initializer_list<Cell
     return out;
 }
 
+std::string ratio_or_dash(double part, double whole) {
+    return whole > 0 ? pct(part / whole) : std::string("-");
+}
+
+// The calls between services, when there are any: one row per call site, then a line per
+// circuit breaker with its transitions (the first few).
+std::string calls_table(const RunSummary& s) {
+    const bool rep = s.replications > 1;
+    int name_w = 16;
+    bool any = false;
+    for (const auto& f : s.services)
+        for (const auto& c : f.calls) {
+            any = true;
+            name_w = std::max(name_w, static_cast<int>(f.name.size() + c.key.size()) + 6);
+        }
+    if (!any) return {};
+    constexpr int w = 10;
+    std::string out = fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n",
+                                  "call", name_w, "calls", w, "errors", w, "timeouts", w, "retries",
+                                  w, "fail-fast", w, "fallback", w, "cache hit", w, "opened", w);
+    for (const auto& f : s.services)
+        for (const auto& c : f.calls) {
+            out += fmt::format("{:<{}}", f.name + " -> " + c.key, name_w);
+            const double lookups = c.cache_hits.value + c.cache_misses.value;
+            for (const Figure* x :
+                 {&c.calls, &c.errors, &c.timeouts, &c.retries, &c.not_permitted, &c.fallbacks})
+                out += fmt::format("{:>{}}", count(x->value), w);
+            out += fmt::format("{:>{}}", ratio_or_dash(c.cache_hits.value, lookups), w);
+            out += fmt::format("{:>{}}\n",
+                               c.has_circuit_breaker ? num(c.breaker_opened.value) : "-", w);
+        }
+    if (rep) return out;
+    for (const auto& f : s.services)
+        for (const auto& c : f.calls) {
+            if (!c.has_circuit_breaker) continue;
+            out += fmt::format("  breaker {} -> {}: {} at the end", f.name, c.key, c.breaker_state);
+            constexpr std::size_t kShown = 4;
+            for (std::size_t i = 0; i < c.breaker_transitions.size() && i < kShown; ++i) {
+                const auto& t = c.breaker_transitions[i];
+                out += fmt::format("{} {} at {}", i == 0 ? ";" : ",", t.to,
+                                   human_seconds(t.at_seconds));
+            }
+            const auto more = c.breaker_transitions.size() + c.breaker_transitions_dropped;
+            if (more > kShown) out += fmt::format(", ... ({} transitions)", more);
+            out += '\n';
+        }
+    return out;
+}
+
 } // namespace
 
 std::string format_report(const RunSummary& s) {
@@ -107,6 +156,7 @@ std::string format_report(const RunSummary& s) {
                      {f.latency_seconds.p90, human_seconds},
                      {f.latency_seconds.p99, human_seconds}},
                     rep);
+    out += calls_table(s);
     return out;
 }
 

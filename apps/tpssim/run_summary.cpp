@@ -3,20 +3,30 @@
 #include "sim/confidence_interval.hpp"
 
 #include <cassert>
-#include <functional>
 
 namespace tpssim {
 
 namespace {
-// The figure `get` over all runs: the value itself for one run, else mean and t-interval.
+// The figure `get(run)` over all runs: the value itself for one run, else mean and t-interval.
 template <class Get>
-Figure figure(const std::vector<models::RunResult>& runs, std::size_t service, Get get) {
+Figure figure(const std::vector<models::RunResult>& runs, Get get) {
     std::vector<double> xs;
     xs.reserve(runs.size());
     for (const auto& r : runs)
-        xs.push_back(get(r.services[service]));
+        xs.push_back(static_cast<double>(get(r)));
     const auto ci = sim::mean_confidence_interval(xs, 0.95);
     return Figure{ci.mean, ci.half_width};
+}
+
+template <class Get>
+DurationFigures durations(const std::vector<models::RunResult>& runs, Get get) {
+    DurationFigures d;
+    d.mean = figure(runs, [&](const auto& r) { return get(r).mean; });
+    d.p50 = figure(runs, [&](const auto& r) { return get(r).p50; });
+    d.p90 = figure(runs, [&](const auto& r) { return get(r).p90; });
+    d.p99 = figure(runs, [&](const auto& r) { return get(r).p99; });
+    d.max = figure(runs, [&](const auto& r) { return get(r).max; });
+    return d;
 }
 } // namespace
 
@@ -35,39 +45,66 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         s.events += r.events;
         s.interrupted = s.interrupted || r.interrupted;
     }
-    using SR = models::ServiceResult;
+    using RR = models::RunResult;
+    const bool one = runs.size() == 1;
     for (std::size_t i = 0; i < runs.front().services.size(); ++i) {
+        const auto& first = runs.front().services[i];
+        auto svc = [i](const RR& r) -> const models::ServiceResult& { return r.services[i]; };
         ServiceFigures f;
-        f.name = runs.front().services[i].name;
-        auto fig = [&](auto member) {
-            return figure(runs, i, [member](const SR& sr) {
-                return static_cast<double>(std::invoke(member, sr));
-            });
-        };
-        auto dur = [&](auto member) {
-            DurationFigures d;
-            d.mean = figure(runs, i, [member](const SR& sr) { return (sr.*member).mean; });
-            d.p50 = figure(runs, i, [member](const SR& sr) { return (sr.*member).p50; });
-            d.p90 = figure(runs, i, [member](const SR& sr) { return (sr.*member).p90; });
-            d.p99 = figure(runs, i, [member](const SR& sr) { return (sr.*member).p99; });
-            d.max = figure(runs, i, [member](const SR& sr) { return (sr.*member).max; });
-            return d;
-        };
-        f.arrivals = fig(&SR::arrivals);
-        f.completed = fig(&SR::completed);
-        f.rejected = fig(&SR::rejected);
-        f.failed = fig(&SR::failed);
-        f.timed_out = fig(&SR::timed_out);
-        f.dead_lettered = fig(&SR::dead_lettered);
-        f.throughput_per_second = fig(&SR::throughput_per_second);
-        f.utilization = fig(&SR::utilization);
-        f.mean_queue_length = fig(&SR::mean_queue_length);
-        f.mean_in_system = fig(&SR::mean_in_system);
-        f.wait_seconds = dur(&SR::wait_seconds);
-        f.latency_seconds = dur(&SR::latency_seconds);
-        f.replicas_min = fig(&SR::replicas_min);
-        f.replicas_max = fig(&SR::replicas_max);
-        f.replicas_time_mean = fig(&SR::replicas_time_mean);
+        f.name = first.name;
+        f.kind = first.kind;
+#define TPSSIM_FIG(field) f.field = figure(runs, [&](const RR& r) { return svc(r).field; })
+        TPSSIM_FIG(arrivals);
+        TPSSIM_FIG(completed);
+        TPSSIM_FIG(rejected);
+        TPSSIM_FIG(failed);
+        TPSSIM_FIG(timed_out);
+        TPSSIM_FIG(dead_lettered);
+        TPSSIM_FIG(redelivered);
+        TPSSIM_FIG(throughput_per_second);
+        TPSSIM_FIG(utilization);
+        TPSSIM_FIG(mean_queue_length);
+        TPSSIM_FIG(mean_in_system);
+        TPSSIM_FIG(orphaned_work_seconds);
+        TPSSIM_FIG(replicas_min);
+        TPSSIM_FIG(replicas_max);
+        TPSSIM_FIG(replicas_time_mean);
+#undef TPSSIM_FIG
+        f.wait_seconds = durations(runs, [&](const RR& r) { return svc(r).wait_seconds; });
+        f.latency_seconds = durations(runs, [&](const RR& r) { return svc(r).latency_seconds; });
+        if (one) f.dead_letters = first.dead_letters;
+        for (std::size_t c = 0; c < first.calls.size(); ++c) {
+            auto call = [&, c](const RR& r) -> const models::CallResult& {
+                return svc(r).calls[c];
+            };
+            CallFigures cf;
+            cf.key = first.calls[c].key;
+            cf.target = first.calls[c].target;
+#define TPSSIM_FIG(field) cf.field = figure(runs, [&](const RR& r) { return call(r).field; })
+            TPSSIM_FIG(calls);
+            TPSSIM_FIG(attempts);
+            TPSSIM_FIG(succeeded);
+            TPSSIM_FIG(failed);
+            TPSSIM_FIG(errors);
+            TPSSIM_FIG(timeouts);
+            TPSSIM_FIG(retries);
+            TPSSIM_FIG(retry_budget_exhausted);
+            TPSSIM_FIG(not_permitted);
+            TPSSIM_FIG(fallbacks);
+            TPSSIM_FIG(cache_hits);
+            TPSSIM_FIG(cache_misses);
+#undef TPSSIM_FIG
+            cf.latency_seconds =
+                durations(runs, [&](const RR& r) { return call(r).latency_seconds; });
+            cf.has_circuit_breaker = first.calls[c].has_circuit_breaker;
+            cf.breaker_opened = figure(runs, [&](const RR& r) { return call(r).breaker_opened; });
+            if (one) {
+                cf.breaker_state = first.calls[c].breaker_state;
+                cf.breaker_transitions = first.calls[c].breaker_transitions;
+                cf.breaker_transitions_dropped = first.calls[c].breaker_transitions_dropped;
+            }
+            f.calls.push_back(std::move(cf));
+        }
         s.services.push_back(std::move(f));
     }
     return s;

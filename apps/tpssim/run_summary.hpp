@@ -20,12 +20,32 @@ struct DurationFigures {
     Figure mean, p50, p90, p99, max;
 };
 
+/// A call edge's figures.
+struct CallFigures {
+    std::string key;    ///< unique among the caller's calls: the target, or "target#2"
+    std::string target; ///< the callee
+    Figure calls, attempts, succeeded, failed, errors, timeouts, retries, retry_budget_exhausted,
+        not_permitted, fallbacks, cache_hits, cache_misses;
+    DurationFigures latency_seconds;
+    bool has_circuit_breaker = false;
+    Figure breaker_opened;
+    /// One run only (replications keep just the count of openings): the state at the end and
+    /// every recorded transition.
+    std::string breaker_state;
+    std::vector<models::BreakerTransition> breaker_transitions;
+    std::uint64_t breaker_transitions_dropped = 0;
+};
+
 struct ServiceFigures {
     std::string name;
-    Figure arrivals, completed, rejected, failed, timed_out, dead_lettered;
+    std::string kind; ///< "service" or "queue"
+    Figure arrivals, completed, rejected, failed, timed_out, dead_lettered, redelivered;
     Figure throughput_per_second, utilization, mean_queue_length, mean_in_system;
+    Figure orphaned_work_seconds;
     DurationFigures wait_seconds, latency_seconds;
     Figure replicas_min, replicas_max, replicas_time_mean;
+    std::vector<CallFigures> calls;
+    std::vector<models::DeadLetter> dead_letters; ///< one run only: the latest dead letters
 };
 
 /// Everything a report or summary needs to say about a run (or a set of replications).

@@ -30,6 +30,7 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
     };
     auto v = [&](const Figure& x) { return half_width ? x.half_width : x.value; };
     Json j;
+    if (!half_width) j["kind"] = f.kind;
     j["arrivals"] = c(f.arrivals);
     j["completed"] = c(f.completed);
     j["rejected"] = c(f.rejected);
@@ -45,6 +46,57 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
     j["replicas"] = Json{{"min", v(f.replicas_min)},
                          {"max", v(f.replicas_max)},
                          {"time_mean", v(f.replicas_time_mean)}};
+    j["redelivered"] = c(f.redelivered);
+    j["orphaned_work_seconds"] = v(f.orphaned_work_seconds);
+    if (!f.calls.empty()) {
+        Json calls = Json::object();
+        Json breakers = Json::object();
+        for (const auto& cf : f.calls) {
+            Json cj;
+            cj["target"] = cf.target;
+            cj["calls"] = c(cf.calls);
+            cj["attempts"] = c(cf.attempts);
+            cj["succeeded"] = c(cf.succeeded);
+            cj["failed"] = c(cf.failed);
+            cj["errors"] = c(cf.errors);
+            cj["timeouts"] = c(cf.timeouts);
+            cj["retries"] = c(cf.retries);
+            cj["retry_budget_exhausted"] = c(cf.retry_budget_exhausted);
+            cj["not_permitted"] = c(cf.not_permitted);
+            cj["fallbacks"] = c(cf.fallbacks);
+            cj["cache_hits"] = c(cf.cache_hits);
+            cj["cache_misses"] = c(cf.cache_misses);
+            cj["latency_seconds"] = durations(cf.latency_seconds, half_width);
+            if (half_width) cj.erase("target");
+            calls[cf.key] = std::move(cj);
+            if (cf.has_circuit_breaker) {
+                Json bj;
+                bj["opened"] = c(cf.breaker_opened);
+                if (!replicated && !half_width) {
+                    bj["state"] = cf.breaker_state;
+                    Json ts = Json::array();
+                    for (const auto& t : cf.breaker_transitions)
+                        ts.push_back(Json{{"at_seconds", t.at_seconds},
+                                          {"from", t.from},
+                                          {"to", t.to},
+                                          {"cause", t.cause}});
+                    bj["transitions"] = std::move(ts);
+                    bj["transitions_dropped"] = cf.breaker_transitions_dropped;
+                }
+                breakers[cf.key] = std::move(bj);
+            }
+        }
+        j["calls"] = std::move(calls);
+        if (!breakers.empty()) j["circuit_breakers"] = std::move(breakers);
+    }
+    if (f.kind == "queue" && !half_width && !replicated) {
+        Json latest = Json::array();
+        for (const auto& d : f.dead_letters)
+            latest.push_back(Json{{"at_seconds", d.at_seconds},
+                                  {"deliveries", d.deliveries},
+                                  {"first_arrival_seconds", d.first_arrival_seconds}});
+        j["dead_letter_queue"] = Json{{"latest", std::move(latest)}};
+    }
     return j;
 }
 
