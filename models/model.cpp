@@ -241,10 +241,8 @@ void Model::begin_work(sim::Simulation& sim, std::uint32_t id) {
     if (j.counted) {
         const SimTime wait = sim.now() - j.arrival;
         s.stats.wait.add(wait);
-        s.stats.wait_seconds.add(wait.seconds());
         if (j.queue != kNone) { // the time it sat in the Kanban queue
             services_[j.queue].stats.wait.add(wait);
-            services_[j.queue].stats.wait_seconds.add(wait.seconds());
         }
     }
     run_steps(sim, id);
@@ -329,7 +327,6 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     if (j.counted) {
         const SimTime latency = sim.now() - j.arrival;
         s.stats.latency.add(latency);
-        s.stats.latency_seconds.add(latency.seconds());
         if (j.caller_gone)
             ++s.stats.timed_out;
         else if (failed)
@@ -346,7 +343,6 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
             ++q.stats.completed;
             const SimTime end_to_end = sim.now() - j.first_arrival;
             q.stats.latency.add(end_to_end);
-            q.stats.latency_seconds.add(end_to_end.seconds());
         }
     }
     release_worker(sim, j.service);
@@ -532,7 +528,6 @@ void Model::call_answered(sim::Simulation& sim, std::uint32_t slot_id, bool ok) 
     if (jobs_[job].counted) {
         const SimTime took = sim.now() - slot.call_start;
         e.stats.latency.add(took);
-        e.stats.latency_seconds.add(took.seconds());
         if (!ok) ++e.stats.failed;
     }
     ++slot.gen;
@@ -552,9 +547,9 @@ RunResult Model::result(const sim::Simulation& sim) const {
     out.events = sim.events_processed();
     out.peak_in_flight = peak_in_flight_;
     const double measured = out.simulated_seconds - out.warmup_seconds;
-    auto summarise = [](const sim::Tally& t, const sim::QuantileSketch& q) {
-        return DurationSummary{t.mean(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
-                               q.quantile_seconds(0.99), t.max()};
+    auto summarise = [](const sim::QuantileSketch& q) {
+        return DurationSummary{q.mean_seconds(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
+                               q.quantile_seconds(0.99), q.max_seconds()};
     };
     for (std::size_t i = 0; i < services_.size(); ++i) {
         const auto& st = services_[i].stats;
@@ -576,8 +571,8 @@ RunResult Model::result(const sim::Simulation& sim) const {
         r.mean_queue_length = st.queue_length.mean(now);
         r.mean_in_system = r.mean_queue_length + st.busy.mean(now);
         r.max_queue_length = st.queue_length.max();
-        r.wait_seconds = summarise(st.wait_seconds, st.wait);
-        r.latency_seconds = summarise(st.latency_seconds, st.latency);
+        r.wait_seconds = summarise(st.wait);
+        r.latency_seconds = summarise(st.latency);
         if (p.kind == ServiceKind::Service) {
             r.replicas_min = r.replicas_max = st.workers.value();
             r.replicas_time_mean = st.workers.mean(now);
@@ -602,7 +597,7 @@ RunResult Model::result(const sim::Simulation& sim) const {
             c.fallbacks = es.fallbacks;
             c.cache_hits = es.cache_hits;
             c.cache_misses = es.cache_misses;
-            c.latency_seconds = summarise(es.latency_seconds, es.latency);
+            c.latency_seconds = summarise(es.latency);
             if (e.breaker) {
                 c.has_circuit_breaker = true;
                 c.breaker_state = state_name(e.breaker->state());

@@ -3,7 +3,6 @@
 /// wait and latency distributions. Streamed, so memory does not grow with the run.
 
 #include "sim/quantile_sketch.hpp"
-#include "sim/tally.hpp"
 #include "sim/time_weighted.hpp"
 
 #include <cstdint>
@@ -25,10 +24,8 @@ struct ServiceStats {
     sim::TimeWeighted busy;         ///< workers serving
     sim::TimeWeighted workers;      ///< workers available (replicas x concurrency)
 
-    sim::Tally wait_seconds;    ///< arrival to service start
-    sim::Tally latency_seconds; ///< arrival to completion or failure
-    sim::QuantileSketch wait;
-    sim::QuantileSketch latency;
+    sim::QuantileSketch wait;    ///< arrival to service start
+    sim::QuantileSketch latency; ///< arrival to completion or failure
 
     /// End of warm-up: forget everything recorded so far, keep the current occupancy.
     void restart(sim::SimTime now) {
@@ -37,8 +34,6 @@ struct ServiceStats {
         queue_length.restart(now);
         busy.restart(now);
         workers.restart(now);
-        wait_seconds.reset();
-        latency_seconds.reset();
         wait.reset();
         latency.reset();
     }
@@ -58,8 +53,7 @@ struct EdgeStats {
     std::uint64_t fallbacks = 0;              ///< fallbacks served
     std::uint64_t cache_hits = 0;
     std::uint64_t cache_misses = 0;
-    sim::Tally latency_seconds; ///< call start to answer, fallback or failure, retries included
-    sim::QuantileSketch latency;
+    sim::QuantileSketch latency; ///< call start to answer, fallback or failure, retries included
 
     void restart() { *this = EdgeStats{}; }
 };

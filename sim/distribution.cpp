@@ -116,7 +116,7 @@ Distribution Distribution::empirical(std::vector<double> samples_seconds) {
     return d;
 }
 
-SimTime Distribution::sample(RandomStream& rng) const {
+SimTime Distribution::sample_other(RandomStream& rng) const {
     switch (kind_) {
     case Kind::Exponential:
         return to_ticks(-a_ * std::log(rng.next_open01()));

@@ -9,6 +9,7 @@
 #include "sim/random_stream.hpp"
 #include "sim/sim_time.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,8 +36,14 @@ public:
     /// Resamples uniformly from `samples` (bootstrap), each a non-negative duration in seconds.
     static Distribution empirical(std::vector<double> samples_seconds);
 
-    /// One draw.
-    SimTime sample(RandomStream& rng) const;
+    /// One draw. The exponential and constant cases are inline: they are the hot ones.
+    SimTime sample(RandomStream& rng) const {
+        if (kind_ == Kind::Exponential)
+            return SimTime::from_ns(
+                static_cast<SimTime::Rep>(-a_ * std::log(rng.next_open01()) + 0.5));
+        if (kind_ == Kind::Constant) return SimTime::from_ns(static_cast<SimTime::Rep>(a_ + 0.5));
+        return sample_other(rng);
+    }
 
     Kind kind() const { return kind_; }
     /// The exact mean, in seconds.
@@ -47,6 +54,7 @@ public:
     std::string describe() const;
 
 private:
+    SimTime sample_other(RandomStream& rng) const;
     Distribution(Kind k, double a, double b) : kind_(k), a_(a), b_(b) {}
 
     Kind kind_ = Kind::Constant;

@@ -9,11 +9,15 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     for (std::size_t i = 0; i < kBuckets; ++i)
         counts_[i] += other.counts_[i];
     total_ += other.total_;
+    sum_ns_ += other.sum_ns_;
+    max_ns_ = std::max(max_ns_, other.max_ns_);
 }
 
 void QuantileSketch::reset() {
     std::fill(counts_.begin(), counts_.end(), 0);
     total_ = 0;
+    sum_ns_ = 0.0;
+    max_ns_ = 0;
 }
 
 double QuantileSketch::value_of(std::size_t i) {

@@ -6,7 +6,8 @@
 /// at most 2^-kSubBits of its lower edge. Reporting the bucket's midpoint bounds the relative
 /// error by 2^-(kSubBits+1) = 0.39% (the contract is 1%). The index is computed from the
 /// integer's bit pattern (no logarithm), memory is fixed (~57 KiB) whatever the run length,
-/// and two sketches merge by adding counts, exactly, in any order.
+/// and two sketches merge by adding counts, exactly, in any order. The exact mean and maximum
+/// ride along, so one `add` records everything a duration summary needs.
 
 #include "sim/sim_time.hpp"
 
@@ -29,13 +30,22 @@ public:
     QuantileSketch() : counts_(kBuckets, 0) {}
 
     void add(SimTime value) {
-        ++counts_[index_of(static_cast<std::uint64_t>(value.ns() < 0 ? 0 : value.ns()))];
+        const auto v = static_cast<std::uint64_t>(value.ns() < 0 ? 0 : value.ns());
+        ++counts_[index_of(v)];
         ++total_;
+        sum_ns_ += static_cast<double>(v);
+        max_ns_ = v > max_ns_ ? v : max_ns_;
     }
     void merge(const QuantileSketch& other);
     void reset();
 
     std::uint64_t count() const { return total_; }
+    /// The exact mean of the values added, in seconds; 0 when empty.
+    double mean_seconds() const {
+        return total_ ? sum_ns_ / static_cast<double>(total_) / 1e9 : 0.0;
+    }
+    /// The exact largest value added, in seconds; 0 when empty.
+    double max_seconds() const { return static_cast<double>(max_ns_) / 1e9; }
     /// The q-quantile (0 <= q <= 1) in seconds, by the nearest-rank definition: the smallest
     /// recorded value v such that at least ceil(q * n) values are <= v. 0 when empty.
     double quantile_seconds(double q) const;
@@ -53,6 +63,8 @@ public:
 private:
     std::vector<std::uint64_t> counts_;
     std::uint64_t total_ = 0;
+    double sum_ns_ = 0.0;
+    std::uint64_t max_ns_ = 0;
 };
 
 } // namespace sim

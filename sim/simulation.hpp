@@ -54,19 +54,20 @@ public:
     StopReason run(Model& model, RunLimits limits = {}) {
         stop_requested_ = false;
         std::uint64_t budget = limits.max_events;
-        while (!calendar_.empty()) {
-            if (budget == 0) return StopReason::MaxEvents;
-            if (calendar_.top().time >= limits.until) {
+        Event e;
+        while (budget != 0) {
+            if (!calendar_.pop_before(limits.until, e)) {
+                if (calendar_.empty()) break;
                 now_ = limits.until;
                 return StopReason::ReachedUntil;
             }
-            const Event e = calendar_.pop();
             now_ = e.time;
             ++events_;
             --budget;
             model.handle(*this, e);
             if (stop_requested_) return StopReason::Stopped;
         }
+        if (budget == 0 && !calendar_.empty()) return StopReason::MaxEvents;
         if (limits.until != SimTime::max()) now_ = limits.until;
         return StopReason::NoMoreEvents;
     }

@@ -69,3 +69,21 @@ TEST_CASE("merging equals adding everything to one sketch") {
     for (double p : {0.1, 0.5, 0.99})
         CHECK(a.quantile_seconds(p) == all.quantile_seconds(p));
 }
+
+TEST_CASE("the exact mean and maximum ride along with the sketch") {
+    QuantileSketch q;
+    CHECK(q.mean_seconds() == 0.0);
+    CHECK(q.max_seconds() == 0.0);
+    for (int ms : {10, 20, 30, 1000})
+        q.add(SimTime::from_ms(ms));
+    CHECK(q.mean_seconds() == doctest::Approx(0.265));
+    CHECK(q.max_seconds() == 1.0);
+    QuantileSketch other;
+    other.add(SimTime::from_s(3));
+    q.merge(other);
+    CHECK(q.max_seconds() == 3.0);
+    CHECK(q.mean_seconds() == doctest::Approx(4.06 / 5));
+    q.reset();
+    CHECK(q.count() == 0);
+    CHECK(q.max_seconds() == 0.0);
+}
