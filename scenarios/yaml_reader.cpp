@@ -234,6 +234,10 @@ std::optional<Value> MapReader::require(std::string_view key, std::string_view e
     return v;
 }
 
+bool MapReader::was_suggested(std::string_view key) const {
+    return std::find(suggested_.begin(), suggested_.end(), key) != suggested_.end();
+}
+
 // --- sequences ----------------------------------------------------------------------------
 
 std::optional<std::vector<Value>> read_sequence(DiagnosticSink& sink, const Value& v,
@@ -344,6 +348,65 @@ std::optional<double> read_number_above(DiagnosticSink& sink, const Value& v, do
         return std::nullopt;
     }
     return value;
+}
+
+std::optional<double> read_number_at_least(DiagnosticSink& sink, const Value& v, double min,
+                                           double max, std::string_view max_note) {
+    const std::string low = fmt::format("a number >= {:g}", min);
+    if (!is_plain_scalar(v.node) || !is_finite_float_syntax(v.node.Scalar())) {
+        sink.error(v.mark, v.path, expected_got(low, v.node));
+        return std::nullopt;
+    }
+    std::string_view s = v.node.Scalar();
+    if (s.front() == '+') s.remove_prefix(1); // from_chars does not take a plus sign
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec == std::errc::result_out_of_range) {
+        const bool tiny =
+            s.find("e-") != std::string_view::npos || s.find("E-") != std::string_view::npos;
+        value = (tiny ? 0.0 : HUGE_VAL) * (s.front() == '-' ? -1.0 : 1.0);
+    } else if (ec != std::errc() || end != s.data() + s.size()) {
+        sink.error(v.mark, v.path, expected_got(low, v.node));
+        return std::nullopt;
+    }
+    if (!(value >= min)) {
+        sink.error(v.mark, v.path, expected_got(low, v.node));
+        return std::nullopt;
+    }
+    if (!(value <= max)) {
+        sink.error(v.mark, v.path,
+                   expected_got(fmt::format("a number <= {:g} ({})", max, max_note), v.node));
+        return std::nullopt;
+    }
+    return value + 0.0; // -0 reads as 0
+}
+
+std::optional<double> read_ratio(DiagnosticSink& sink, const Value& v, bool positive) {
+    if (!v.node.IsScalar()) {
+        sink.error(v.mark, v.path, expected_got(kRatioExpected, v.node));
+        return std::nullopt;
+    }
+    auto parsed = parse_ratio(v.node.Scalar());
+    if (auto* message = std::get_if<std::string>(&parsed)) {
+        sink.error(v.mark, v.path, std::move(*message));
+        return std::nullopt;
+    }
+    const double ratio = std::get<double>(parsed);
+    if (positive && ratio == 0.0) {
+        sink.error(v.mark, v.path, expected_got("a ratio > 0% and at most 100%", v.node));
+        return std::nullopt;
+    }
+    return ratio;
+}
+
+std::optional<bool> read_bool(DiagnosticSink& sink, const Value& v) {
+    if (is_plain_scalar(v.node)) {
+        const std::string& s = v.node.Scalar();
+        if (s == "true" || s == "True" || s == "TRUE") return true;
+        if (s == "false" || s == "False" || s == "FALSE") return false;
+    }
+    sink.error(v.mark, v.path, expected_got("true or false", v.node));
+    return std::nullopt;
 }
 
 std::optional<std::size_t> read_choice(DiagnosticSink& sink, const Value& v,

@@ -102,6 +102,9 @@ public:
     /// The value of `key`; when missing, reports it at the map's position, saying `expected`
     /// (unless a misspelt key was already reported with this key as its did-you-mean).
     std::optional<Value> require(std::string_view key, std::string_view expected);
+    /// Whether an unknown key was reported with `key` as its did-you-mean: a check that `key`
+    /// is missing should then stay silent.
+    bool was_suggested(std::string_view key) const;
 
 private:
     MapReader(DiagnosticSink& sink, Value map) : sink_(sink), map_(std::move(map)) {}
@@ -140,6 +143,14 @@ std::optional<std::uint64_t> read_integer(DiagnosticSink& sink, const Value& v, 
 /// A finite number > `above` and <= `max`; written plainly (`0.5`, `2`, `1e-3`).
 std::optional<double> read_number_above(DiagnosticSink& sink, const Value& v, double above,
                                         double max, std::string_view max_note);
+/// A finite number >= `min` and <= `max`; written plainly (`0`, `0.8`, `1e-3`).
+std::optional<double> read_number_at_least(DiagnosticSink& sink, const Value& v, double min,
+                                           double max, std::string_view max_note);
+/// A ratio (see units.hpp), `80%` or `0.8`, from 0 to 1; `positive` requires > 0.
+std::optional<double> read_ratio(DiagnosticSink& sink, const Value& v, bool positive);
+/// `true` or `false` (YAML 1.2 core schema: also `True`, `TRUE`, `False`, `FALSE`); a quoted
+/// value is text, not a boolean.
+std::optional<bool> read_bool(DiagnosticSink& sink, const Value& v);
 /// One of `choices`, with a did-you-mean; returns its index.
 std::optional<std::size_t> read_choice(DiagnosticSink& sink, const Value& v,
                                        std::span<const std::string> choices);
