@@ -86,7 +86,9 @@ namespace {
 /// (`services.api.queue.capacity=5` on a service without `queue:`). Other missing keys in the
 /// middle of a path are errors: `services.nope.workers` must not invent a service. Add a key
 /// here when an issue adds a settings block.
-const std::vector<std::string> kSettingsBlocks{"queue", "service_time"};
+const std::vector<std::string> kSettingsBlocks{
+    "queue",  "service_time",    "errors",         "tracing",  "retry",
+    "budget", "circuit_breaker", "sliding_window", "fallback", "cache"};
 
 /// A copy of `node` without marks, so diagnostics about it say "<--set>". Recursion depth is
 /// bounded by yaml-cpp's parser, which refuses deeper nesting.

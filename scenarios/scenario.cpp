@@ -1,7 +1,9 @@
 #include "scenarios/scenario.hpp"
 
+#include "models/call_graph.hpp"
 #include "scenarios/distribution_reader.hpp"
 #include "scenarios/overrides.hpp"
+#include "scenarios/step_reader.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
 #include "scenarios/yaml_reader.hpp"
@@ -14,6 +16,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <yaml-cpp/depthguard.h>
 
 namespace scenarios {
@@ -22,6 +25,8 @@ namespace {
 
 using detail::DiagnosticSink;
 using detail::MapReader;
+using detail::ParsedStep;
+using detail::TargetName;
 using detail::Value;
 namespace fs = std::filesystem;
 
@@ -29,16 +34,23 @@ namespace fs = std::filesystem;
 // Each list is every key its map may hold, in the order the documentation lists them (the
 // order "expected one of" shows them). A new key: add it here and read it below.
 
-const std::vector<std::string> kTopKeys{"name",   "description", "seed",    "duration",
-                                        "warmup", "load",        "services"};
-const std::vector<std::string> kLoadKeys{"name", "target", "arrivals", "rate"};
-const std::vector<std::string> kServiceKeys{"workers", "service_time", "queue"};
+const std::vector<std::string> kTopKeys{"name",   "description", "seed",     "duration",
+                                        "warmup", "load",        "services", "tracing"};
+const std::vector<std::string> kLoadKeys{"name", "target", "arrivals", "rate", "timeout"};
+const std::vector<std::string> kServiceKeys{"kind",         "workers",   "queue",
+                                            "service_time", "steps",     "errors",
+                                            "capacity",     "consumers", "max_deliver"};
 const std::vector<std::string> kQueueKeys{"capacity"};
+const std::vector<std::string> kTracingKeys{"sample", "keep_slowest"};
 // Index order matches models::ArrivalProcess.
 const std::vector<std::string> kArrivalNames{"poisson", "constant"};
+// Index order matches models::ServiceKind.
+const std::vector<std::string> kServiceKinds{"service", "queue"};
 
 constexpr std::uint64_t kMaxWorkers = 1'000'000;
 constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
+constexpr std::uint64_t kMaxDeliver = 1'000'000;
+constexpr std::uint64_t kMaxKeepSlowest = 100'000;
 
 /// A load source as read, before its target is resolved.
 struct ParsedLoad {
@@ -49,6 +61,17 @@ struct ParsedLoad {
     models::LoadSourceParams params;
 };
 
+/// A service or queue as read, before the names it refers to are resolved.
+struct ParsedService {
+    bool ok = true;
+    bool kind_known = true;        ///< false when `kind` was unreadable: kind checks are skipped
+    YAML::Mark key_mark;           ///< its name's position in `services`
+    std::string path;              ///< services.NAME
+    models::ServiceParams params;  ///< everything but the steps' targets and the consumer
+    std::vector<ParsedStep> steps; ///< empty when it has service_time (or is a queue)
+    std::optional<TargetName> consumer; ///< a queue's `consumers`
+};
+
 /// Everything read from the document; a field is empty where the file had a problem.
 struct ParsedScenario {
     std::optional<std::string> name;
@@ -56,10 +79,11 @@ struct ParsedScenario {
     std::optional<sim::SimTime> duration;
     std::optional<Value> warmup_value;
     std::optional<sim::SimTime> warmup;
+    models::TracingParams tracing;
     std::vector<ParsedLoad> load;
     bool services_ok = false;               ///< `services` was a map: its names are known
     std::vector<std::string> service_names; ///< every key of `services`, in file order
-    std::vector<models::ServiceParams> services;
+    std::vector<ParsedService> services;    ///< one per name, in the same order
 };
 
 // --- parse: read the document, collecting every problem ------------------------------------
@@ -78,42 +102,161 @@ std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Val
                                 "limit");
 }
 
-std::optional<models::ServiceParams> read_service(DiagnosticSink& sink, const std::string& name,
-                                                  const Value& v, const fs::path& base_dir) {
-    MapReader map(sink, v, "a map of service settings (workers, service_time, queue)",
+/// Why `key` has no place in a queue (kind: queue), or "" when it has.
+std::string_view queue_misfit(std::string_view key) {
+    if (key == "workers") return "its items are served by its consumer's workers";
+    if (key == "service_time" || key == "steps") return "its consumer's steps do the work";
+    if (key == "queue") return "its own size is capacity: N";
+    if (key == "errors") return "it does no work of its own; put errors on its consumer";
+    return {};
+}
+
+bool queue_only(std::string_view key) {
+    return key == "capacity" || key == "consumers" || key == "max_deliver";
+}
+
+/// A queue's `consumers`: the name of one service.
+std::optional<TargetName> read_consumer(DiagnosticSink& sink, const Value& v) {
+    if (v.node.IsSequence()) {
+        sink.error(v.mark, v.path,
+                   "expected the name of one service (a queue has one consumer), got a sequence");
+        return std::nullopt;
+    }
+    if (auto name = detail::read_name(sink, v)) return TargetName{std::move(*name), v};
+    return std::nullopt;
+}
+
+ParsedService read_service(DiagnosticSink& sink, const std::string& name,
+                           const YAML::Mark& key_mark, const Value& v, const fs::path& base_dir) {
+    ParsedService s;
+    s.key_mark = key_mark;
+    s.path = v.path;
+    s.params.name = name;
+    MapReader map(sink, v, "a map of service settings (workers, service_time or steps, queue, ...)",
                   kServiceKeys);
-    if (!map.ok()) return std::nullopt;
-    models::ServiceParams s;
-    s.name = name;
-    bool complete = true;
-    if (const auto workers = map.get("workers")) {
+    if (!map.ok()) {
+        s.ok = false;
+        return s;
+    }
+    const auto fail = [&s] { s.ok = false; };
+    const auto kind_value = map.get("kind");
+    if (kind_value) {
+        if (const auto k = detail::read_choice(sink, *kind_value, kServiceKinds))
+            s.params.kind = static_cast<models::ServiceKind>(*k);
+        else
+            s.ok = s.kind_known = false;
+    }
+    const bool is_queue = s.kind_known && s.params.kind == models::ServiceKind::Queue;
+    const bool is_service = s.kind_known && s.params.kind == models::ServiceKind::Service;
+
+    // Keys of the other kind: said once, and not read.
+    std::vector<std::string> misplaced;
+    for (const auto& e : map.entries()) {
+        if (is_queue && !queue_misfit(e.key).empty()) {
+            sink.error(e.key_mark, e.value.path,
+                       fmt::format("{} does not apply to a queue (kind: queue): {}",
+                                   text::quote(e.key), queue_misfit(e.key)));
+        } else if (is_service && queue_only(e.key)) {
+            std::string why =
+                e.key == "capacity"
+                    ? std::string("; a service's waiting room is queue: {capacity: N}")
+                : kind_value ? std::string()
+                             : fmt::format("; add kind: queue if {} is one", text::quote(name));
+            sink.error(
+                e.key_mark, e.value.path,
+                fmt::format("{} applies only to a queue (kind: queue){}", text::quote(e.key), why));
+        } else {
+            continue;
+        }
+        misplaced.push_back(e.key);
+        fail();
+    }
+    const auto get = [&](std::string_view key) -> std::optional<Value> {
+        if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end())
+            return std::nullopt;
+        return map.get(key);
+    };
+
+    if (const auto workers = get("workers")) {
         const auto n = detail::read_integer(sink, *workers, 1, kMaxWorkers,
                                             "the limit on workers per service");
         if (n)
-            s.workers = static_cast<std::uint32_t>(*n);
+            s.params.workers = static_cast<std::uint32_t>(*n);
         else
-            complete = false;
+            fail();
     }
-    if (const auto st =
-            map.require("service_time", "a distribution, e.g. {dist: exponential, mean: 100ms}")) {
-        if (auto d = detail::read_distribution(sink, *st, base_dir))
-            s.service_time = std::move(*d);
-        else
-            complete = false;
-    } else {
-        complete = false;
-    }
-    if (const auto queue = map.get("queue")) {
+    if (const auto queue = get("queue")) {
         MapReader q(sink, *queue, "a map of queue settings, e.g. {capacity: 100}", kQueueKeys);
         if (const auto capacity = q.ok() ? q.get("capacity") : std::nullopt) {
             if (const auto c = read_queue_capacity(sink, *capacity))
-                s.queue_capacity = *c;
+                s.params.queue_capacity = *c;
             else
-                complete = false;
+                fail();
         }
-        if (!q.ok()) complete = false;
+        if (!q.ok()) fail();
     }
-    if (!complete) return std::nullopt;
+    const auto service_time = get("service_time");
+    const auto steps = get("steps");
+    if (service_time && steps) {
+        // Reported at whichever comes second in the file.
+        const MapReader::Entry* second = nullptr;
+        for (const auto& e : map.entries())
+            if (e.key == "service_time" || e.key == "steps") second = &e;
+        sink.error(second->key_mark, second->value.path,
+                   "expected either service_time or steps (which replaces it), got both");
+        fail();
+    } else if (!service_time && !steps && is_service && !map.was_suggested("service_time") &&
+               !map.was_suggested("steps")) {
+        sink.error(v.mark, v.path,
+                   "missing required key \"service_time\" or \"steps\" (a distribution, e.g. "
+                   "{dist: exponential, mean: 100ms}, or a list of steps)");
+        fail();
+    } else if (!service_time && !steps && !is_queue) { // misspelt, or kind unreadable
+        fail();
+    }
+    if (service_time) {
+        if (auto d = detail::read_distribution(sink, *service_time, base_dir))
+            s.params.service_time = std::move(*d);
+        else
+            fail();
+    }
+    if (steps) {
+        if (auto parsed = detail::read_steps(sink, *steps, base_dir)) {
+            s.steps = std::move(*parsed);
+            for (const auto& step : s.steps)
+                if (!step.ok) fail();
+        } else {
+            fail();
+        }
+    }
+    if (const auto errors = get("errors")) {
+        if (const auto p = detail::read_errors(sink, *errors))
+            s.params.error_probability = *p;
+        else
+            fail();
+    }
+    if (const auto capacity = get("capacity")) {
+        if (const auto c = read_queue_capacity(sink, *capacity))
+            s.params.queue_capacity = *c;
+        else
+            fail();
+    }
+    if (is_queue) {
+        if (const auto c = map.require("consumers", "the service whose workers pull from this "
+                                                    "queue, e.g. consumers: worker"))
+            s.consumer = read_consumer(sink, *c);
+        if (!s.consumer) fail();
+    } else if (const auto c = get("consumers")) {
+        s.consumer = read_consumer(sink, *c);
+        if (!s.consumer) fail();
+    }
+    if (const auto m = get("max_deliver")) {
+        if (const auto n = detail::read_integer(sink, *m, 0, kMaxDeliver,
+                                                "the limit on deliveries; 0 means no limit"))
+            s.params.max_deliver = static_cast<std::uint32_t>(*n);
+        else
+            fail();
+    }
     return s;
 }
 
@@ -131,6 +274,9 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v)
     }
     if (const auto rate = map.require("rate", "a rate > 0, e.g. 90/s")) {
         if (const auto r = detail::read_rate(sink, *rate, true)) load.params.rate_per_second = *r;
+    }
+    if (const auto timeout = map.get("timeout")) {
+        if (const auto t = detail::read_timeout(sink, *timeout)) load.params.timeout = *t;
     }
     if (load.name) load.params.name = *load.name;
     return load;
@@ -183,14 +329,143 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
                            fmt::format("expected a service name of {}, got {}", detail::kNameRule,
                                        text::quote(entry.key)));
             // Read the settings even under a bad name, so their problems show up now too.
-            if (auto s = read_service(sink, entry.key, entry.value, base_dir))
-                p.services.push_back(std::move(*s));
+            p.services.push_back(
+                read_service(sink, entry.key, entry.key_mark, entry.value, base_dir));
+        }
+    }
+
+    if (const auto v = top.get("tracing")) {
+        MapReader tracing(sink, *v, "tracing settings, e.g. {sample: 1%, keep_slowest: 20}",
+                          kTracingKeys);
+        if (const auto sample = tracing.ok() ? tracing.get("sample") : std::nullopt) {
+            if (const auto r = detail::read_ratio(sink, *sample, false))
+                p.tracing.sample_fraction = *r;
+        }
+        if (const auto keep = tracing.ok() ? tracing.get("keep_slowest") : std::nullopt) {
+            if (const auto n = detail::read_integer(sink, *keep, 0, kMaxKeepSlowest,
+                                                    "the limit on traces kept whole"))
+                p.tracing.keep_slowest = static_cast<std::uint32_t>(*n);
         }
     }
     return p;
 }
 
 // --- build: resolve names and check what spans several keys -------------------------------
+
+/// "unknown service "x"; did you mean "y"?" (or the list of names when none is close).
+std::string unknown_name(std::string_view what, const std::string& name,
+                         const std::vector<std::string>& names) {
+    std::string message = fmt::format("unknown {} {}", what, text::quote(name));
+    const std::string suggestion = text::closest(name, names);
+    if (!suggestion.empty())
+        message += fmt::format("; did you mean {}?", text::quote(suggestion));
+    else
+        message += fmt::format(" (services: {})", text::join(names));
+    return message;
+}
+
+/// Resolves names into indices and checks the call graph they make.
+class Resolver {
+public:
+    Resolver(DiagnosticSink& sink, const ParsedScenario& p) : sink_(sink), p_(p) {}
+
+    /// The index of `target`, or nothing (reported). `needs_service`: a queue is an error,
+    /// explained by `queue_hint`.
+    std::optional<std::uint32_t> resolve(const TargetName& target, std::string_view what,
+                                         bool needs_service, std::string_view queue_hint) {
+        const auto& names = p_.service_names;
+        const auto it = std::find(names.begin(), names.end(), target.name);
+        if (it == names.end()) {
+            sink_.error(target.value.mark, target.value.path,
+                        unknown_name(what, target.name, names));
+            return std::nullopt;
+        }
+        const auto index = static_cast<std::uint32_t>(it - names.begin());
+        const auto& node = p_.services[index];
+        if (needs_service && node.kind_known && node.params.kind == models::ServiceKind::Queue) {
+            sink_.error(target.value.mark, target.value.path,
+                        fmt::format("{} is a queue (kind: queue); {}", text::quote(target.name),
+                                    queue_hint));
+            return std::nullopt;
+        }
+        return index;
+    }
+
+    /// An edge for the call graph, with the value to point at when it closes a cycle.
+    void add_edge(models::CallGraphEdge edge, const Value& at) {
+        edges_.push_back(std::move(edge));
+        edge_values_.push_back(at);
+    }
+
+    /// Reports every cycle (at the edge that closes it) and, when `check_reach`, every node no
+    /// load source reaches.
+    void check_graph(const std::vector<models::CallGraphEntry>& entries, bool check_reach) {
+        std::vector<models::CallGraphNode> nodes;
+        for (std::size_t i = 0; i < p_.services.size(); ++i)
+            nodes.push_back(
+                models::CallGraphNode{p_.service_names[i], p_.services[i].params.kind, ""});
+        const models::CallGraph graph(std::move(nodes), edges_, entries);
+        for (const auto& cycle : graph.find_cycles()) {
+            const std::size_t closing = cycle.edges.back();
+            const Value& at = edge_values_[closing];
+            const auto kind = edges_[closing].kind;
+            sink_.error(at.mark, at.path,
+                        fmt::format("this {} closes a cycle: {}; a request would go round it "
+                                    "forever (calls, publishes and consumers must not loop)",
+                                    kind == models::CallEdgeKind::Consume
+                                        ? std::string_view("consumer")
+                                        : models::to_string(kind),
+                                    graph.format_cycle(cycle)));
+        }
+        if (!check_reach) return;
+        const auto lost = graph.unreachable();
+        for (const std::uint32_t v : lost) {
+            const auto& s = p_.services[v];
+            const bool queue = s.params.kind == models::ServiceKind::Queue;
+            const std::string_view gets = queue ? "receives no load and nothing is published to it"
+                                                : "receives no load and no calls";
+            std::vector<std::string> from;
+            bool from_itself = false;
+            for (const std::size_t e : graph.in_edges(v)) {
+                if (edges_[e].from == v) {
+                    from_itself = true;
+                    continue;
+                }
+                const std::string& name = p_.service_names[edges_[e].from];
+                if (std::find(from.begin(), from.end(), name) == from.end()) from.push_back(name);
+            }
+            std::string message;
+            if (from.empty() && from_itself)
+                message =
+                    fmt::format("{}: no load source targets it and only it calls itself", gets);
+            else if (from.empty())
+                message = fmt::format("{}: no load source targets it and no step {} it", gets,
+                                      queue ? "publishes to" : "calls or publishes to");
+            else
+                message = fmt::format("{}: it is reached only from {}, which {} none {}", gets,
+                                      text::join(from), from.size() == 1 ? "gets" : "get",
+                                      from.size() == 1 ? "itself" : "themselves");
+            sink_.error(s.key_mark, s.path, message);
+        }
+    }
+
+private:
+    DiagnosticSink& sink_;
+    const ParsedScenario& p_;
+    std::vector<models::CallGraphEdge> edges_;
+    std::vector<Value> edge_values_;
+};
+
+/// The models' own checks, as a last line of defence behind the loader's: a failure here is a
+/// loader bug, reported rather than thrown.
+template <class Params>
+void safety_check(DiagnosticSink& sink, const Params& params, const Value& at) {
+    try {
+        params.validate();
+    } catch (const std::invalid_argument& e) {
+        sink.error(at.mark, at.path, fmt::format("invalid settings: {}", e.what()));
+    }
+}
 
 models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
     models::ModelParams m;
@@ -200,6 +475,8 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
                                format_duration(*p.duration),
                                detail::describe(p.warmup_value->node)));
     }
+    Resolver resolver(sink, p);
+    std::vector<models::CallGraphEntry> entries;
     for (std::size_t i = 0; i < p.load.size(); ++i) {
         ParsedLoad& load = p.load[i];
         // A repeated name would make two sources share one random stream and one report row.
@@ -217,25 +494,81 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
         }
         // Without a readable `services` map every target would look unknown: say nothing.
         if (load.target && p.services_ok) {
-            const auto& names = p.service_names;
-            const auto it = std::find(names.begin(), names.end(), *load.target);
-            if (it == names.end()) {
-                std::string message = fmt::format("unknown service {}", text::quote(*load.target));
-                const std::string suggestion = text::closest(*load.target, names);
-                if (!suggestion.empty())
-                    message += fmt::format("; did you mean {}?", text::quote(suggestion));
-                else
-                    message += fmt::format(" (services: {})", text::join(names));
-                sink.error(load.target_value->mark, load.target_value->path, std::move(message));
-            } else {
-                load.params.target = static_cast<std::uint32_t>(it - names.begin());
+            if (const auto t = resolver.resolve(TargetName{*load.target, *load.target_value},
+                                                "service", false, "")) {
+                load.params.target = *t;
+                entries.push_back(models::CallGraphEntry{load.params.name, *t});
             }
         }
         m.load.push_back(load.params);
     }
     if (p.duration) m.duration = *p.duration;
     if (p.warmup) m.warmup = *p.warmup;
-    m.services = std::move(p.services);
+    m.tracing = p.tracing;
+
+    bool graph_complete = p.services_ok;
+    for (std::uint32_t i = 0; i < p.services.size(); ++i) {
+        ParsedService& s = p.services[i];
+        if (!s.ok) graph_complete = false;
+        for (std::uint32_t k = 0; k < s.steps.size(); ++k) {
+            ParsedStep& step = s.steps[k];
+            for (std::uint32_t c = 0; c < step.calls.size(); ++c) {
+                auto& call = step.calls[c];
+                if (!call.target) continue;
+                const auto t =
+                    resolver.resolve(*call.target, "service", true,
+                                     fmt::format("a call needs a service (to hand work to a "
+                                                 "queue, publish: {})",
+                                                 call.target->name));
+                if (!t) continue;
+                call.params.target = *t;
+                models::CallGraphEdge edge;
+                edge.from = i;
+                edge.to = *t;
+                edge.kind = models::CallEdgeKind::Call;
+                edge.step = k;
+                edge.call = c;
+                edge.parallel = step.params.kind == models::StepParams::Kind::Parallel;
+                resolver.add_edge(std::move(edge), call.target->value);
+                if (call.params.retry) safety_check(sink, *call.params.retry, call.value);
+                if (call.params.circuit_breaker)
+                    safety_check(sink, *call.params.circuit_breaker, call.value);
+                if (call.params.cache) safety_check(sink, *call.params.cache, call.value);
+            }
+            if (step.publish_target) {
+                if (const auto t =
+                        resolver.resolve(*step.publish_target, "queue or service", false, "")) {
+                    step.params.publish.target = *t;
+                    models::CallGraphEdge edge;
+                    edge.from = i;
+                    edge.to = *t;
+                    edge.kind = models::CallEdgeKind::Publish;
+                    edge.step = k;
+                    resolver.add_edge(std::move(edge), step.publish_target->value);
+                }
+            }
+            for (auto& call : step.calls)
+                step.params.calls.push_back(call.params);
+            s.params.steps.push_back(step.params);
+        }
+        if (s.consumer && s.params.kind == models::ServiceKind::Queue) {
+            if (const auto t = resolver.resolve(*s.consumer, "service", true,
+                                                "a queue's consumer must be a service, whose "
+                                                "workers pull from the queue")) {
+                s.params.consumer = *t;
+                models::CallGraphEdge edge;
+                edge.from = i;
+                edge.to = *t;
+                edge.kind = models::CallEdgeKind::Consume;
+                resolver.add_edge(std::move(edge), s.consumer->value);
+            }
+        }
+        m.services.push_back(s.params);
+    }
+    // Reachability needs every edge: with a problem anywhere, a service could look unreached
+    // only because a misspelt call to it was dropped. Cycles found among the edges that did
+    // resolve are real whatever else is wrong.
+    resolver.check_graph(entries, graph_complete && sink.empty());
     return m;
 }
 

@@ -15,8 +15,9 @@ namespace scenarios {
 /// One `--set PATH=VALUE`: replaces (or adds) the scalar at PATH before validation. Sequence
 /// items are addressed by index (`load.0.rate`, `load[0].rate`) or by their `name`
 /// (`load.users.rate`). VALUE is read as YAML. A missing final key is added; a missing settings
-/// block on the way (`queue`, `service_time`) is created; any other missing step is an error
-/// naming "<--set>". Problems with an overridden value are reported against "<--set>".
+/// block on the way (`queue`, `service_time`, `errors`, `retry`, `circuit_breaker`, ...: see
+/// kSettingsBlocks in overrides.cpp) is created; any other missing step is an error naming
+/// "<--set>". Problems with an overridden value are reported against "<--set>".
 struct Override {
     std::string path;
     std::string value;

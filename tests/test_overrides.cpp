@@ -119,8 +119,11 @@ TEST_CASE("missing keys are added and missing settings blocks created") {
     // `queue` is absent from api: the override creates it.
     CHECK(with({"services.api.queue.capacity=5"}).model.services[0].queue_capacity == 5);
     // An empty block in the file is filled in.
-    const std::string empty_queue = kBase + "  web:\n    service_time: {dist: constant, value: "
-                                            "1ms}\n    queue:\n";
+    std::string empty_queue = kBase + "  web:\n    service_time: {dist: constant, value: "
+                                      "1ms}\n    queue:\n";
+    const std::string batch = "  - {name: batch, target: db, rate: 1/s}\n";
+    empty_queue.insert(empty_queue.find(batch) + batch.size(),
+                       "  - {name: browsers, target: web, rate: 1/s}\n");
     CHECK(with({"services.web.queue.capacity=3"}, empty_queue).model.services[2].queue_capacity ==
           3);
     // A whole block can be given as a flow map.

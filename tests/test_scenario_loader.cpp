@@ -396,6 +396,7 @@ TEST_CASE("anchors and aliases share settings, and survive resolved_yaml") {
 duration: 1h
 load:
   - {name: users, target: api, rate: 10/s}
+  - {name: batch, target: db, rate: 1/s}
 services:
   api: &service
     workers: 3
