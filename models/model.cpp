@@ -72,6 +72,33 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
         }
         services_.push_back(std::move(s));
     }
+    if (params.tracing.sample_fraction > 0.0) {
+        tracer_.emplace(params.tracing, seed);
+        for (std::uint32_t i = 0; i < services_.size(); ++i) {
+            auto& s = services_[i];
+            s.handle_op = tracer_->operation("handle");
+            for (const auto& step : s.steps) {
+                std::string op = step.operation;
+                if (op.empty()) {
+                    switch (step.kind) {
+                    case StepParams::Kind::Work:
+                        op = "work";
+                        break;
+                    case StepParams::Kind::Call:
+                        op = "call " + params.services[step.calls[0].target].name;
+                        break;
+                    case StepParams::Kind::Parallel:
+                        op = "parallel";
+                        break;
+                    case StepParams::Kind::Publish:
+                        op = "publish " + params.services[step.publish.target].name;
+                        break;
+                    }
+                }
+                s.step_ops.push_back(tracer_->operation(op));
+            }
+        }
+    }
     // One edge per call site, numbered in (service, step, call) order: stable names, stable
     // random streams.
     for (std::uint32_t i = 0; i < services_.size(); ++i) {
@@ -92,6 +119,8 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
                     if (c.retry->budget) e.budget.emplace(*c.retry->budget);
                 }
                 if (c.cache) e.cache.emplace(*c.cache);
+                if (tracer_)
+                    e.op = tracer_->operation(c.operation.empty() ? "call " + key : c.operation);
                 edges_.push_back(std::move(e));
             }
         }
@@ -165,7 +194,8 @@ void Model::schedule_next_arrival(sim::Simulation& sim, std::uint32_t source) {
     }
 }
 
-std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service) {
+std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service, std::uint32_t trace,
+                             std::uint32_t parent_span) {
     const std::uint32_t id = jobs_.acquire();
     peak_in_flight_ = std::max(peak_in_flight_, jobs_.in_flight());
     Job& j = jobs_[id];
@@ -176,14 +206,32 @@ std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service) {
     j.arrival = sim.now();
     j.first_arrival = sim.now();
     j.counted = sim.now() >= params_.warmup;
+    if (trace != kNone) {
+        j.trace = trace;
+        j.parent_span = parent_span;
+        tracer_->job_started(trace);
+        // A queue's item is a span of its consumer; the consumer is known once admitted.
+        const std::uint32_t shown = params_.services[service].kind == ServiceKind::Queue
+                                        ? params_.services[service].consumer
+                                        : service;
+        j.span =
+            tracer_->open_span(trace, parent_span, shown, services_[shown].handle_op, sim.now());
+    }
     return id;
+}
+
+void Model::end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome) {
+    const SimTime wait =
+        outcome == SpanOutcome::Rejected ? SimTime::zero() : j.service_start - j.arrival;
+    tracer_->close_span(j.trace, j.span, sim.now(), outcome, wait);
 }
 
 void Model::on_arrival(sim::Simulation& sim, std::uint32_t source) {
     ++sources_[source].emitted;
     schedule_next_arrival(sim, source);
     const auto& l = params_.load[source];
-    const std::uint32_t id = new_job(sim, l.target);
+    const std::uint32_t trace = tracer_ ? tracer_->maybe_begin(sim.now()) : kNone;
+    const std::uint32_t id = new_job(sim, l.target, trace, SpanColumns::kNoParent);
     if (l.timeout != kNoTimeout)
         sim.schedule_in(l.timeout, kClientTimeout, 0, pack_ref(id, jobs_[id].gen));
     admit(sim, l.target, id);
@@ -229,6 +277,10 @@ bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     ++jobs_[id].gen;
     jobs_.release(id);
     if (copy.caller_slot != kNone) on_child_done(sim, copy, true);
+    if (copy.trace != kNone) {
+        end_job_span(sim, copy, SpanOutcome::Rejected);
+        tracer_->job_ended(copy.trace);
+    }
     return false;
 }
 
@@ -258,9 +310,14 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
         }
         const StepParams& step = s.steps[j.step];
         switch (step.kind) {
-        case StepParams::Kind::Work:
-            sim.schedule_in(step.work.sample(s.rng), kWorkDone, 0, pack_ref(id, j.gen));
+        case StepParams::Kind::Work: {
+            const SimTime d = step.work.sample(s.rng);
+            if (j.trace != kNone)
+                j.step_span =
+                    tracer_->open_span(j.trace, j.span, j.service, s.step_ops[j.step], sim.now());
+            sim.schedule_in(d, kWorkDone, 0, pack_ref(id, j.gen));
             return;
+        }
         case StepParams::Kind::Call:
         case StepParams::Kind::Parallel: {
             const std::uint32_t first = s.first_edge[j.step];
@@ -284,7 +341,7 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
             const std::uint32_t service = j.service;
             const std::uint32_t target = step.publish.target;
             if (draw(service, step.publish.probability)) {
-                const std::uint32_t item = new_job(sim, target);
+                const std::uint32_t item = new_job(sim, target, jobs_[id].trace, jobs_[id].span);
                 jobs_[item].counted = jobs_[id].counted;
                 if (!admit(sim, target, item)) {
                     finish_job(sim, id, true); // the full queue pushes back: an error here
@@ -301,7 +358,11 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
 void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
     Job& j = jobs_[id];
     const StepParams& step = services_[j.service].steps[j.step];
-    if (draw(j.service, step.error_probability)) {
+    const bool failed = draw(j.service, step.error_probability);
+    if (j.trace != kNone)
+        tracer_->close_span(j.trace, j.step_span, sim.now(),
+                            failed ? SpanOutcome::Error : SpanOutcome::Ok);
+    if (failed) {
         finish_job(sim, id, true);
         return;
     }
@@ -347,6 +408,12 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     }
     release_worker(sim, j.service);
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
+    if (j.trace != kNone) {
+        end_job_span(sim, j,
+                     j.caller_gone ? SpanOutcome::TimedOut
+                                   : (failed ? SpanOutcome::Error : SpanOutcome::Ok));
+        tracer_->job_ended(j.trace); // last: the jobs it started are counted already
+    }
 }
 
 void Model::release_worker(sim::Simulation& sim, std::uint32_t service) {
@@ -381,7 +448,8 @@ void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job
         return;
     }
     if (failed_job.counted) ++q.stats.redelivered;
-    const std::uint32_t again = new_job(sim, failed_job.queue);
+    const std::uint32_t again =
+        new_job(sim, failed_job.queue, failed_job.trace, failed_job.parent_span);
     Job& a = jobs_[again];
     a.deliveries = deliveries;
     a.first_arrival = failed_job.first_arrival;
@@ -405,11 +473,15 @@ void Model::start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t ed
     slot.job = job;
     slot.edge = edge;
     slot.call_start = sim.now();
+    slot.answer = SpanOutcome::Ok;
+    if (const Job& caller = jobs_[job]; caller.trace != kNone)
+        slot.span = tracer_->open_span(caller.trace, caller.span, caller.service, e.op, sim.now());
     ++e.stats.calls;
     if (e.cache) {
         if (e.cache->lookup(e.rng)) {
             ++e.stats.cache_hits;
             slot.answered_ok = true;
+            slot.answer = SpanOutcome::CacheHit;
             sim.schedule_in(e.cache->hit_latency(e.rng), kCallAnswered, 0, pack_ref(id, slot.gen));
             return;
         }
@@ -438,7 +510,10 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
     const std::uint32_t target = e.params->target;
     if (e.params->timeout != kNoTimeout)
         sim.schedule_in(e.params->timeout, kCallTimeout, 0, pack_ref(slot_id, slot.gen));
-    const std::uint32_t child = new_job(sim, target);
+    const Job& caller = jobs_[slot.job];
+    const std::uint32_t child = caller.trace == kNone
+                                    ? new_job(sim, target)
+                                    : new_job(sim, target, caller.trace, slot.span);
     jobs_[child].caller_slot = slot_id;
     jobs_[child].caller_gen = slots_[slot_id].gen;
     slots_[slot_id].child = child;
@@ -514,6 +589,7 @@ void Model::call_failed(sim::Simulation& sim, std::uint32_t slot_id) {
         ++e.stats.fallbacks;
         ++slot.gen;
         slot.answered_ok = true;
+        slot.answer = SpanOutcome::Fallback;
         sim.schedule_in(e.params->fallback->latency.sample(e.rng), kCallAnswered, 0,
                         pack_ref(slot_id, slot.gen));
         return;
@@ -530,6 +606,9 @@ void Model::call_answered(sim::Simulation& sim, std::uint32_t slot_id, bool ok) 
         e.stats.latency.add(took);
         if (!ok) ++e.stats.failed;
     }
+    if (jobs_[job].trace != kNone)
+        tracer_->close_span(jobs_[job].trace, slot.span, sim.now(),
+                            ok ? slot.answer : SpanOutcome::Error);
     ++slot.gen;
     slots_.release(slot_id);
     Job& j = jobs_[job];
@@ -610,6 +689,10 @@ RunResult Model::result(const sim::Simulation& sim) const {
             r.calls.push_back(std::move(c));
         }
         out.services.push_back(std::move(r));
+    }
+    if (tracer_) {
+        out.traced = tracer_->traced();
+        tracer_->export_kept(out.spans, out.slowest_traces);
     }
     return out;
 }

@@ -18,6 +18,7 @@
 #include "models/run_result.hpp"
 #include "models/service_stats.hpp"
 #include "models/slab.hpp"
+#include "models/tracer.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/simulation.hpp"
 
@@ -83,6 +84,10 @@ private:
         std::uint32_t queue = kNone;       ///< the Kanban queue it was delivered through
         std::uint32_t pending = 0;         ///< calls of the current step not yet answered
         std::uint32_t deliveries = 0;      ///< deliveries through `queue` so far
+        std::uint32_t trace = kNone;       ///< the trace it belongs to, if traced
+        std::uint32_t span = 0;            ///< its service span in that trace
+        std::uint32_t parent_span = 0;     ///< the span it hangs under
+        std::uint32_t step_span = 0;       ///< the current work step's span
         bool counted = false;              ///< arrived after warm-up
         bool caller_gone = false;          ///< its caller or client gave up on it
         bool step_failed = false;          ///< a call of the current step failed without fallback
@@ -98,6 +103,8 @@ private:
         SimTime attempt_start;
         bool retry_active = false; ///< the current attempt is a retry counted by the budget
         bool answered_ok = true;   ///< kCallAnswered: a cache hit or fallback (true)
+        std::uint32_t span = 0;    ///< its client span, when the caller is traced
+        SpanOutcome answer = SpanOutcome::Ok; ///< how it was answered, for its span
     };
     struct Edge {
         const CallParams* params = nullptr;
@@ -110,6 +117,7 @@ private:
         EdgeStats stats;
         std::string key;
         SimTime breaker_timer_at = SimTime::max(); ///< the pending kBreakerTimer, if any
+        std::uint32_t op = 0;                      ///< its spans' operation id (tracing)
     };
     struct SourceState {
         explicit SourceState(sim::RandomStream r) : rng(r) {}
@@ -129,6 +137,8 @@ private:
         std::vector<StepParams> steps;         ///< resolved: never empty for a service
         std::vector<std::uint32_t> first_edge; ///< per step: index of its first call's edge
         std::deque<DeadLetter> dead_letters;   ///< queue nodes: the latest, bounded
+        std::vector<std::uint32_t> step_ops;   ///< per step: its operation id (tracing only)
+        std::uint32_t handle_op = 0;           ///< the service span's operation id
         ServiceStats stats;
     };
 
@@ -159,7 +169,9 @@ private:
         if (probability <= 0.0) return false;
         return services_[service].routing_rng.next_open01() < probability;
     }
-    std::uint32_t new_job(sim::Simulation& sim, std::uint32_t service);
+    std::uint32_t new_job(sim::Simulation& sim, std::uint32_t service, std::uint32_t trace = kNone,
+                          std::uint32_t parent_span = kNone);
+    void end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome);
 
     const ModelParams& params_;
     std::vector<SourceState> sources_;
@@ -167,6 +179,7 @@ private:
     std::vector<Edge> edges_;
     Slab<Job> jobs_;
     Slab<CallSlot> slots_;
+    std::optional<Tracer> tracer_; ///< only when the model samples traces
     std::size_t peak_in_flight_ = 0;
 };
 

@@ -2,6 +2,8 @@
 /// The figures of one finished run, as plain numbers (no sketches, no model state): what the
 /// summary JSON, the report and the Python bindings read.
 
+#include "models/tracer.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -82,6 +84,9 @@ struct RunResult {
     std::uint64_t peak_in_flight = 0; ///< most requests in the system at once
     bool interrupted = false;         ///< stopped early (Ctrl-C): figures cover [warmup, simulated]
     std::vector<ServiceResult> services;
+    std::uint64_t traced = 0;                 ///< requests traced
+    SpanColumns spans;                        ///< the kept traces' spans
+    std::vector<TraceSummary> slowest_traces; ///< the kept traces, slowest first
 };
 
 } // namespace models

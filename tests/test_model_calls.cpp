@@ -333,3 +333,62 @@ TEST_CASE("same seed, same figures, with every construct in play") {
     CHECK(a.services[0].latency_seconds.mean == b.services[0].latency_seconds.mean);
     CHECK(a.peak_in_flight < 5000);
 }
+
+TEST_CASE("traces: every span of a sampled request, its parent, and the bottleneck") {
+    auto p = api_calls(call(1), service("db", 1, ms(50)));
+    p.tracing.sample_fraction = 1.0;
+    p.tracing.keep_slowest = 3;
+    const auto r = run(p);
+    CHECK(r.traced == 99); // every arrival (1 to 99 s)
+    REQUIRE(r.slowest_traces.size() == 3);
+    const auto& t = r.slowest_traces[0];
+    CHECK(t.duration_seconds == doctest::Approx(0.060));
+    REQUIRE(t.rows == 5);
+    const auto& s = r.spans;
+    auto op = [&](std::uint32_t row) { return s.operations[s.operation[row]]; };
+    const auto f = t.first_row;
+    CHECK(op(f) == "handle"); // api's service span, the root
+    CHECK(s.parent_id[f] == models::SpanColumns::kNoParent);
+    CHECK(op(f + 1) == "work");
+    CHECK(s.parent_id[f + 1] == 0);
+    CHECK(op(f + 2) == "call db");
+    CHECK(s.parent_id[f + 2] == 0);
+    CHECK(op(f + 3) == "handle"); // db's service span, under the call
+    CHECK(s.service[f + 3] == 1);
+    CHECK(s.parent_id[f + 3] == 2);
+    CHECK(s.parent_id[f + 4] == 3);
+    CHECK(s.duration_seconds[f + 4] == doctest::Approx(0.050));
+    CHECK(t.bottleneck_row == f + 4); // db's work: 50 of the 60 ms
+    for (std::uint32_t i = 0; i < t.rows; ++i)
+        CHECK(s.outcome[f + i] == models::SpanOutcome::Ok);
+}
+
+TEST_CASE("traces keep the slowest requests, a timed-out call's orphan included") {
+    CallParams c = call(1);
+    c.timeout = ms(20);
+    auto p = api_calls(c, service("db", 1, ms(0)));
+    p.services[1].service_time = Distribution::exponential(ms(30));
+    p.tracing.sample_fraction = 1.0;
+    p.tracing.keep_slowest = 5;
+    const auto r = run(p, 5);
+    REQUIRE(r.slowest_traces.size() == 5);
+    for (std::size_t i = 1; i < r.slowest_traces.size(); ++i)
+        CHECK(r.slowest_traces[i - 1].duration_seconds >= r.slowest_traces[i].duration_seconds);
+    bool saw_timed_out = false;
+    for (std::size_t row = 0; row < r.spans.size(); ++row)
+        saw_timed_out |= r.spans.outcome[row] == models::SpanOutcome::TimedOut;
+    CHECK(saw_timed_out); // the callee's span ends after its caller gave up
+}
+
+TEST_CASE("tracing changes no other figure (it has its own random stream)") {
+    auto p = api_calls(call(1), service("db", 2, ms(0)), SimTime::from_s(500));
+    p.services[1].service_time = Distribution::exponential(ms(30));
+    p.load[0].arrivals = ArrivalProcess::Poisson;
+    p.load[0].rate_per_second = 20;
+    const auto plain = run(p, 9);
+    p.tracing.sample_fraction = 0.5;
+    const auto traced = run(p, 9);
+    CHECK(plain.events == traced.events);
+    CHECK(plain.services[0].latency_seconds.mean == traced.services[0].latency_seconds.mean);
+    CHECK(traced.traced > 0);
+}

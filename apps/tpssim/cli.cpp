@@ -5,6 +5,7 @@
 #include "apps/tpssim/report.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
+#include "models/call_graph.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
 #include "scenarios/scenario.hpp"
@@ -35,8 +36,9 @@ constexpr const char* kUsage = R"(tpssim: discrete-event simulation of TPS-style
 
 usage:
   tpssim run SCENARIO.yaml [options]     run a scenario and print its report
-  tpssim validate SCENARIO.yaml [--set PATH=VALUE]...
-                                         check a scenario file without running it
+  tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--graph[=text|dot]]
+                                         check a scenario file without running it;
+                                         --graph prints the call graph (text or Graphviz DOT)
   tpssim help | --help | --version
 
 run options:
@@ -46,6 +48,8 @@ run options:
   --replications R         run R independent replications in parallel; figures get 95% CIs
   --threads T              threads for replications (default: every core)
   --summary-json FILE|-    write the summary JSON to FILE (written whole or not at all) or stdout
+  --slowest N              print the N slowest requests' spans (traces every request unless
+                           the file's tracing.sample says otherwise)
   --reproducible           leave wall-clock figures out of the summary JSON (same bytes every run)
   --quiet                  no report, no progress bar
   --no-progress            no progress bar
@@ -79,6 +83,8 @@ struct RunArgs {
     bool reproducible = false;
     bool quiet = false;
     bool progress = true;
+    std::optional<std::string> graph; ///< validate --graph[=text|dot]
+    std::uint32_t slowest = 0;        ///< run --slowest N
 };
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
@@ -102,8 +108,13 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         };
         if (flag == "--set") {
             a.overrides.push_back(scenarios::parse_override(value()));
+        } else if (validate_only && flag == "--graph") {
+            a.graph = inline_value.value_or("text");
+            if (*a.graph != "text" && *a.graph != "dot")
+                bad_flag(flag, fmt::format("expected text or dot, got \"{}\"", *a.graph));
         } else if (validate_only) {
-            if (flag.starts_with("-")) bad_flag(flag, "unknown option for validate (try --set)");
+            if (flag.starts_with("-"))
+                bad_flag(flag, "unknown option for validate (try --set or --graph)");
             if (!a.file.empty())
                 bad_flag(flag,
                          fmt::format("expected one scenario file, got a second: \"{}\"", flag));
@@ -128,6 +139,9 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--summary-json") {
             a.summary_json = value();
             if (a.summary_json->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--slowest") {
+            a.slowest =
+                parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
         } else if (flag == "--reproducible") {
             no_value();
             a.reproducible = true;
@@ -153,6 +167,11 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
 int cmd_validate(std::span<const std::string> args, std::FILE* out) {
     const RunArgs a = parse_run_args(args, true);
     const auto sc = scenarios::load_scenario_file(a.file, a.overrides);
+    if (a.graph) {
+        const models::CallGraph graph(sc.model);
+        fmt::print(out, "{}", *a.graph == "dot" ? graph.to_dot(sc.name) : graph.to_text());
+        return kExitOk;
+    }
     fmt::print(out, "{}: ok: scenario \"{}\", {} service(s), {} load source(s), {} simulated",
                a.file, sc.name, sc.model.services.size(), sc.model.load.size(),
                scenarios::format_duration(sc.model.duration));
@@ -167,6 +186,12 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     auto sc = scenarios::load_scenario_file(a.file, a.overrides);
     const std::uint64_t seed = a.seed.value_or(sc.seed);
     if (a.until) sc.model.duration = *a.until;
+    if (a.slowest > 0) {
+        // Trace every request unless the file samples; keep at least the N slowest.
+        auto& tracing = sc.model.tracing;
+        if (tracing.sample_fraction == 0.0) tracing.sample_fraction = 1.0;
+        tracing.keep_slowest = std::max(tracing.keep_slowest, a.slowest);
+    }
     if (sc.model.warmup >= sc.model.duration)
         bad_flag("--until", fmt::format("expected a horizon longer than the warm-up ({}), got {}",
                                         scenarios::format_duration(sc.model.warmup),
@@ -212,6 +237,8 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     summary.interrupted = summary.interrupted || interrupted;
 
     if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
+    if (a.slowest > 0)
+        fmt::print(json_to_stdout ? err : out, "{}", format_slowest(summary, a.slowest));
     if (a.summary_json) {
         const std::string text = summary_json(summary, {a.reproducible});
         if (json_to_stdout) {

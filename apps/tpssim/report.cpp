@@ -160,4 +160,39 @@ std::string format_report(const RunSummary& s) {
     return out;
 }
 
+std::string format_slowest(const RunSummary& s, std::size_t n) {
+    const auto& sp = s.spans;
+    std::string out =
+        fmt::format("\nslowest requests ({} shown of {} traced)\n",
+                    std::min(n, s.slowest_traces.size()), thousands(static_cast<double>(s.traced)));
+    if (s.traced == 0) {
+        out += "  no request was traced (tracing.sample is 0)\n";
+        return out;
+    }
+    for (std::size_t t = 0; t < s.slowest_traces.size() && t < n; ++t) {
+        const auto& tr = s.slowest_traces[t];
+        out += fmt::format("\n#{} trace {} at {}: {}\n", t + 1, tr.trace_id,
+                           human_seconds(tr.start_seconds), human_seconds(tr.duration_seconds));
+        out += fmt::format("  {:<44}{:>10}{:>10}{:>10}  {}\n", "span", "start", "duration", "wait",
+                           "outcome");
+        std::vector<int> depth(tr.rows, 0);
+        for (std::uint32_t k = 0; k < tr.rows; ++k) {
+            const std::uint32_t row = tr.first_row + k;
+            const std::uint32_t parent = sp.parent_id[row];
+            if (parent != models::SpanColumns::kNoParent) depth[k] = depth[parent] + 1;
+            const std::string name =
+                fmt::format("{:{}}{} {}", "", 2 * depth[k], s.services[sp.service[row]].name,
+                            sp.operations[sp.operation[row]]);
+            const double start = sp.start_seconds[row] - tr.start_seconds;
+            out += fmt::format(
+                "  {:<44}{:>10}{:>10}{:>10}  {}{}\n", name,
+                fmt::format("+{}", human_seconds(start)), human_seconds(sp.duration_seconds[row]),
+                sp.wait_seconds[row] > 0 ? human_seconds(sp.wait_seconds[row]) : std::string(),
+                models::to_string(sp.outcome[row]),
+                row == tr.bottleneck_row ? "   <- bottleneck" : "");
+        }
+    }
+    return out;
+}
+
 } // namespace tpssim

@@ -15,4 +15,7 @@ std::string thousands(double value);
 /// The report text, ending in a newline.
 std::string format_report(const RunSummary& s);
 
+/// The `n` slowest traced requests as span trees, the bottleneck span of each marked.
+std::string format_slowest(const RunSummary& s, std::size_t n);
+
 } // namespace tpssim

@@ -107,6 +107,9 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         }
         s.services.push_back(std::move(f));
     }
+    s.traced = runs.front().traced;
+    s.spans = runs.front().spans;
+    s.slowest_traces = runs.front().slowest_traces;
     return s;
 }
 

@@ -60,6 +60,10 @@ struct RunSummary {
     std::uint64_t events = 0; ///< summed over replications
     bool interrupted = false;
     std::vector<ServiceFigures> services;
+    /// Traces of the first run (replication 0): how many were traced, the kept spans.
+    std::uint64_t traced = 0;
+    models::SpanColumns spans;
+    std::vector<models::TraceSummary> slowest_traces;
 };
 
 /// Summarises `runs` (one or more replications of the same model, in replication order).

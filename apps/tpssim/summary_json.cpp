@@ -120,6 +120,21 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
         services[f.name] = std::move(sj);
     }
     j["services"] = std::move(services);
+    if (s.traced > 0) {
+        Json slowest = Json::array();
+        for (const auto& t : s.slowest_traces) {
+            const auto b = t.bottleneck_row;
+            slowest.push_back(
+                Json{{"trace_id", t.trace_id},
+                     {"start_seconds", t.start_seconds},
+                     {"duration_seconds", t.duration_seconds},
+                     {"spans", t.rows},
+                     {"bottleneck", Json{{"service", s.services[s.spans.service[b]].name},
+                                         {"operation", s.spans.operations[s.spans.operation[b]]},
+                                         {"duration_seconds", s.spans.duration_seconds[b]}}}});
+        }
+        j["traces"] = Json{{"traced", s.traced}, {"slowest", std::move(slowest)}};
+    }
     return j.dump(2) + "\n";
 }
 
