@@ -60,6 +60,7 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
         const auto& p = params.services[i];
         ServiceState s(sim::RandomStream(seed, p.name, "service_time"),
                        sim::RandomStream(seed, p.name, "routing"));
+        s.error_probability = p.error_probability;
         if (p.kind == ServiceKind::Service) {
             s.stats.workers.set(SimTime::zero(), p.workers);
             s.steps = p.steps;
@@ -305,7 +306,7 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
         Job& j = jobs_[id];
         auto& s = services_[j.service];
         if (j.step == s.steps.size()) {
-            finish_job(sim, id, draw(j.service, params_.services[j.service].error_probability));
+            finish_job(sim, id, draw(j.service, s.error_probability));
             return;
         }
         const StepParams& step = s.steps[j.step];
@@ -614,6 +615,10 @@ void Model::call_answered(sim::Simulation& sim, std::uint32_t slot_id, bool ok) 
     Job& j = jobs_[job];
     if (!ok) j.step_failed = true;
     if (--j.pending == 0) step_done(sim, job);
+}
+
+void Model::set_error_probability(std::uint32_t service, double probability) {
+    services_[service].error_probability = probability;
 }
 
 // ---- results ----------------------------------------------------------------------------

@@ -65,6 +65,10 @@ public:
     /// Reacts to one event. Called by `sim::Simulation::run`.
     void handle(sim::Simulation& sim, const sim::Event& e);
 
+    /// Changes, from now on, the probability that a request fails at `service` once its steps
+    /// are done (what a fault injection or a bad deployment does).
+    void set_error_probability(std::uint32_t service, double probability);
+
     /// The figures at the simulation's current time.
     RunResult result(const sim::Simulation& sim) const;
     /// Requests (jobs) in flight now, across all services.
@@ -139,6 +143,7 @@ private:
         std::deque<DeadLetter> dead_letters;   ///< queue nodes: the latest, bounded
         std::vector<std::uint32_t> step_ops;   ///< per step: its operation id (tracing only)
         std::uint32_t handle_op = 0;           ///< the service span's operation id
+        double error_probability = 0.0;        ///< now in force (params, or a fault)
         ServiceStats stats;
     };
 

@@ -178,3 +178,28 @@ TEST_CASE("validate checks a file without running it") {
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("services.api.workers") != std::string::npos);
 }
+
+TEST_CASE("run --slowest N prints span trees with the bottleneck marked") {
+    const auto r = tpssim("run scenarios/examples/three-tier.yaml --until 2m --no-progress "
+                          "--slowest 2 --summary-json -");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("slowest requests (2 shown of ") != std::string::npos);
+    CHECK(r.err.find("<- bottleneck") != std::string::npos);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j.contains("traces"));
+    CHECK(j["traces"]["slowest"].size() >= 2);
+    CHECK(j["traces"]["slowest"][0].contains("bottleneck"));
+}
+
+TEST_CASE("validate --graph prints the call graph as text or DOT") {
+    const auto text = tpssim("validate scenarios/examples/three-tier.yaml --graph");
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find("users -> api") == 0);
+    CHECK(text.out.find("call -> service-b") != std::string::npos);
+    const auto dot = tpssim("validate scenarios/examples/three-tier.yaml --graph=dot");
+    CHECK(dot.exit_code == 0);
+    CHECK(dot.out.find("digraph") != std::string::npos);
+    const auto bad = tpssim("validate scenarios/examples/three-tier.yaml --graph=svg");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--graph: expected text or dot, got \"svg\"") != std::string::npos);
+}

@@ -392,3 +392,49 @@ TEST_CASE("tracing changes no other figure (it has its own random stream)") {
     CHECK(plain.services[0].latency_seconds.mean == traced.services[0].latency_seconds.mean);
     CHECK(traced.traced > 0);
 }
+
+TEST_CASE("Lab 2.4: a failing downstream opens the breaker; it closes about its wait after") {
+    // api calls db through a breaker with a fallback-free call; db fails everything from 300 s
+    // to 600 s (the fault is driven through the API until scheduled chaos exists).
+    CallParams c = call(1);
+    c.timeout = ms(500);
+    models::CircuitBreakerParams cb;
+    cb.sliding_window_size = 20;
+    cb.minimum_number_of_calls = 10;
+    cb.failure_rate_threshold = 0.5;
+    cb.wait_duration_in_open_state = SimTime::from_s(60);
+    cb.permitted_number_of_calls_in_half_open_state = 3;
+    c.circuit_breaker = cb;
+    auto p = api_calls(c, service("db", 8, ms(0)), SimTime::from_s(900));
+    p.services[1].service_time = Distribution::exponential(ms(20));
+    p.load[0].arrivals = ArrivalProcess::Poisson;
+    p.load[0].rate_per_second = 50;
+
+    sim::Simulation sim;
+    models::Model model(p, 4);
+    model.start(sim);
+    sim.run(model, {SimTime::from_s(300)});
+    const auto before = model.result(sim);
+    CHECK(before.services[0].failed == 0);
+    model.set_error_probability(1, 1.0);
+    sim.run(model, {SimTime::from_s(600)});
+    model.set_error_probability(1, 0.0);
+    sim.run(model, {SimTime::from_s(900)});
+    const auto r = model.result(sim);
+    const auto& e = r.services[0].calls[0];
+    REQUIRE(!e.breaker_transitions.empty());
+    // Opens within a second of the fault: 10 failed calls at 50/s take ~0.2 s.
+    CHECK(e.breaker_transitions[0].to == "open");
+    CHECK(e.breaker_transitions[0].at_seconds > 300.0);
+    CHECK(e.breaker_transitions[0].at_seconds < 301.0);
+    // While the fault lasts, calls fail fast: far more refused than sent.
+    CHECK(e.not_permitted > 10 * e.errors / 2);
+    // The last transition closes it, after the fault, within one wait (60 s) plus the trials.
+    const auto& last = e.breaker_transitions.back();
+    CHECK(last.to == "closed");
+    CHECK(last.at_seconds > 600.0);
+    CHECK(last.at_seconds < 661.0);
+    // Latency stays bounded: failing fast, nobody waits for the timeout more than a few times.
+    CHECK(r.services[0].latency_seconds.p99 < 0.5);
+    CHECK(r.services[0].failed > 0); // the error rate spiked
+}
