@@ -180,7 +180,7 @@ TEST_CASE("validate checks a file without running it") {
 }
 
 TEST_CASE("run --slowest N prints span trees with the bottleneck marked") {
-    const auto r = tpssim("run scenarios/examples/three-tier.yaml --until 2m --no-progress "
+    const auto r = tpssim("run scenarios/examples/three-tier.yaml --until 7m --no-progress "
                           "--slowest 2 --summary-json -");
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.find("slowest requests (2 shown of ") != std::string::npos);
