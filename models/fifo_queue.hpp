@@ -1,48 +1,12 @@
 #pragma once
-/// A FIFO of request ids in a growable ring buffer: O(1) push and pop, no allocation once it
-/// has grown to the run's peak length (std::deque allocates a block every few hundred pushes).
+/// The waiting line of a service: request (job) ids in arrival order.
+
+#include "models/ring_buffer.hpp"
 
 #include <cstdint>
 
-#include <cstddef>
-#include <vector>
-
 namespace models {
 
-class FifoQueue {
-public:
-    bool empty() const { return size_ == 0; }
-    std::size_t size() const { return size_; }
-
-    void push(std::uint32_t id) {
-        if (size_ == buf_.size()) grow();
-        buf_[(head_ + size_) & (buf_.size() - 1)] = id;
-        ++size_;
-    }
-    std::uint32_t pop() {
-        const std::uint32_t id = buf_[head_];
-        head_ = (head_ + 1) & (buf_.size() - 1);
-        --size_;
-        return id;
-    }
-    std::uint32_t front() const { return buf_[head_]; }
-    void clear() {
-        head_ = 0;
-        size_ = 0;
-    }
-
-private:
-    void grow() {
-        std::vector<std::uint32_t> bigger(buf_.empty() ? 16 : buf_.size() * 2);
-        for (std::size_t i = 0; i < size_; ++i)
-            bigger[i] = buf_[(head_ + i) & (buf_.size() - 1)];
-        buf_.swap(bigger);
-        head_ = 0;
-    }
-
-    std::vector<std::uint32_t> buf_; // size is 0 or a power of two
-    std::size_t head_ = 0;
-    std::size_t size_ = 0;
-};
+using FifoQueue = RingBuffer<std::uint32_t>;
 
 } // namespace models

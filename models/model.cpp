@@ -111,9 +111,7 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
                 const std::string& target = params.services[c.target].name;
                 const std::uint32_t nth = ++per_target[c.target];
                 std::string key = nth == 1 ? target : fmt::format("{}#{}", target, nth);
-                Edge e{&c, i,  sim::RandomStream(seed, params.services[i].name, "call " + key),
-                       {}, {}, {},
-                       {}, {}, key};
+                Edge e(&c, i, sim::RandomStream(seed, params.services[i].name, "call " + key), key);
                 if (c.circuit_breaker) e.breaker.emplace(*c.circuit_breaker);
                 if (c.retry) {
                     e.retry.emplace(*c.retry);
@@ -143,7 +141,7 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
         on_work_done(sim, ref_index(e.arg));
         break;
     case kCallTimeout:
-        if (slots_[ref_index(e.arg)].gen == ref_gen(e.arg)) on_call_timeout(sim, ref_index(e.arg));
+        if (edges_[e.target].deadline_timer_at == sim.now()) on_deadlines_due(sim, e.target);
         break;
     case kRetry:
         if (slots_[ref_index(e.arg)].gen == ref_gen(e.arg)) attempt(sim, ref_index(e.arg));
@@ -509,8 +507,10 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
     slot.attempt_start = sim.now();
     if (e.budget) e.budget->on_request_started();
     const std::uint32_t target = e.params->target;
-    if (e.params->timeout != kNoTimeout)
-        sim.schedule_in(e.params->timeout, kCallTimeout, 0, pack_ref(slot_id, slot.gen));
+    if (e.params->timeout != kNoTimeout) {
+        e.deadlines.push(Deadline{sim.now() + e.params->timeout, slot_id, slot.gen});
+        if (e.deadline_timer_at == SimTime::max()) arm_deadline_timer(sim, slot.edge);
+    }
     const Job& caller = jobs_[slot.job];
     const std::uint32_t child = caller.trace == kNone
                                     ? new_job(sim, target)
@@ -530,6 +530,31 @@ void Model::arm_breaker_timer(sim::Simulation& sim, std::uint32_t edge) {
     if (at == e.breaker_timer_at) return;
     e.breaker_timer_at = at; // an earlier timer still in the calendar will find it changed
     sim.schedule_at(at, kBreakerTimer, edge);
+}
+
+void Model::arm_deadline_timer(sim::Simulation& sim, std::uint32_t edge) {
+    auto& e = edges_[edge];
+    // Entries of attempts that have ended are dropped here, never scheduled.
+    while (!e.deadlines.empty() && slots_[e.deadlines.front().slot].gen != e.deadlines.front().gen)
+        e.deadlines.pop();
+    if (e.deadlines.empty()) {
+        e.deadline_timer_at = SimTime::max();
+        return;
+    }
+    e.deadline_timer_at = e.deadlines.front().at;
+    sim.schedule_at(e.deadline_timer_at, kCallTimeout, edge);
+}
+
+void Model::on_deadlines_due(sim::Simulation& sim, std::uint32_t edge) {
+    auto& e = edges_[edge];
+    e.deadline_timer_at = SimTime::max();
+    // Time out every live attempt whose deadline is now. A timeout may start a retry on this
+    // edge, whose deadline (now + timeout) goes to the back: the order holds.
+    while (!e.deadlines.empty() && e.deadlines.front().at <= sim.now()) {
+        const Deadline d = e.deadlines.pop();
+        if (slots_[d.slot].gen == d.gen) on_call_timeout(sim, d.slot);
+    }
+    if (e.deadline_timer_at == SimTime::max()) arm_deadline_timer(sim, edge);
 }
 
 void Model::on_child_done(sim::Simulation& sim, const Job& child, bool failed) {

@@ -15,6 +15,7 @@
 #include "models/fifo_queue.hpp"
 #include "models/params.hpp"
 #include "models/retry_policy.hpp"
+#include "models/ring_buffer.hpp"
 #include "models/run_result.hpp"
 #include "models/service_stats.hpp"
 #include "models/slab.hpp"
@@ -34,7 +35,7 @@ namespace models {
 enum EventKind : std::uint32_t {
     kArrival = 0,       ///< target: load source; the source emits one request
     kWorkDone = 1,      ///< arg: job ref; a work step ends
-    kCallTimeout = 2,   ///< arg: slot ref; the caller gives up on the current attempt
+    kCallTimeout = 2,   ///< target: edge; the earliest pending deadline of its calls is due
     kRetry = 3,         ///< arg: slot ref; the back-off is over, the next attempt starts
     kCallAnswered = 4,  ///< arg: slot ref; a cache hit or a fallback has been served
     kClientTimeout = 5, ///< arg: job ref; the client of an entry request gives up
@@ -110,7 +111,14 @@ private:
         std::uint32_t span = 0;    ///< its client span, when the caller is traced
         SpanOutcome answer = SpanOutcome::Ok; ///< how it was answered, for its span
     };
+    struct Deadline {
+        SimTime at;
+        std::uint32_t slot = 0;
+        std::uint32_t gen = 0; ///< the slot's generation when the attempt started
+    };
     struct Edge {
+        Edge(const CallParams* p, std::uint32_t from, sim::RandomStream r, std::string name)
+            : params(p), caller(from), rng(r), key(std::move(name)) {}
         const CallParams* params = nullptr;
         std::uint32_t caller = 0;
         sim::RandomStream rng;
@@ -122,6 +130,12 @@ private:
         std::string key;
         SimTime breaker_timer_at = SimTime::max(); ///< the pending kBreakerTimer, if any
         std::uint32_t op = 0;                      ///< its spans' operation id (tracing)
+        /// Pending attempts' deadlines, in order: an edge's timeout is fixed, so deadlines
+        /// arrive sorted. One calendar event waits for the earliest live one, instead of one
+        /// per attempt: most calls return long before their timeout, and their entries are
+        /// skipped here without ever entering the calendar.
+        RingBuffer<Deadline> deadlines;
+        SimTime deadline_timer_at = SimTime::max(); ///< the pending kCallTimeout, if any
     };
     struct SourceState {
         explicit SourceState(sim::RandomStream r) : rng(r) {}
@@ -168,6 +182,8 @@ private:
     void on_call_timeout(sim::Simulation& sim, std::uint32_t slot);
     void on_child_done(sim::Simulation& sim, const Job& child, bool failed);
     void arm_breaker_timer(sim::Simulation& sim, std::uint32_t edge);
+    void arm_deadline_timer(sim::Simulation& sim, std::uint32_t edge);
+    void on_deadlines_due(sim::Simulation& sim, std::uint32_t edge);
 
     bool draw(std::uint32_t service, double probability) {
         if (probability >= 1.0) return true;

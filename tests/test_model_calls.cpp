@@ -438,3 +438,27 @@ TEST_CASE("Lab 2.4: a failing downstream opens the breaker; it closes about its 
     CHECK(r.services[0].latency_seconds.p99 < 0.5);
     CHECK(r.services[0].failed > 0); // the error rate spiked
 }
+
+TEST_CASE("timeouts fire exactly for the attempts that outlast them, many in flight at once") {
+    // db has plenty of workers (no queueing): an attempt times out iff its exponential service
+    // time exceeds the timeout, P = exp(-timeout / mean) = exp(-1).
+    CallParams c = call(1);
+    c.timeout = ms(50);
+    auto p = api_calls(c, service("db", 1000, ms(0)), SimTime::from_s(2000));
+    p.services[0].workers = 1000;
+    p.services[1].service_time = Distribution::exponential(ms(50));
+    p.load[0].arrivals = ArrivalProcess::Poisson;
+    p.load[0].rate_per_second = 200;
+    const auto r = run(p, 11);
+    const auto& e = r.services[0].calls[0];
+    const double n = static_cast<double>(e.attempts);
+    const double q = std::exp(-1.0);
+    CHECK(std::fabs(static_cast<double>(e.timeouts) - q * n) < 5 * std::sqrt(n * q * (1 - q)));
+    // Every call is answered or timed out, bar those in flight at the end (200/s x 50 ms ~ 10).
+    CHECK(e.timeouts + e.succeeded <= e.calls);
+    CHECK(e.calls - e.timeouts - e.succeeded < 50);
+    // Every timed-out attempt's job finishes later, for nobody (bar those still running).
+    CHECK(r.services[1].timed_out <= e.timeouts);
+    CHECK(r.services[1].timed_out + 50 > e.timeouts);
+    CHECK(r.services[0].latency_seconds.max <= 0.060 + 1e-9); // 10 ms work + the 50 ms timeout
+}
