@@ -1,7 +1,12 @@
 #include "models/replications.hpp"
 
+#include "apps/tpssim/run_summary.hpp"
+#include "apps/tpssim/summary_json.hpp"
+#include "scenarios/scenario.hpp"
+
 #include <doctest/doctest.h>
 #include <set>
+#include <string>
 
 using sim::Distribution;
 using sim::SimTime;
@@ -68,4 +73,45 @@ TEST_CASE("a progress callback returning false stops further replications") {
     o.progress = [](std::uint32_t done, std::uint32_t) { return done < 3; };
     const auto reps = models::run_replications(p, o);
     CHECK(reps.size() == 3);
+}
+
+// The richest shared model: calls with timeouts, retries, a circuit breaker, a cache, a queue
+// with consumers, tracing. Every thread reads the same ModelParams; the summary JSON (every
+// figure, spans of replication 0) must not depend on how many threads ran the replications.
+TEST_CASE("replications of a model with calls, breakers, caches and queues: any thread count") {
+    auto sc = scenarios::load_scenario_file(std::string(TPSSIM_SOURCE_DIR) +
+                                            "/scenarios/examples/three-tier.yaml");
+    sc.model.warmup = SimTime::from_s(30);
+    sc.model.duration = SimTime::from_s(150);
+    sc.model.tracing.sample_fraction = 0.5;
+    sc.model.tracing.keep_slowest = 5;
+    auto summary_with = [&](std::uint32_t threads) {
+        models::ReplicationOptions o;
+        o.seed = 3;
+        o.replications = 4;
+        o.threads = threads;
+        const auto runs = models::run_replications(sc.model, o);
+        REQUIRE(runs.size() == 4);
+        return tpssim::summary_json(tpssim::summarise(runs, sc.name, "three-tier.yaml", 3, 0.0),
+                                    {true});
+    };
+    const std::string one = summary_with(1);
+    CHECK(one == summary_with(4));
+}
+
+TEST_CASE("a stop asked from the progress callback while several threads run") {
+    auto p = mm2();
+    p.duration = SimTime::from_s(50);
+    models::ReplicationOptions o;
+    o.seed = 11;
+    o.replications = 40;
+    o.threads = 3;
+    o.progress = [](std::uint32_t done, std::uint32_t) { return done < 4; };
+    const auto reps = models::run_replications(p, o);
+    // The fourth finished replication asks to stop; others may finish meanwhile, at most one
+    // per other thread. What is kept is whole, in replication order.
+    CHECK(reps.size() >= 4);
+    CHECK(reps.size() <= 6);
+    for (const auto& r : reps)
+        CHECK_FALSE(r.interrupted);
 }
