@@ -238,30 +238,34 @@ void Model::on_arrival(sim::Simulation& sim, std::uint32_t source) {
 
 bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     const auto& np = params_.services[node];
-    std::uint32_t service = node;
-    std::uint64_t waiting_here = 0;
-    if (np.kind == ServiceKind::Queue) {
-        // A Kanban stream: the item waits in its consumer's FIFO, bounded by the stream.
-        auto& q = services_[node];
-        Job& j = jobs_[id];
-        j.queue = node;
-        j.service = service = np.consumer;
-        if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
-        waiting_here = q.depth;
-    } else {
-        waiting_here = services_[node].direct_waiting;
-    }
+    const bool via_queue = np.kind == ServiceKind::Queue;
+    const std::uint32_t service = via_queue ? np.consumer : node;
     auto& s = services_[service];
     Job& j = jobs_[id];
-    if (j.counted) ++s.stats.arrivals;
-    if (s.busy < params_.services[service].workers) {
-        begin_work(sim, id);
-        return true;
+    j.service = service;
+    bool admitted;
+    if (via_queue) {
+        // A Kanban stream (JetStream-like): a message is stored from its publish until its
+        // consumer acknowledges it (or it is dead-lettered), and the capacity bounds what is
+        // stored. A redelivery is a message already stored: it is never turned away.
+        auto& q = services_[node];
+        j.queue = node;
+        if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
+        admitted = j.deliveries > 0 || q.stored < np.queue_capacity;
+        if (admitted && j.deliveries == 0) ++q.stored;
+    } else {
+        if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
+        admitted = s.busy < np.workers || s.direct_waiting < np.queue_capacity;
     }
-    if (waiting_here < np.queue_capacity) {
+    if (admitted) {
+        if (via_queue && j.counted) ++s.stats.arrivals; // the consumer counts deliveries
+        if (s.busy < params_.services[service].workers) {
+            begin_work(sim, id);
+            return true;
+        }
         s.queue.push(id);
         s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-        if (np.kind == ServiceKind::Queue) {
+        if (via_queue) {
             auto& q = services_[node];
             ++q.depth;
             q.stats.queue_length.set(sim.now(), static_cast<double>(q.depth));
@@ -399,7 +403,10 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
         auto& q = services_[j.queue];
         if (failed) {
             redeliver_or_dead_letter(sim, j);
-        } else if (j.counted) {
+        } else {
+            --q.stored; // acknowledged
+        }
+        if (!failed && j.counted) {
             ++q.stats.completed;
             const SimTime end_to_end = sim.now() - j.first_arrival;
             q.stats.latency.add(end_to_end);
@@ -440,6 +447,7 @@ void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job
     const auto& qp = params_.services[failed_job.queue];
     const std::uint32_t deliveries = failed_job.deliveries + 1;
     if (qp.max_deliver != 0 && deliveries >= qp.max_deliver) {
+        --q.stored;
         if (failed_job.counted) ++q.stats.dead_lettered;
         q.dead_letters.push_back(
             {sim.now().seconds(), deliveries, failed_job.first_arrival.seconds()});
@@ -453,7 +461,9 @@ void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job
     a.deliveries = deliveries;
     a.first_arrival = failed_job.first_arrival;
     a.counted = failed_job.counted;
-    admit(sim, failed_job.queue, again);
+    const bool admitted = admit(sim, failed_job.queue, again);
+    assert(admitted && "a redelivery is never turned away");
+    (void)admitted;
 }
 
 // ---- synchronous calls ------------------------------------------------------------------

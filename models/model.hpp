@@ -150,9 +150,10 @@ private:
         sim::RandomStream routing_rng; ///< probabilities: errors, optional calls, publishes
         FifoQueue queue;
         std::uint32_t busy = 0;
-        std::uint64_t direct_waiting = 0;      ///< waiting items that did not come through a queue
-        std::uint64_t depth = 0;               ///< queue nodes: items waiting at the consumer
-        std::vector<StepParams> steps;         ///< resolved: never empty for a service
+        std::uint64_t direct_waiting = 0; ///< waiting items that did not come through a queue
+        std::uint64_t depth = 0;          ///< queue nodes: items waiting at the consumer
+        std::uint64_t stored = 0;         ///< queue nodes: published, not yet acknowledged or dead
+        std::vector<StepParams> steps;    ///< resolved: never empty for a service
         std::vector<std::uint32_t> first_edge; ///< per step: index of its first call's edge
         std::deque<DeadLetter> dead_letters;   ///< queue nodes: the latest, bounded
         std::vector<std::uint32_t> step_ops;   ///< per step: its operation id (tracing only)

@@ -140,7 +140,10 @@ TEST_CASE("lab 3.1 uncontained: B's queue fills, then A's, and errors rise at th
     // 50/s, 40 s on average (sd 0.9 s), even if the worker stopped pulling at once; it fills
     // well after B's.
     CHECK(jobs.rejected > 0);
-    CHECK(jobs.max_queue_length == doctest::Approx(2000));
+    // The stream stores a message until it is acknowledged: 2,000 stored are at most 2,000
+    // waiting, and at least 2,000 less the 64 the worker's threads hold.
+    CHECK(jobs.max_queue_length <= 2000);
+    CHECK(jobs.max_queue_length >= 2000 - 64);
     REQUIRE(t_jobs > 0);
     CHECK(t_jobs >= 35);
     CHECK(t_b < t_jobs);
@@ -154,8 +157,8 @@ TEST_CASE("lab 3.1 uncontained: B's queue fills, then A's, and errors rise at th
     CHECK(top_error_rate(api) > 0.25);
     // A (the worker) fails most of what it takes. Accounting first: every item api got into
     // `jobs` was completed by the worker, failed at least once there, or is still in the
-    // stream or a worker at the end (at most 2,000 + 64).
-    CHECK(api.completed <= worker.completed + worker.failed + 2'000 + 64);
+    // stream (stored, the worker's included) at the end: at most 2,000.
+    CHECK(api.completed <= worker.completed + worker.failed + 2'000);
     // Its successes are capped by C (B's completions, under 3,200 above), while api got about
     // half of ~45,000 requests into the stream: some 15,000 failures against at most 3,200
     // successes, an error rate over 80%.

@@ -462,3 +462,19 @@ TEST_CASE("timeouts fire exactly for the attempts that outlast them, many in fli
     CHECK(r.services[1].timed_out + 50 > e.timeouts);
     CHECK(r.services[0].latency_seconds.max <= 0.060 + 1e-9); // 10 ms work + the 50 ms timeout
 }
+
+TEST_CASE("a redelivery is never lost to a full queue: the stream stores it until acked") {
+    // One item a second into a queue of 2 stored messages, consumed by one worker that takes
+    // 1.5 s and always fails: the stream fills with unacknowledged messages, publishes are
+    // turned away, but every stored message is delivered max_deliver times, then dead-lettered.
+    auto p = kanban(1.0, 2, 2);
+    p.services[2].service_time = Distribution::constant(SimTime::from_ms(1500));
+    const auto r = run(p);
+    const auto& jobs = r.services[1];
+    const auto& worker = r.services[2];
+    CHECK(jobs.rejected > 0);
+    // Every admitted message is either dead-lettered or still stored (at most 2) at the end.
+    CHECK(jobs.arrivals - jobs.rejected - jobs.dead_lettered <= 2);
+    CHECK(jobs.redelivered >= jobs.dead_lettered);
+    CHECK(worker.failed == jobs.redelivered + jobs.dead_lettered);
+}
