@@ -50,9 +50,21 @@ SimTime from_ns(double ns) {
 
 Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
     sources_.reserve(params.load.size());
-    for (const auto& l : params.load) {
+    for (std::uint32_t i = 0; i < params.load.size(); ++i) {
+        const auto& l = params.load[i];
+        if (l.arrivals == ArrivalProcess::Closed) {
+            sources_.emplace_back(sim::RandomStream(seed, l.name, "think_time"));
+            users_.resize(users_.size() + l.users, User{i});
+            continue;
+        }
         SourceState s(sim::RandomStream(seed, l.name, "arrivals"));
-        s.period_ns = 1e9 / l.rate_per_second;
+        LoadProfile profile(rate_profile_of(params, l));
+        const double rate = profile.rate_at(SimTime::zero());
+        // A constant rate keeps the fast path (and the random numbers it has always drawn).
+        if (profile.is_constant() && rate > 0.0)
+            s.period_ns = 1e9 / rate;
+        else
+            s.profile.emplace(std::move(profile));
         sources_.push_back(std::move(s));
     }
     services_.reserve(params.services.size());
@@ -128,7 +140,13 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
 
 void Model::start(sim::Simulation& sim) {
     for (std::uint32_t i = 0; i < sources_.size(); ++i)
-        schedule_next_arrival(sim, i);
+        if (params_.load[i].arrivals != ArrivalProcess::Closed) schedule_next_arrival(sim, i);
+    // Users start by thinking, so their first requests spread out instead of all arriving at 0.
+    for (std::uint32_t u = 0; u < users_.size(); ++u) {
+        const std::uint32_t source = users_[u].source;
+        sim.schedule_in(params_.load[source].think_time.sample(sources_[source].rng), kUserRequest,
+                        source, u);
+    }
     if (params_.warmup > SimTime::zero()) sim.schedule_at(params_.warmup, kWarmupEnd, 0);
 }
 
@@ -164,6 +182,12 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
         }
         break;
     }
+    case kUserRequest:
+        on_user_request(sim, static_cast<std::uint32_t>(e.arg));
+        break;
+    case kUserTimeout:
+        on_user_timeout(sim, ref_index(e.arg), ref_gen(e.arg));
+        break;
     case kWarmupEnd:
         for (auto& s : services_)
             s.stats.restart(sim.now());
@@ -181,6 +205,15 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
 
 void Model::schedule_next_arrival(sim::Simulation& sim, std::uint32_t source) {
     auto& s = sources_[source];
+    if (s.profile) {
+        // A varying rate: Poisson by thinning, constant spacing where the cumulative rate
+        // reaches the next whole number. max(): the rate stays zero from here on.
+        const SimTime next = params_.load[source].arrivals == ArrivalProcess::Constant
+                                 ? s.profile->constant_arrival(s.emitted + 1)
+                                 : s.profile->next_arrival(sim.now(), s.rng);
+        if (next != SimTime::max()) sim.schedule_at(std::max(next, sim.now()), kArrival, source);
+        return;
+    }
     switch (params_.load[source].arrivals) {
     case ArrivalProcess::Poisson:
         sim.schedule_in(from_ns(-s.period_ns * std::log(s.rng.next_open01())), kArrival, source);
@@ -190,6 +223,8 @@ void Model::schedule_next_arrival(sim::Simulation& sim, std::uint32_t source) {
         sim.schedule_at(from_ns(static_cast<double>(s.emitted + 1) * s.period_ns), kArrival,
                         source);
         break;
+    case ArrivalProcess::Closed:
+        break; // users schedule their own requests
     }
 }
 
@@ -236,6 +271,40 @@ void Model::on_arrival(sim::Simulation& sim, std::uint32_t source) {
     admit(sim, l.target, id);
 }
 
+void Model::on_user_request(sim::Simulation& sim, std::uint32_t user) {
+    const std::uint32_t source = users_[user].source;
+    ++sources_[source].emitted;
+    const auto& l = params_.load[source];
+    const std::uint32_t trace = tracer_ ? tracer_->maybe_begin(sim.now()) : kNone;
+    const std::uint32_t id = new_job(sim, l.target, trace, SpanColumns::kNoParent);
+    User& u = users_[user];
+    jobs_[id].user = user;
+    u.job = id;
+    u.job_gen = jobs_[id].gen;
+    ++u.request;
+    if (l.timeout != kNoTimeout)
+        sim.schedule_in(l.timeout, kUserTimeout, 0, pack_ref(user, u.request));
+    admit(sim, l.target, id); // a rejection ends the request at once, through user_done
+}
+
+void Model::on_user_timeout(sim::Simulation& sim, std::uint32_t user, std::uint32_t request) {
+    User& u = users_[user];
+    if (u.request != request || u.job == kNone) return; // that request has ended already
+    Job& j = jobs_[u.job];
+    if (j.gen == u.job_gen) {
+        j.caller_gone = true; // it works on, for nobody (counted timed_out when it ends)
+        j.user = kNone;
+    }
+    user_done(sim, user);
+}
+
+void Model::user_done(sim::Simulation& sim, std::uint32_t user) {
+    User& u = users_[user];
+    u.job = kNone;
+    sim.schedule_in(params_.load[u.source].think_time.sample(sources_[u.source].rng), kUserRequest,
+                    u.source, user);
+}
+
 bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     const auto& np = params_.services[node];
     const bool via_queue = np.kind == ServiceKind::Queue;
@@ -280,6 +349,7 @@ bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     ++jobs_[id].gen;
     jobs_.release(id);
     if (copy.caller_slot != kNone) on_child_done(sim, copy, true);
+    if (copy.user != kNone) user_done(sim, copy.user);
     if (copy.trace != kNone) {
         end_job_span(sim, copy, SpanOutcome::Rejected);
         tracer_->job_ended(copy.trace);
@@ -399,10 +469,11 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
             ++s.stats.completed;
         if (j.caller_gone) s.stats.orphaned_work_seconds += (sim.now() - j.service_start).seconds();
     }
+    bool redelivered = false;
     if (j.queue != kNone) {
         auto& q = services_[j.queue];
         if (failed) {
-            redeliver_or_dead_letter(sim, j);
+            redelivered = redeliver_or_dead_letter(sim, j);
         } else {
             --q.stored; // acknowledged
         }
@@ -414,6 +485,7 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     }
     release_worker(sim, j.service);
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
+    if (j.user != kNone && !redelivered) user_done(sim, j.user); // a redelivery carries it on
     if (j.trace != kNone) {
         end_job_span(sim, j,
                      j.caller_gone ? SpanOutcome::TimedOut
@@ -442,7 +514,7 @@ void Model::release_worker(sim::Simulation& sim, std::uint32_t service) {
     begin_work(sim, next);
 }
 
-void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job) {
+bool Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job) {
     auto& q = services_[failed_job.queue];
     const auto& qp = params_.services[failed_job.queue];
     const std::uint32_t deliveries = failed_job.deliveries + 1;
@@ -452,7 +524,7 @@ void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job
         q.dead_letters.push_back(
             {sim.now().seconds(), deliveries, failed_job.first_arrival.seconds()});
         if (q.dead_letters.size() > kMaxDeadLettersKept) q.dead_letters.pop_front();
-        return;
+        return false;
     }
     if (failed_job.counted) ++q.stats.redelivered;
     const std::uint32_t again =
@@ -461,9 +533,15 @@ void Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job
     a.deliveries = deliveries;
     a.first_arrival = failed_job.first_arrival;
     a.counted = failed_job.counted;
+    if (failed_job.user != kNone) { // the user waits on for the redelivered item
+        a.user = failed_job.user;
+        users_[a.user].job = again;
+        users_[a.user].job_gen = a.gen;
+    }
     const bool admitted = admit(sim, failed_job.queue, again);
     assert(admitted && "a redelivery is never turned away");
     (void)admitted;
+    return true;
 }
 
 // ---- synchronous calls ------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "models/cache.hpp"
 #include "models/circuit_breaker.hpp"
 #include "models/fifo_queue.hpp"
+#include "models/load_profile.hpp"
 #include "models/params.hpp"
 #include "models/retry_policy.hpp"
 #include "models/ring_buffer.hpp"
@@ -41,6 +42,8 @@ enum EventKind : std::uint32_t {
     kClientTimeout = 5, ///< arg: job ref; the client of an entry request gives up
     kWarmupEnd = 6,     ///< statistics restart
     kBreakerTimer = 7,  ///< target: edge; a breaker's time-driven transition is due
+    kUserRequest = 8,   ///< target: closed source, arg: user; the user's think time is over
+    kUserTimeout = 9,   ///< arg: (user, request number); the user's timeout for a request
 };
 
 inline constexpr std::uint32_t kNone = 0xffffffffu;
@@ -96,6 +99,7 @@ private:
         bool counted = false;              ///< arrived after warm-up
         bool caller_gone = false;          ///< its caller or client gave up on it
         bool step_failed = false;          ///< a call of the current step failed without fallback
+        std::uint32_t user = kNone;        ///< the closed-load user waiting for this job, if any
     };
     struct CallSlot {
         std::uint32_t job = 0;  ///< the calling job
@@ -139,9 +143,18 @@ private:
     };
     struct SourceState {
         explicit SourceState(sim::RandomStream r) : rng(r) {}
-        sim::RandomStream rng;
-        double period_ns = 0.0; ///< mean inter-arrival time
+        sim::RandomStream rng;  ///< open: arrivals; closed: think times
+        double period_ns = 0.0; ///< mean inter-arrival time (a constant rate)
         std::uint64_t emitted = 0;
+        /// A rate that varies over time; empty for a constant rate (the fast path above).
+        std::optional<LoadProfile> profile;
+    };
+    /// A closed-load user: thinking, or waiting for its request (`job`).
+    struct User {
+        std::uint32_t source = 0;
+        std::uint32_t job = kNone; ///< the request it waits for; kNone while thinking
+        std::uint32_t job_gen = 0;
+        std::uint32_t request = 0; ///< requests sent so far: stale timeouts are recognised
     };
     struct ServiceState {
         explicit ServiceState(sim::RandomStream r, sim::RandomStream routing)
@@ -164,6 +177,10 @@ private:
 
     void on_arrival(sim::Simulation& sim, std::uint32_t source);
     void schedule_next_arrival(sim::Simulation& sim, std::uint32_t source);
+    void on_user_request(sim::Simulation& sim, std::uint32_t user);
+    void on_user_timeout(sim::Simulation& sim, std::uint32_t user, std::uint32_t request);
+    /// The user's request has ended (answered, failed, rejected or timed out): it thinks.
+    void user_done(sim::Simulation& sim, std::uint32_t user);
     /// Admits job `id` at `node` (a service, or a queue that hands it to its consumer).
     /// false: rejected (a full queue); the job has then been failed and released.
     bool admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id);
@@ -173,7 +190,8 @@ private:
     void step_done(sim::Simulation& sim, std::uint32_t id);
     void finish_job(sim::Simulation& sim, std::uint32_t id, bool failed);
     void release_worker(sim::Simulation& sim, std::uint32_t service);
-    void redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job);
+    /// true: redelivered (the item lives on as a new job); false: dead-lettered.
+    bool redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job);
 
     void start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t edge);
     void attempt(sim::Simulation& sim, std::uint32_t slot);
@@ -197,6 +215,7 @@ private:
 
     const ModelParams& params_;
     std::vector<SourceState> sources_;
+    std::vector<User> users_; ///< every closed source's users, source by source
     std::vector<ServiceState> services_;
     std::vector<Edge> edges_;
     Slab<Job> jobs_;

@@ -4,10 +4,12 @@
 
 #include "models/cache.hpp"
 #include "models/circuit_breaker.hpp"
+#include "models/load_profile.hpp"
 #include "models/retry_policy.hpp"
 #include "sim/distribution.hpp"
 #include "sim/sim_time.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -21,22 +23,36 @@ using sim::SimTime;
 
 /// How a load source spaces its arrivals.
 enum class ArrivalProcess : std::uint8_t {
-    Poisson,  ///< exponential inter-arrival times
-    Constant, ///< exactly 1/rate apart
+    Poisson,  ///< exponential inter-arrival times (under a varying rate: an NHPP, by thinning)
+    Constant, ///< exactly 1/rate apart (under a varying rate: where the cumulative rate crosses k)
+    Closed,   ///< `users` users, each sending its next request a think time after an answer
 };
 
 /// "No timeout": a duration no run reaches.
 inline constexpr SimTime kNoTimeout = SimTime::max();
 
-/// An open load source sending requests to one entry service.
+/// A load source sending requests to one entry service: open (Poisson or Constant: arrivals at
+/// a rate that may vary over time) or closed (a fixed population of users).
 struct LoadSourceParams {
     std::string name;
     std::uint32_t target = 0; ///< index into ModelParams::services
     ArrivalProcess arrivals = ArrivalProcess::Poisson;
-    double rate_per_second = 0.0; ///< > 0
+    /// Open: the base rate from t = 0 (arrivals per second); > 0 unless `profile` changes it.
+    double rate_per_second = 0.0;
     /// The client gives up after this long (counted `timed_out` at the entry service); the
-    /// system keeps working on the request (orphaned work, counted).
+    /// system keeps working on the request (orphaned work, counted). A closed user then thinks
+    /// and sends its next request.
     SimTime timeout = kNoTimeout;
+    /// Open: how the rate varies over time (steps, ramps, a replayed series, daily, weekly and
+    /// holiday factors). Its `rate` and `calendar` are not read: the base rate is
+    /// `rate_per_second` and the calendar is the model's (see rate_profile_of). The default
+    /// profile is a constant rate.
+    LoadProfileParams profile{};
+    /// Closed: the number of users, >= 1.
+    std::uint32_t users = 0;
+    /// Closed: a user's pause between an answer (or a rejection, or its timeout) and its next
+    /// request.
+    Distribution think_time = Distribution::constant(SimTime::zero());
 };
 
 /// A queue capacity meaning "no bound".
@@ -120,6 +136,25 @@ struct ModelParams {
     SimTime duration = SimTime::from_s(3600); ///< simulated horizon
     SimTime warmup = SimTime::zero();         ///< statistics count requests arriving after it
     TracingParams tracing;
+    /// The local date and time of t = 0, when the scenario gives one (`start:`); without it,
+    /// t = 0 reads as a Monday at midnight for daily and weekly patterns.
+    std::optional<std::chrono::local_seconds> start;
+
+    /// The calendar that maps simulated time to wall-clock time.
+    Calendar calendar() const {
+        Calendar c;
+        if (start) c.start = *start;
+        return c;
+    }
 };
+
+/// The full rate profile of open load source `l` of model `m`: its `profile` with the base rate
+/// and the model's calendar filled in.
+inline LoadProfileParams rate_profile_of(const ModelParams& m, const LoadSourceParams& l) {
+    LoadProfileParams p = l.profile;
+    p.rate = l.rate_per_second;
+    p.calendar = m.calendar();
+    return p;
+}
 
 } // namespace models
