@@ -87,8 +87,9 @@ namespace {
 /// middle of a path are errors: `services.nope.workers` must not invent a service. Add a key
 /// here when an issue adds a settings block.
 const std::vector<std::string> kSettingsBlocks{
-    "queue",  "service_time",    "errors",         "tracing",  "retry",
-    "budget", "circuit_breaker", "sliding_window", "fallback", "cache"};
+    "queue",           "service_time",   "errors",   "tracing",   "retry",      "budget",
+    "circuit_breaker", "sliding_window", "fallback", "cache",     "multiplier", "daily",
+    "weekly",          "holiday",        "trace",    "think_time"};
 
 /// A copy of `node` without marks, so diagnostics about it say "<--set>". Recursion depth is
 /// bounded by yaml-cpp's parser, which refuses deeper nesting.

@@ -2,6 +2,7 @@
 
 #include "models/call_graph.hpp"
 #include "scenarios/distribution_reader.hpp"
+#include "scenarios/load_reader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/step_reader.hpp"
 #include "scenarios/text.hpp"
@@ -34,16 +35,17 @@ namespace fs = std::filesystem;
 // Each list is every key its map may hold, in the order the documentation lists them (the
 // order "expected one of" shows them). A new key: add it here and read it below.
 
-const std::vector<std::string> kTopKeys{"name",   "description", "seed",     "duration",
+const std::vector<std::string> kTopKeys{"name",   "description", "seed",     "start",  "duration",
                                         "warmup", "load",        "services", "tracing"};
-const std::vector<std::string> kLoadKeys{"name", "target", "arrivals", "rate", "timeout"};
+const std::vector<std::string> kLoadKeys{"name",  "target", "arrivals", "rate",       "multiplier",
+                                         "steps", "trace",  "users",    "think_time", "timeout"};
 const std::vector<std::string> kServiceKeys{"kind",         "workers",   "queue",
                                             "service_time", "steps",     "errors",
                                             "capacity",     "consumers", "max_deliver"};
 const std::vector<std::string> kQueueKeys{"capacity"};
 const std::vector<std::string> kTracingKeys{"sample", "keep_slowest"};
 // Index order matches models::ArrivalProcess.
-const std::vector<std::string> kArrivalNames{"poisson", "constant"};
+const std::vector<std::string> kArrivalNames{"poisson", "constant", "closed"};
 // Index order matches models::ServiceKind.
 const std::vector<std::string> kServiceKinds{"service", "queue"};
 
@@ -51,6 +53,7 @@ constexpr std::uint64_t kMaxWorkers = 1'000'000;
 constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
 constexpr std::uint64_t kMaxDeliver = 1'000'000;
 constexpr std::uint64_t kMaxKeepSlowest = 100'000;
+constexpr std::uint64_t kMaxUsers = 1'000'000;
 
 /// A load source as read, before its target is resolved.
 struct ParsedLoad {
@@ -79,6 +82,7 @@ struct ParsedScenario {
     std::optional<sim::SimTime> duration;
     std::optional<Value> warmup_value;
     std::optional<sim::SimTime> warmup;
+    detail::CalendarStart start;
     models::TracingParams tracing;
     std::vector<ParsedLoad> load;
     bool services_ok = false;               ///< `services` was a map: its names are known
@@ -260,7 +264,38 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
     return s;
 }
 
-std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v) {
+/// Keys of open load (a rate over time) and of closed load (a population of users).
+bool open_only(std::string_view key) {
+    return key == "rate" || key == "multiplier" || key == "steps" || key == "trace";
+}
+bool closed_only(std::string_view key) {
+    return key == "users" || key == "think_time";
+}
+
+/// An open source's rate over time, checked as a whole: it must send something, and its
+/// multipliers must not push it past the clock's resolution.
+void check_rate_profile(DiagnosticSink& sink, const Value& at, const models::LoadProfileParams& p) {
+    try {
+        const models::LoadProfile profile(p);
+        if (profile.zero_from() == sim::SimTime::zero()) {
+            sink.error(at.mark, at.path,
+                       "this load source never sends a request: its rate is 0 throughout");
+            return;
+        }
+        const double peak = profile.max_rate_over(sim::SimTime::zero(), sim::SimTime::max());
+        if (peak > kMaxRatePerSecond)
+            sink.error(at.mark, at.path,
+                       fmt::format("the rate peaks at {:g}/s with its multipliers; a rate may be "
+                                   "at most 1000000000/s (one per nanosecond)",
+                                   peak));
+    } catch (const std::invalid_argument& e) {
+        sink.error(at.mark, at.path, fmt::format("invalid settings: {}", e.what()));
+    }
+}
+
+std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
+                                           const detail::CalendarStart& start,
+                                           const fs::path& base_dir) {
     MapReader map(sink, v, "a load source, e.g. {name: users, target: api, rate: 90/s}", kLoadKeys);
     if (!map.ok()) return std::nullopt;
     ParsedLoad load;
@@ -268,12 +303,83 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v)
     if (load.name_value) load.name = detail::read_name(sink, *load.name_value);
     load.target_value = map.require("target", "the name of the service that receives the load");
     if (load.target_value) load.target = detail::read_name(sink, *load.target_value);
-    if (const auto arrivals = map.get("arrivals")) {
+    const auto arrivals = map.get("arrivals");
+    bool arrivals_known = true;
+    if (arrivals) {
         if (const auto k = detail::read_choice(sink, *arrivals, kArrivalNames))
             load.params.arrivals = static_cast<models::ArrivalProcess>(*k);
+        else
+            arrivals_known = false;
     }
-    if (const auto rate = map.require("rate", "a rate > 0, e.g. 90/s")) {
-        if (const auto r = detail::read_rate(sink, *rate, true)) load.params.rate_per_second = *r;
+    const bool closed = arrivals_known && load.params.arrivals == models::ArrivalProcess::Closed;
+    const bool open = arrivals_known && !closed;
+
+    // Keys of the other kind of load: said once, and not read.
+    bool ok = true;
+    std::vector<std::string> misplaced;
+    for (const auto& e : map.entries()) {
+        if (closed && open_only(e.key)) {
+            sink.error(e.key_mark, e.value.path,
+                       fmt::format("{} does not apply to closed load (arrivals: closed): its "
+                                   "users send each request a think time after the answer to "
+                                   "their last",
+                                   text::quote(e.key)));
+        } else if (open && closed_only(e.key)) {
+            sink.error(e.key_mark, e.value.path,
+                       fmt::format("{} applies only to closed load (arrivals: closed){}",
+                                   text::quote(e.key),
+                                   arrivals ? ""
+                                            : "; add arrivals: closed for a fixed number of "
+                                              "users"));
+        } else {
+            continue;
+        }
+        misplaced.push_back(e.key);
+        ok = false;
+    }
+    const auto get = [&](std::string_view key) -> std::optional<Value> {
+        if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end())
+            return std::nullopt;
+        return map.get(key);
+    };
+
+    if (closed) {
+        if (const auto users = map.require("users", "the number of users, e.g. 50")) {
+            if (const auto n = detail::read_integer(sink, *users, 1, kMaxUsers,
+                                                    "the limit on users per load source"))
+                load.params.users = static_cast<std::uint32_t>(*n);
+        }
+        if (const auto think =
+                map.require("think_time", "a user's pause between an answer and its next "
+                                          "request: a duration or a distribution, e.g. {dist: "
+                                          "exponential, mean: 1s}")) {
+            if (auto d = detail::read_latency(sink, *think, base_dir))
+                load.params.think_time = std::move(*d);
+        }
+    } else {
+        // Open (or unreadable `arrivals`: then only the values themselves are checked). Steps
+        // or a trace may start from a rate of 0; a trace alone needs no base rate.
+        const bool shaped = get("steps") || get("trace");
+        const auto rate =
+            open && !get("trace")
+                ? map.require("rate", shaped ? "the rate until the first step, e.g. 0/s or 90/s"
+                                             : "a rate > 0, e.g. 90/s")
+                : get("rate");
+        if (rate) {
+            if (const auto r = detail::read_rate(sink, *rate, !shaped))
+                load.params.rate_per_second = *r;
+            else
+                ok = false;
+        } else if (!get("trace")) {
+            ok = false;
+        }
+        ok = detail::read_rate_profile(sink, map, start, base_dir, load.params.profile) && ok;
+        if (ok && open && (!start.given || start.start)) {
+            models::LoadProfileParams full = load.params.profile;
+            full.rate = load.params.rate_per_second;
+            if (start.start) full.calendar.start = *start.start;
+            check_rate_profile(sink, v, full);
+        }
     }
     if (const auto timeout = map.get("timeout")) {
         if (const auto t = detail::read_timeout(sink, *timeout)) load.params.timeout = *t;
@@ -301,6 +407,11 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
     p.warmup_value = top.get("warmup");
     p.warmup = p.warmup_value ? detail::read_duration(sink, *p.warmup_value, false)
                               : std::optional<sim::SimTime>(sim::SimTime::zero());
+    // Before the load: its times may be clock times, which need the start.
+    if (const auto v = top.get("start")) {
+        p.start.given = true;
+        p.start.start = detail::read_start(sink, *v);
+    }
 
     if (const auto v = top.require("load", "a list of load sources, e.g. "
                                            "[{name: users, target: api, rate: 90/s}]")) {
@@ -309,7 +420,8 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
                 sink.error(v->mark, v->path,
                            "expected at least one load source, got an empty list");
             for (const auto& item : *items)
-                if (auto load = read_load_source(sink, item)) p.load.push_back(std::move(*load));
+                if (auto load = read_load_source(sink, item, p.start, base_dir))
+                    p.load.push_back(std::move(*load));
         }
     }
 
@@ -504,6 +616,7 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
     }
     if (p.duration) m.duration = *p.duration;
     if (p.warmup) m.warmup = *p.warmup;
+    m.start = p.start.start;
     m.tracing = p.tracing;
 
     bool graph_complete = p.services_ok;

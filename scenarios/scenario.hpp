@@ -36,8 +36,8 @@ struct Scenario {
 };
 
 /// Reads, overrides, validates and builds `path`. Throws ScenarioError listing every problem,
-/// sorted: those about `--set` values first, then the file's by line and column. Relative
-/// `empirical` CSV paths start from the folder of `path`.
+/// sorted: those about `--set` values first, then the file's by line and column. Relative CSV
+/// paths (`empirical` samples, rate `trace`s) start from the folder of `path`.
 Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides = {});
 
 /// The same from text in memory; `display_name` stands for the file in messages, and its folder

@@ -127,22 +127,6 @@ std::optional<sim::SimTime> read_duration_in(DiagnosticSink& sink, const Value& 
     return t;
 }
 
-/// A latency: a duration (constant) or a distribution map.
-std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value& v,
-                                              const fs::path& base_dir) {
-    if (v.node.IsMap()) return read_distribution(sink, v, base_dir);
-    if (!v.node.IsScalar()) {
-        sink.error(v.mark, v.path,
-                   fmt::format("expected a duration (e.g. 1ms) or a distribution (e.g. {{dist: "
-                               "exponential, mean: 1ms}}), got {}",
-                               describe(v.node)));
-        return std::nullopt;
-    }
-    const auto t = read_duration(sink, v, false);
-    if (!t) return std::nullopt;
-    return sim::Distribution::constant(*t);
-}
-
 // --- retry --------------------------------------------------------------------------------
 
 std::optional<models::RetryBudgetParams> read_budget(DiagnosticSink& sink, const Value& v) {
@@ -665,6 +649,21 @@ ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_
 }
 
 } // namespace
+
+std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value& v,
+                                              const fs::path& base_dir) {
+    if (v.node.IsMap()) return read_distribution(sink, v, base_dir);
+    if (!v.node.IsScalar()) {
+        sink.error(v.mark, v.path,
+                   fmt::format("expected a duration (e.g. 1ms) or a distribution (e.g. {{dist: "
+                               "exponential, mean: 1ms}}), got {}",
+                               describe(v.node)));
+        return std::nullopt;
+    }
+    const auto t = read_duration(sink, v, false);
+    if (!t) return std::nullopt;
+    return sim::Distribution::constant(*t);
+}
 
 std::optional<double> read_errors(DiagnosticSink& sink, const Value& v) {
     MapReader map(sink, v, "error settings, e.g. {probability: 1%}", kErrorsKeys);

@@ -43,6 +43,10 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 /// `errors: {probability: 1%}`: the probability.
 std::optional<double> read_errors(DiagnosticSink& sink, const Value& v);
 
+/// A latency: a duration (a constant) or a distribution map.
+std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value& v,
+                                              const std::filesystem::path& base_dir);
+
 /// A timeout: a duration > 0, or `none` for no timeout (models::kNoTimeout).
 std::optional<sim::SimTime> read_timeout(DiagnosticSink& sink, const Value& v);
 
