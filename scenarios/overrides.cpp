@@ -25,6 +25,11 @@ std::string_view trim(std::string_view s) {
 } // namespace
 
 Override parse_override(std::string_view text) {
+    // Files are checked for this before YAML sees them; a --set must not bring in what a file
+    // cannot hold (invalid UTF-8 would reach the report and the summary JSON).
+    if (const auto bad = text::first_non_text(text))
+        bad_override(
+            "", fmt::format("expected UTF-8 text, got {}: {}", text::quote(text), bad->reason));
     const std::size_t eq = text.find('=');
     if (eq == std::string_view::npos || trim(text.substr(0, eq)).empty())
         bad_override("", fmt::format("expected PATH=VALUE, e.g. services.api.workers=8, got {}",

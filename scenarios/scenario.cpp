@@ -690,58 +690,21 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
 /// The position and reason of the first byte that makes `text` not UTF-8 text (binary files,
 /// other encodings, control characters YAML forbids), if any.
 std::optional<Diagnostic> check_utf8_text(std::string_view text, const std::string& file) {
-    int line = 1;
-    int column = 1;
-    std::size_t i = 0;
-    if (text.starts_with("\xEF\xBB\xBF")) i = 3; // a byte order mark is allowed
-    const auto bad = [&](std::string what) {
-        return Diagnostic{file, line, column, "",
-                          "the file is not UTF-8 text: " + what +
-                              " (a binary file, or text in another encoding?)"};
-    };
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
-                return bad(fmt::format("control character 0x{:02x}", c));
-            if (c == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
-            ++i;
-            continue;
-        }
-        // A multi-byte character: a lead byte, then 1-3 continuation bytes; no overlong forms,
-        // surrogates or code points past U+10FFFF. A bad one is reported at its lead byte.
-        const auto invalid = [&] { return bad(fmt::format("invalid byte 0x{:02x}", c)); };
-        std::size_t length = 0;
-        std::uint32_t cp = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            cp = c & 0x07u;
-        } else {
-            return invalid();
-        }
-        if (i + length > text.size()) return invalid();
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto cc = static_cast<unsigned char>(text[i + k]);
-            if ((cc & 0xC0) != 0x80) return invalid();
-            cp = (cp << 6) | (cc & 0x3Fu);
-        }
-        const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
-        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return invalid();
-        i += length;
-        ++column;
-    }
-    return std::nullopt;
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3); // a byte order mark is allowed
+    const auto bad = text::first_non_text(text);
+    if (!bad) return std::nullopt;
+    // Everything before the bad byte is valid UTF-8: count lines, and characters on its line.
+    const std::string_view before = text.substr(0, bad->offset);
+    const std::size_t newline = before.rfind('\n');
+    const std::string_view on_line =
+        newline == std::string_view::npos ? before : before.substr(newline + 1);
+    const auto characters = std::count_if(on_line.begin(), on_line.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80; // not a continuation byte
+    });
+    return Diagnostic{file, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
+                      static_cast<int>(characters) + 1, "",
+                      "the file is not UTF-8 text: " + bad->reason +
+                          " (a binary file, or text in another encoding?)"};
 }
 
 std::string read_file(const std::string& path) {
@@ -766,7 +729,7 @@ Scenario load(std::string_view text, const std::string& file, const fs::path& ba
 
     std::vector<YAML::Node> documents;
     try {
-        documents = YAML::LoadAll(std::string(text));
+        documents = detail::load_all_documents(std::string(text));
     } catch (const YAML::DeepRecursion& e) {
         // yaml-cpp's own message for this case is "bad file", which helps nobody.
         throw ScenarioError({Diagnostic{file, e.mark.line + 1, e.mark.column + 1, "",

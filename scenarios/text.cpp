@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <fmt/format.h>
 #include <vector>
 
@@ -69,6 +70,46 @@ std::string join(std::span<const std::string> items, std::string_view separator)
         out += item;
     }
     return out;
+}
+
+std::optional<NotText> first_non_text(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+                return NotText{i, fmt::format("control character 0x{:02x}", c)};
+            ++i;
+            continue;
+        }
+        // A multi-byte character: a lead byte, then 1-3 continuation bytes; no overlong forms,
+        // surrogates or code points past U+10FFFF. A bad one is reported at its lead byte.
+        const auto invalid = [&] { return NotText{i, fmt::format("invalid byte 0x{:02x}", c)}; };
+        std::size_t length = 0;
+        std::uint32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            cp = c & 0x07u;
+        } else {
+            return invalid();
+        }
+        if (i + length > text.size()) return invalid();
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto cc = static_cast<unsigned char>(text[i + k]);
+            if ((cc & 0xC0) != 0x80) return invalid();
+            cp = (cp << 6) | (cc & 0x3Fu);
+        }
+        const bool overlong = (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
+        if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return invalid();
+        i += length;
+    }
+    return std::nullopt;
 }
 
 } // namespace scenarios::text

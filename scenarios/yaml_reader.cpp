@@ -8,8 +8,64 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <sstream>
+#include <yaml-cpp/eventhandler.h>
 
 namespace scenarios::detail {
+
+// --- parsing ------------------------------------------------------------------------------
+
+namespace {
+
+/// Ignores every event but the start of a document, whose position it checks.
+class StallDetector : public YAML::EventHandler {
+public:
+    bool stalled = false;
+    YAML::Mark at;
+
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        stalled = started_ && mark.pos == at.pos;
+        started_ = true;
+        at = mark;
+    }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+
+private:
+    bool started_ = false;
+};
+
+} // namespace
+
+std::vector<YAML::Node> load_all_documents(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StallDetector detector;
+    while (parser.HandleNextDocument(detector)) {
+        if (!detector.stalled) continue;
+        // yaml-cpp counts bytes after a byte order mark.
+        const std::size_t pos =
+            static_cast<std::size_t>(detector.at.pos) + (text.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+        if (pos < text.size() && text[pos] == ',')
+            throw YAML::ParserException(
+                detector.at,
+                "unexpected \",\"; a comma separates items only inside [...] or {...}");
+        throw YAML::ParserException(
+            detector.at, pos < text.size() ? fmt::format("unexpected {}: no value can start here",
+                                                         text::quote(text.substr(pos, 1)))
+                                           : "unexpected end of the file");
+    }
+    return YAML::LoadAll(text);
+}
 
 // --- diagnostics --------------------------------------------------------------------------
 

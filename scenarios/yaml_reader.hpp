@@ -19,6 +19,13 @@
 
 namespace scenarios::detail {
 
+/// YAML::LoadAll(text), but never stuck: yaml-cpp 0.7 (Debian 12) loops forever, allocating a
+/// null document per turn, when a document starts with a token no node can start with, e.g. a
+/// `,` outside [...] or {...} (jbeder/yaml-cpp#1040, fixed upstream by PR #1319). A first pass
+/// over the parser's events notices a document starting where the previous one did and throws
+/// YAML::ParserException there instead. Other yaml-cpp exceptions pass through.
+std::vector<YAML::Node> load_all_documents(const std::string& text);
+
 /// The file name used for anything that came from a `--set` override.
 inline constexpr std::string_view kSetFile = "<--set>";
 

@@ -94,6 +94,16 @@ TEST_CASE("parse_override rejects malformed flags, naming <--set>") {
     }
 }
 
+TEST_CASE("a --set must be UTF-8 text, as a file must") {
+    // Found by fuzz_set_override: invalid UTF-8 in a name reached the summary JSON, whose
+    // writer refused it (an internal error, exit 3).
+    CHECK(parse_error("name=ab\xff") ==
+          "<--set>: error: expected UTF-8 text, got \"name=ab\\xff\": invalid byte 0xff");
+    CHECK(parse_error("name=a\x01") ==
+          "<--set>: error: expected UTF-8 text, got \"name=a\\x01\": control character 0x01");
+    CHECK(parse_override("name=caf\u00e9\tbar").value == "caf\u00e9\tbar");
+}
+
 TEST_CASE("a scalar is replaced, by index or by an item's name") {
     CHECK(with({"services.api.workers=8"}).model.services[0].workers == 8);
     CHECK(with({"load.0.rate=20/s"}).model.load[0].rate_per_second == 20.0);

@@ -379,9 +379,25 @@ TEST_CASE("the file must be UTF-8 text; its position is reported") {
           "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xf4" + tail);
     CHECK(first_error("x: \xE2\x82") == // cut short at the end
           "u.yaml:1:4: error: the file is not UTF-8 text: invalid byte 0xe2" + tail);
-    // Columns count characters, not bytes.
+    // Columns count characters, not bytes; a byte order mark is not one.
     CHECK(first_error("\u00e9\u00e9: \xff") ==
           "u.yaml:1:5: error: the file is not UTF-8 text: invalid byte 0xff" + tail);
+    CHECK(first_error("\xEF\xBB\xBFname: a\n\u00e9\x7f") ==
+          "u.yaml:2:2: error: the file is not UTF-8 text: control character 0x7f" + tail);
+}
+
+TEST_CASE("a token no document can start with is an error, not an endless loop") {
+    // yaml-cpp 0.7 alone loops forever on these (found by fuzz_scenario_loader).
+    CHECK(errors_of(",", "c.yaml") ==
+          std::vector<std::string>{"c.yaml:1:1: error: invalid YAML: unexpected \",\"; a comma "
+                                   "separates items only inside [...] or {...}"});
+    CHECK(errors_of("\xEF\xBB\xBF# a byte order mark first\n  , name: x\n", "c.yaml") ==
+          std::vector<std::string>{"c.yaml:2:3: error: invalid YAML: unexpected \",\"; a comma "
+                                   "separates items only inside [...] or {...}"});
+    CHECK(errors_of("# caf\u00e9 \U0001F680\n ,\n", "c.yaml") ==
+          std::vector<std::string>{"c.yaml:2:2: error: invalid YAML: unexpected \",\"; a comma "
+                                   "separates items only inside [...] or {...}"});
+    CHECK(errors_of(kMinimal + "---\n,\n", "c.yaml").size() == 1);
 }
 
 TEST_CASE("a trailing --- is harmless; a second document is not") {
