@@ -217,6 +217,19 @@ LoadProfile::LoadProfile(const LoadProfileParams& params) : params_(params) {
     compile();
 }
 
+std::optional<LoadProfile> LoadProfile::compile_unless_constant(const LoadProfileParams& shape,
+                                                                double rate,
+                                                                const Calendar& calendar,
+                                                                double& constant_rate) {
+    LoadProfileParams p = shape;
+    p.rate = rate;
+    p.calendar = calendar;
+    LoadProfile profile(p);
+    constant_rate = profile.rate_at(SimTime::zero());
+    if (profile.is_constant() && constant_rate > 0.0) return std::nullopt;
+    return profile;
+}
+
 void LoadProfile::compile() {
     const LoadProfileParams& p = params_;
 

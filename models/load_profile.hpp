@@ -40,6 +40,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace models {
@@ -140,6 +141,12 @@ class LoadProfile {
 public:
     /// Validates `params` (std::invalid_argument) and compiles the piece table.
     explicit LoadProfile(const LoadProfileParams& params);
+    /// The profile of `shape` (its `rate` and `calendar` ignored) with base rate `rate` on
+    /// `calendar`, compiled; or nothing when that is one constant rate > 0 for ever, which then
+    /// goes to `constant_rate` (a model draws such arrivals on a faster path).
+    static std::optional<LoadProfile> compile_unless_constant(const LoadProfileParams& shape,
+                                                              double rate, const Calendar& calendar,
+                                                              double& constant_rate);
 
     /// The rate at `t` (arrivals per second). Right-continuous: at a step, the new rate. Times
     /// before 0 read as 0.
