@@ -4,12 +4,16 @@
 #include "apps/tpssim/summary_json.hpp"
 #include "scenarios/scenario.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <set>
 #include <string>
+#include <vector>
 
 using sim::Distribution;
 using sim::SimTime;
+namespace fs = std::filesystem;
 
 namespace {
 models::ModelParams mm2() {
@@ -75,28 +79,38 @@ TEST_CASE("a progress callback returning false stops further replications") {
     CHECK(reps.size() == 3);
 }
 
-// The richest shared model: calls with timeouts, retries, a circuit breaker, a cache, a queue
-// with consumers, tracing. Every thread reads the same ModelParams; the summary JSON (every
-// figure, spans of replication 0) must not depend on how many threads ran the replications.
-TEST_CASE("replications of a model with calls, breakers, caches and queues: any thread count") {
-    auto sc = scenarios::load_scenario_file(std::string(TPSSIM_SOURCE_DIR) +
-                                            "/scenarios/examples/three-tier.yaml");
-    sc.model.warmup = SimTime::from_s(30);
-    sc.model.duration = SimTime::from_s(150);
-    sc.model.tracing.sample_fraction = 0.5;
-    sc.model.tracing.keep_slowest = 5;
-    auto summary_with = [&](std::uint32_t threads) {
-        models::ReplicationOptions o;
-        o.seed = 3;
-        o.replications = 4;
-        o.threads = threads;
-        const auto runs = models::run_replications(sc.model, o);
-        REQUIRE(runs.size() == 4);
-        return tpssim::summary_json(tpssim::summarise(runs, sc.name, "three-tier.yaml", 3, 0.0),
-                                    {true});
-    };
-    const std::string one = summary_with(1);
-    CHECK(one == summary_with(4));
+// Every scenario file in scenarios/ (calls with timeouts, retries, breakers, caches, queues
+// with consumers, load profiles, closed users, tracing...), shortened: every thread reads the
+// same ModelParams, and the summary JSON (every figure) must not depend on how many threads
+// ran the replications. Under ThreadSanitizer (the tsan preset) this is the race check.
+TEST_CASE("replications of every scenario file give the same summary for any thread count") {
+    const fs::path root = fs::path(TPSSIM_SOURCE_DIR) / "scenarios";
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(root))
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(!files.empty());
+    for (const auto& file : files) {
+        SUBCASE(file.lexically_relative(root).string().c_str()) {
+            auto sc = scenarios::load_scenario_file(file.string());
+            sc.model.warmup = SimTime::from_s(10);
+            sc.model.duration = SimTime::from_s(70);
+            sc.model.tracing.sample_fraction = 0.5;
+            sc.model.tracing.keep_slowest = 5;
+            auto summary_with = [&](std::uint32_t threads) {
+                models::ReplicationOptions o;
+                o.seed = 3;
+                o.replications = 3;
+                o.threads = threads;
+                const auto runs = models::run_replications(sc.model, o);
+                REQUIRE(runs.size() == 3);
+                return tpssim::summary_json(tpssim::summarise(runs, sc.name, file.string(), 3, 0.0),
+                                            {true});
+            };
+            const std::string one = summary_with(1);
+            CHECK(one == summary_with(3));
+        }
+    }
 }
 
 TEST_CASE("a stop asked from the progress callback while several threads run") {
