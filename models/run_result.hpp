@@ -2,10 +2,14 @@
 /// The figures of one finished run, as plain numbers (no sketches, no model state): what the
 /// summary JSON, the report and the Python bindings read.
 
+#include "models/alerts.hpp"
+#include "models/metrics.hpp"
 #include "models/tracer.hpp"
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace models {
@@ -73,6 +77,40 @@ struct ServiceResult {
     std::vector<CallResult> calls;
     /// Queue: the most recent dead-lettered items (at most 100), oldest first.
     std::vector<DeadLetter> dead_letters;
+    // Operations (all zero without an autoscaler, faults or actions).
+    std::uint64_t scale_ups = 0;   ///< autoscaler and operator scalings that added replicas
+    std::uint64_t scale_downs = 0; ///< ... that removed replicas
+    std::uint64_t crashes = 0;     ///< replicas killed (crash faults, OOM kills, health checks)
+    std::uint64_t oom_kills = 0;   ///< replicas killed for exceeding their memory limit
+    std::uint64_t replaced = 0;    ///< unhealthy replicas killed by a health check or action
+    std::uint64_t duplicates = 0;  ///< queue: items processed again after a backend outage
+    std::string canary_phase;      ///< with a canary: "promoted", "rolled_back", ...
+    double canary_weight = 0.0;    ///< with a canary: the canary's share at the end
+};
+
+/// One entry of the event log (`--events FILE`: one JSON object a line).
+struct LoggedEvent {
+    double at_seconds = 0.0;
+    std::string type;    ///< "breaker", "scaling", "replica_ready", "crash", "fault_start", ...
+    std::string subject; ///< the service, edge ("worker->db"), link, alert or fault
+    using Value = std::variant<double, std::string>;
+    std::vector<std::pair<std::string, Value>> fields; ///< in a fixed order per type
+};
+
+/// An alert rule's record over the run.
+struct AlertResult {
+    std::string name;
+    std::string severity;
+    std::string condition; ///< as written
+    double for_seconds = 0.0;
+    std::vector<AlertFiring> firings;
+};
+
+/// One `expect:` check and how the run fared.
+struct ExpectationResult {
+    std::string text; ///< as written
+    bool passed = false;
+    std::string observed; ///< what the run showed, e.g. "max 0.031 at 15:02:15"
 };
 
 struct RunResult {
@@ -87,6 +125,14 @@ struct RunResult {
     std::uint64_t traced = 0;                 ///< requests traced
     SpanColumns spans;                        ///< the kept traces' spans
     std::vector<TraceSummary> slowest_traces; ///< the kept traces, slowest first
+    /// Monitoring: the scrape times and one column per (metric, subject).
+    std::vector<double> metric_times_seconds;
+    std::vector<MetricsRecorder::Column> metrics;
+    std::vector<AlertResult> alerts; ///< in the scenario's order
+    /// The event log in time order (equal times in the order they happened); bounded.
+    std::vector<LoggedEvent> events;
+    std::uint64_t events_dropped = 0; ///< beyond the bound (1,000,000)
+    std::vector<ExpectationResult> expectations; ///< in the scenario's order
 };
 
 } // namespace models

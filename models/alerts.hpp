@@ -1,0 +1,62 @@
+#pragma once
+/// Alert rules evaluated in simulated time with Prometheus' semantics: at each evaluation
+/// (each scrape) a rule whose condition holds becomes pending; once it has held for its
+/// `for` duration (measured from the first evaluation that found it true) it fires; the first
+/// evaluation that finds it false resolves it (or clears the pending state). A rule with
+/// `for: 0` fires at the first evaluation that finds it true. A value of NaN (no data) counts
+/// as false, as an empty vector does in PromQL. While monitoring is down nothing is evaluated,
+/// so states hold (Prometheus is down too).
+
+#include "models/metrics.hpp"
+#include "models/operations_params.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace models {
+
+/// `value op threshold`; false for NaN.
+bool holds(Comparison op, double value, double threshold);
+
+/// One firing of an alert: [fired, resolved); resolved is NaN while still firing.
+struct AlertFiring {
+    double fired_seconds = 0.0;
+    double resolved_seconds = 0.0;
+    double value = 0.0; ///< the metric's value when it fired
+};
+
+/// What an evaluation changed, for the event log and for triggered actions.
+struct AlertChange {
+    std::uint32_t rule = 0;
+    bool fired = true; ///< false: resolved
+    double value = 0.0;
+};
+
+class AlertEvaluator {
+public:
+    /// `rules`' conditions must carry their recorder column (MetricRef::column).
+    explicit AlertEvaluator(std::vector<AlertRuleParams> rules);
+
+    /// Evaluates every rule on the recorder's latest row, at `now`; returns what changed.
+    std::vector<AlertChange> evaluate(SimTime now, const MetricsRecorder& metrics);
+
+    enum class State : std::uint8_t { Inactive, Pending, Firing };
+    State state(std::uint32_t rule) const { return states_[rule].state; }
+    /// Every firing of rule `rule` so far, in order.
+    const std::vector<AlertFiring>& firings(std::uint32_t rule) const {
+        return states_[rule].firings;
+    }
+    const std::vector<AlertRuleParams>& rules() const { return rules_; }
+
+private:
+    struct RuleState {
+        State state = State::Inactive;
+        SimTime active_since = SimTime::zero();
+        std::vector<AlertFiring> firings;
+    };
+    std::vector<AlertRuleParams> rules_;
+    std::vector<RuleState> states_;
+};
+
+} // namespace models

@@ -1,0 +1,66 @@
+#pragma once
+/// A canary rollout with Flagger's semantics (https://docs.flagger.app/usage/how-it-works):
+/// from `start`, every `interval` the canary's requests of the last interval are checked
+/// against the gates (success rate, p99 latency). A passed check adds `step_weight` to the
+/// canary's traffic weight; once the weight has reached `max_weight` and a further check
+/// passes, the canary is promoted (it becomes the primary: all traffic to the new version). A
+/// failed check adds to the failed-check count without advancing; when the count reaches
+/// `threshold` the canary is rolled back (weight 0: all traffic to the old version). An interval
+/// with fewer than `min_requests` canary requests neither passes nor fails (Flagger halts).
+/// A pure state machine: the model feeds it counts and applies its weight.
+
+#include "models/operations_params.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace models {
+
+class CanaryAnalysis {
+public:
+    enum class Phase : std::uint8_t {
+        Waiting,     ///< before `start`: weight 0
+        Progressing, ///< analysing, weight in (0, max_weight]
+        Promoted,    ///< done: the canary is the primary (weight 1)
+        RolledBack,  ///< done: the canary got no traffic (weight 0)
+    };
+    /// What one analysis did, for the event log.
+    struct Step {
+        SimTime at;
+        Phase phase = Phase::Waiting; ///< after this step
+        double weight = 0.0;          ///< after this step
+        enum class Check : std::uint8_t { Passed, Failed, NoTraffic, None } check = Check::None;
+        std::uint32_t failed_checks = 0;
+        std::uint64_t requests = 0;
+        double success_rate = 0.0; ///< of the interval's canary requests (1 with none)
+        double p99_seconds = 0.0;  ///< of the interval's canary requests (0 with none)
+        std::string_view reason;   ///< "start", "advance", "promote", "success_rate", "p99",
+                                   ///< "no_traffic", "rollback", "aborted"
+    };
+
+    /// `params` validated by the caller (CanaryParams' ranges).
+    explicit CanaryAnalysis(const CanaryParams& params);
+
+    /// The rollout begins at `now` (params.start): weight step_weight.
+    Step begin(SimTime now);
+    /// One analysis at the end of an interval from the canary's requests in it.
+    Step analyse(SimTime now, std::uint64_t requests, std::uint64_t failures, double p99_seconds);
+    /// A manual rollback (an operator action): weight 0, phase RolledBack.
+    Step abort(SimTime now);
+
+    Phase phase() const { return phase_; }
+    /// Share of the service's requests sent to the canary version now, in [0, 1].
+    double weight() const { return weight_; }
+    std::uint32_t failed_checks() const { return failed_checks_; }
+    const CanaryParams& params() const { return params_; }
+
+private:
+    CanaryParams params_;
+    Phase phase_ = Phase::Waiting;
+    double weight_ = 0.0;
+    std::uint32_t failed_checks_ = 0;
+};
+
+std::string_view to_string(CanaryAnalysis::Phase phase);
+
+} // namespace models

@@ -1,0 +1,130 @@
+#pragma once
+/// Monitoring (Andon): what a Prometheus scraping the system every `scrape_interval` would
+/// hold, as columns in memory. The model hands the recorder raw readings (cumulative counters,
+/// integrals and instantaneous values) at each scrape; the recorder turns them into the
+/// dashboard's series: rates and ratios over the last interval, gauges as read. Names follow
+/// Prometheus conventions (`tps_` prefix, base units: seconds, bytes, ratios in [0, 1]).
+///
+/// Memory: one double per column per scrape (a 66 h run at 15 s with 6 services is about 2 MB);
+/// it follows the number of scrapes the scenario asks for, not the number of requests.
+
+#include "sim/quantile_sketch.hpp"
+#include "sim/sim_time.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace models {
+
+using sim::SimTime;
+
+/// What a metric is about.
+enum class MetricSubject : std::uint8_t { Service, Edge, Link };
+
+/// One metric of the catalogue: its Prometheus name, the short name rules use
+/// (`error_rate(api)`), what it is about, its unit and what it means.
+struct MetricInfo {
+    std::string_view name;  ///< "tps_error_ratio"
+    std::string_view alias; ///< "error_rate"
+    MetricSubject subject;
+    std::string_view unit; ///< "ratio", "seconds", "bytes", "1/s", "count", "cores", "state"
+    std::string_view help;
+};
+
+/// Every metric the recorder writes, in column order within one subject.
+const std::vector<MetricInfo>& metric_catalogue();
+/// The catalogue entry whose name or alias is `name`; nullptr if none.
+const MetricInfo* find_metric(std::string_view name);
+
+/// One scrape's raw readings of a service or queue. Counters and integrals are cumulative from
+/// t = 0 (never reset by the warm-up); the recorder differences them.
+struct ServiceReading {
+    std::uint64_t arrivals = 0;
+    std::uint64_t completed = 0;
+    std::uint64_t failed = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t timed_out = 0;
+    std::uint64_t dead_lettered = 0;
+    std::uint64_t redelivered = 0;
+    std::uint64_t duplicates = 0;      ///< queue: items processed again after a backend outage
+    double busy_worker_seconds = 0.0;  ///< integral of busy workers
+    double ready_worker_seconds = 0.0; ///< integral of ready replicas
+    double cpu_seconds = 0.0;          ///< CPU time used
+    double queue_depth = 0.0;          ///< waiting now (a queue: items waiting at its consumer)
+    double queue_capacity = std::numeric_limits<double>::infinity();
+    double replicas_ready = 0.0;
+    double replicas_desired = 0.0;
+    double memory_bytes = 0.0; ///< mean over ready replicas
+    /// Latencies of the requests that ended at this service since the last scrape (the model
+    /// resets it after each scrape); nullptr: none recorded.
+    const sim::QuantileSketch* interval_latency = nullptr;
+};
+
+/// One scrape's raw readings of a call edge (cumulative, like ServiceReading).
+struct EdgeReading {
+    std::uint64_t calls = 0;
+    std::uint64_t errors = 0; ///< failed attempts
+    std::uint64_t attempts = 0;
+    std::uint64_t timeouts = 0;
+    std::uint64_t retries = 0;
+    std::uint64_t not_permitted = 0;
+    std::uint64_t fallbacks = 0;
+    std::uint64_t cache_hits = 0;
+    std::uint64_t cache_misses = 0;
+    double breaker_state = 0.0; ///< 0 closed, 1 half-open, 2 open; 0 without a breaker
+};
+
+/// One scrape's raw readings of a network link.
+struct LinkReading {
+    double bytes = 0.0;       ///< cumulative bytes sent
+    double utilization = 0.0; ///< now: own traffic plus background, in [0, 1)
+};
+
+/// The monitoring record: one time column and one column per (metric, subject).
+class MetricsRecorder {
+public:
+    /// Columns for every service metric of each service, every edge metric of each edge
+    /// ("worker->db"), every link metric of each link ("worker->db" too), in that order.
+    MetricsRecorder(std::vector<std::string> services, std::vector<std::string> edges,
+                    std::vector<std::string> links);
+
+    /// Appends one row at `now`, from readings in the constructor's order. Rates and ratios are
+    /// over [previous row, now] (since t = 0 for the first row); a ratio with nothing to divide
+    /// (no request ended) is 0, a latency quantile with no request is NaN.
+    void record(SimTime now, const std::vector<ServiceReading>& services,
+                const std::vector<EdgeReading>& edges, const std::vector<LinkReading>& links);
+
+    /// The column of `metric` (a name or alias) about `subject`; npos if none.
+    std::size_t find(std::string_view metric, std::string_view subject) const;
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    struct Column {
+        std::string name;    ///< Prometheus name
+        std::string subject; ///< service, queue, edge or link
+        std::string unit;
+        std::vector<double> values; ///< one per row
+    };
+    const std::vector<double>& times_seconds() const { return times_; }
+    const std::vector<Column>& columns() const { return columns_; }
+    std::size_t rows() const { return times_.size(); }
+    /// The latest value of column `c` (NaN before the first row).
+    double latest(std::size_t c) const;
+
+private:
+    struct Previous {
+        double t = 0.0;
+        std::vector<ServiceReading> services;
+        std::vector<EdgeReading> edges;
+        std::vector<LinkReading> links;
+    };
+    std::size_t n_services_, n_edges_, n_links_;
+    std::vector<double> times_;
+    std::vector<Column> columns_;
+    Previous previous_;
+};
+
+} // namespace models
