@@ -5,6 +5,7 @@
 #include "models/cache.hpp"
 #include "models/circuit_breaker.hpp"
 #include "models/load_profile.hpp"
+#include "models/operations_params.hpp"
 #include "models/retry_policy.hpp"
 #include "sim/distribution.hpp"
 #include "sim/sim_time.hpp"
@@ -139,6 +140,8 @@ struct ModelParams {
     /// The local date and time of t = 0, when the scenario gives one (`start:`); without it,
     /// t = 0 reads as a Monday at midnight for daily and weekly patterns.
     std::optional<std::chrono::local_seconds> start;
+    /// Replicas, autoscalers, faults, monitoring, alerts, actions, expectations.
+    OperationsParams operations;
 
     /// The calendar that maps simulated time to wall-clock time.
     Calendar calendar() const {
@@ -147,6 +150,34 @@ struct ModelParams {
         return c;
     }
 };
+
+/// A call edge: one call site in a service's steps. The model numbers edges in (service, step,
+/// call) order; faults, actions and metrics name them "caller->key".
+struct EdgeName {
+    std::uint32_t caller = 0;
+    std::uint32_t step = 0;
+    std::uint32_t call = 0;
+    std::uint32_t target = 0;
+    std::string key; ///< the callee's name, or "name#2", "name#3" for its later call sites
+};
+
+/// Every call edge of `m`, in the model's numbering.
+inline std::vector<EdgeName> edge_names(const ModelParams& m) {
+    std::vector<EdgeName> out;
+    for (std::uint32_t s = 0; s < m.services.size(); ++s) {
+        std::vector<std::uint32_t> per_target(m.services.size(), 0);
+        const auto& steps = m.services[s].steps;
+        for (std::uint32_t k = 0; k < steps.size(); ++k)
+            for (std::uint32_t c = 0; c < steps[k].calls.size(); ++c) {
+                const std::uint32_t t = steps[k].calls[c].target;
+                const std::uint32_t nth = ++per_target[t];
+                out.push_back({s, k, c, t,
+                               nth == 1 ? m.services[t].name
+                                        : m.services[t].name + "#" + std::to_string(nth)});
+            }
+    }
+    return out;
+}
 
 /// The full rate profile of open load source `l` of model `m`: its `profile` with the base rate
 /// and the model's calendar filled in.
