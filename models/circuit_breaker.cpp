@@ -324,4 +324,12 @@ std::string_view to_string(CircuitBreaker::Cause cause) {
     return "unknown";
 }
 
+void CircuitBreaker::set_failure_rate_threshold(double threshold) {
+    CircuitBreakerParams changed = params_;
+    changed.failure_rate_threshold = threshold;
+    changed.validate();
+    params_ = changed;
+    failure_threshold_percent_ = static_cast<float>(threshold * 100.0);
+}
+
 } // namespace models

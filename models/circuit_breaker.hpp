@@ -169,6 +169,9 @@ public:
 
     /// The validated parameters.
     const CircuitBreakerParams& params() const { return params_; }
+    /// An operator's change of the failure-rate threshold, in (0, 1]: it applies from the next
+    /// recorded call on (std::invalid_argument when out of range).
+    void set_failure_rate_threshold(double threshold);
 
 private:
     // A fixed-capacity outcome window: count-based (a ring of one outcome per call) or

@@ -30,7 +30,7 @@ std::optional<double> summary_total(const RunResult& run, std::string_view name,
 /// Evaluates `expectations` on `run` (its metrics, alerts, services' breaker transitions and
 /// canary phases); one result each, in order. `alerts` are the rules the run evaluated, in the
 /// order of AlertRuleParams indices.
-std::vector<ExpectationResult> check_expectations(
-    const std::vector<ExpectationParams>& expectations, const RunResult& run);
+std::vector<ExpectationResult>
+check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run);
 
 } // namespace models

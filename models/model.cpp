@@ -1,5 +1,7 @@
 #include "models/model.hpp"
 
+#include "models/expectations.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <chrono>
@@ -48,7 +50,8 @@ SimTime from_ns(double ns) {
 }
 } // namespace
 
-Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
+Model::Model(const ModelParams& params, std::uint64_t seed)
+    : params_(params), ops_rng_(seed, "operations", "chaos") {
     sources_.reserve(params.load.size());
     for (std::uint32_t i = 0; i < params.load.size(); ++i) {
         const auto& l = params.load[i];
@@ -73,8 +76,16 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
         ServiceState s(sim::RandomStream(seed, p.name, "service_time"),
                        sim::RandomStream(seed, p.name, "routing"));
         s.error_probability = p.error_probability;
+        s.queue_capacity = p.queue_capacity;
         if (p.kind == ServiceKind::Service) {
             s.stats.workers.set(SimTime::zero(), p.workers);
+            s.replicas.resize(p.workers);
+            for (auto& r : s.replicas)
+                r.state = Replica::State::Ready;
+            // Taken from the back: replica 0 first.
+            for (std::uint32_t r = p.workers; r-- > 0;)
+                s.idle.push_back(r);
+            s.ready = s.desired = p.workers;
             s.steps = p.steps;
             if (s.steps.empty()) {
                 StepParams w;
@@ -130,6 +141,7 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
                     if (c.retry->budget) e.budget.emplace(*c.retry->budget);
                 }
                 if (c.cache) e.cache.emplace(*c.cache);
+                e.timeout = c.timeout;
                 if (tracer_)
                     e.op = tracer_->operation(c.operation.empty() ? "call " + key : c.operation);
                 edges_.push_back(std::move(e));
@@ -139,6 +151,7 @@ Model::Model(const ModelParams& params, std::uint64_t seed) : params_(params) {
 }
 
 void Model::start(sim::Simulation& sim) {
+    start_operations(sim);
     for (std::uint32_t i = 0; i < sources_.size(); ++i)
         if (params_.load[i].arrivals != ArrivalProcess::Closed) schedule_next_arrival(sim, i);
     // Users start by thinking, so their first requests spread out instead of all arriving at 0.
@@ -156,7 +169,8 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
         on_arrival(sim, e.target);
         break;
     case kWorkDone:
-        on_work_done(sim, ref_index(e.arg));
+        // A stale one: its job was ended early (a crash) and the slot may be reused.
+        if (jobs_[ref_index(e.arg)].gen == ref_gen(e.arg)) on_work_done(sim, ref_index(e.arg));
         break;
     case kCallTimeout:
         if (edges_[e.target].deadline_timer_at == sim.now()) on_deadlines_due(sim, e.target);
@@ -189,14 +203,68 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
         on_user_timeout(sim, ref_index(e.arg), ref_gen(e.arg));
         break;
     case kWarmupEnd:
-        for (auto& s : services_)
+        for (auto& s : services_) {
+            // Monitoring reads counters from t = 0: keep what the restart forgets.
+            auto& b = s.base;
+            const auto& st = s.stats;
+            b.arrivals += st.arrivals;
+            b.completed += st.completed;
+            b.failed += st.failed;
+            b.rejected += st.rejected;
+            b.timed_out += st.timed_out;
+            b.dead_lettered += st.dead_lettered;
+            b.redelivered += st.redelivered;
+            b.busy_seconds += st.busy.integral_seconds(sim.now());
+            b.ready_seconds += st.workers.integral_seconds(sim.now());
             s.stats.restart(sim.now());
-        for (auto& ed : edges_) {
+        }
+        for (std::size_t i = 0; i < edges_.size(); ++i) {
+            auto& ed = edges_[i];
+            edge_base_[i] = ed.stats;
             ed.stats.restart();
             if (ed.breaker) ed.breaker->restart_statistics();
             if (ed.budget) ed.budget->restart_statistics();
             if (ed.cache) ed.cache->restart_statistics();
         }
+        break;
+    case kDeliver:
+        if (jobs_[ref_index(e.arg)].gen == ref_gen(e.arg)) on_deliver(sim, ref_index(e.arg));
+        break;
+    case kReplicaReady:
+        if (services_[e.target].replicas[ref_index(e.arg)].gen == ref_gen(e.arg))
+            replica_ready(sim, e.target, ref_index(e.arg));
+        break;
+    case kReplicaUp:
+        if (services_[e.target].replicas[ref_index(e.arg)].gen == ref_gen(e.arg))
+            on_replica_up(sim, e.target, ref_index(e.arg));
+        break;
+    case kReplicaOom:
+        if (services_[e.target].replicas[ref_index(e.arg)].gen == ref_gen(e.arg))
+            on_replica_oom(sim, e.target, ref_index(e.arg));
+        break;
+    case kScrape:
+        on_scrape(sim);
+        break;
+    case kAutoscale:
+        on_autoscale(sim, e.target);
+        break;
+    case kProbe:
+        on_probe(sim, e.target);
+        break;
+    case kFaultStart:
+        on_fault_start(sim, e.target);
+        break;
+    case kFaultEnd:
+        on_fault_end(sim, e.target, static_cast<std::uint32_t>(e.arg));
+        break;
+    case kFaultRamp:
+        on_fault_ramp(sim, e.target);
+        break;
+    case kAction:
+        on_action(sim, e.target);
+        break;
+    case kCanary:
+        on_canary(sim, e.target);
         break;
     default:
         assert(false && "unknown event kind");
@@ -320,16 +388,20 @@ bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
         auto& q = services_[node];
         j.queue = node;
         if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
-        admitted = j.deliveries > 0 || q.stored < np.queue_capacity;
+        // A backend outage turns publishes away (the publisher hears an error: nothing is
+        // lost silently); redeliveries wait in `unacked` and never come here during one.
+        admitted = j.deliveries > 0 || (q.stored < q.queue_capacity && !q.backend_down);
         if (admitted && j.deliveries == 0) ++q.stored;
     } else {
         if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
-        admitted = s.busy < np.workers || s.direct_waiting < np.queue_capacity;
+        admitted = !s.idle.empty() || s.direct_waiting < s.queue_capacity;
     }
     if (admitted) {
         if (via_queue && j.counted) ++s.stats.arrivals; // the consumer counts deliveries
-        if (s.busy < params_.services[service].workers) {
-            begin_work(sim, id);
+        if (!s.idle.empty() && (!via_queue || !services_[node].backend_down)) {
+            const std::uint32_t r = s.idle.back();
+            s.idle.pop_back();
+            begin_work(sim, id, r);
             return true;
         }
         s.queue.push(id);
@@ -357,10 +429,12 @@ bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     return false;
 }
 
-void Model::begin_work(sim::Simulation& sim, std::uint32_t id) {
+void Model::begin_work(sim::Simulation& sim, std::uint32_t id, std::uint32_t replica) {
     Job& j = jobs_[id];
     auto& s = services_[j.service];
     j.service_start = sim.now();
+    j.replica = replica;
+    s.replicas[replica].job = id;
     ++s.busy;
     s.stats.busy.set(sim.now(), s.busy);
     if (j.counted) {
@@ -368,6 +442,18 @@ void Model::begin_work(sim::Simulation& sim, std::uint32_t id) {
         s.stats.wait.add(wait);
         if (j.queue != kNone) { // the time it sat in the Kanban queue
             services_[j.queue].stats.wait.add(wait);
+        }
+    }
+    if (s.dynamic) {
+        // A version for the request (a canary's share), and a latency fault's hold first.
+        if (s.canary && s.canary->weight() > 0.0)
+            j.version = ops_rng_.next_open01() < s.canary->weight()
+                            ? static_cast<std::uint8_t>(s.canary->params().version + 1)
+                            : 0;
+        if (s.fault_latency) {
+            j.delaying = true;
+            sim.schedule_in(s.fault_latency->sample(s.rng), kWorkDone, 0, pack_ref(id, j.gen));
+            return;
         }
     }
     run_steps(sim, id);
@@ -378,13 +464,14 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
         Job& j = jobs_[id];
         auto& s = services_[j.service];
         if (j.step == s.steps.size()) {
-            finish_job(sim, id, draw(j.service, s.error_probability));
+            finish_job(sim, id,
+                       draw(j.service, s.dynamic ? error_probability_of(j) : s.error_probability));
             return;
         }
         const StepParams& step = s.steps[j.step];
         switch (step.kind) {
         case StepParams::Kind::Work: {
-            const SimTime d = step.work.sample(s.rng);
+            const SimTime d = s.dynamic ? work_duration(j, step) : step.work.sample(s.rng);
             if (j.trace != kNone)
                 j.step_span =
                     tracer_->open_span(j.trace, j.span, j.service, s.step_ops[j.step], sim.now());
@@ -430,6 +517,21 @@ void Model::run_steps(sim::Simulation& sim, std::uint32_t id) {
 
 void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
     Job& j = jobs_[id];
+    if (j.delaying) { // a latency fault's hold is over: the steps begin
+        j.delaying = false;
+        if (j.doomed) {
+            finish_job(sim, id, true);
+            return;
+        }
+        run_steps(sim, id);
+        return;
+    }
+    if (j.doomed) { // its replica died during the step
+        if (j.trace != kNone)
+            tracer_->close_span(j.trace, j.step_span, sim.now(), SpanOutcome::Error);
+        finish_job(sim, id, true);
+        return;
+    }
     const StepParams& step = services_[j.service].steps[j.step];
     const bool failed = draw(j.service, step.error_probability);
     if (j.trace != kNone)
@@ -445,7 +547,7 @@ void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
 
 void Model::step_done(sim::Simulation& sim, std::uint32_t id) {
     Job& j = jobs_[id];
-    if (j.step_failed) {
+    if (j.step_failed || j.doomed) {
         finish_job(sim, id, true);
         return;
     }
@@ -458,8 +560,14 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     ++jobs_[id].gen;
     jobs_.release(id);
     auto& s = services_[j.service];
+    const SimTime latency = sim.now() - j.arrival;
+    s.interval_latency.add(latency);
+    if (j.version != 0) { // a canary's request, for its analysis
+        ++s.canary_requests;
+        if (failed || j.caller_gone) ++s.canary_failures;
+        s.canary_latency.add(latency);
+    }
     if (j.counted) {
-        const SimTime latency = sim.now() - j.arrival;
         s.stats.latency.add(latency);
         if (j.caller_gone)
             ++s.stats.timed_out;
@@ -470,8 +578,17 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
         if (j.caller_gone) s.stats.orphaned_work_seconds += (sim.now() - j.service_start).seconds();
     }
     bool redelivered = false;
-    if (j.queue != kNone) {
+    if (j.queue != kNone && services_[j.queue].backend_down) {
+        // The backend is down: the acknowledgement (or the nack) cannot reach it. The item
+        // stays stored and is delivered again when the backend returns (at-least-once).
         auto& q = services_[j.queue];
+        const std::uint32_t user_request = j.user != kNone ? users_[j.user].request : 0;
+        q.unacked.push_back(
+            {j.first_arrival, j.deliveries + 1, j.user, user_request, j.counted, !failed});
+        redelivered = true; // a closed user waits on for the item
+    } else if (j.queue != kNone) {
+        auto& q = services_[j.queue];
+        if (j.duplicate) ++q.duplicates;
         if (failed) {
             redelivered = redeliver_or_dead_letter(sim, j);
         } else {
@@ -483,7 +600,19 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
             q.stats.latency.add(end_to_end);
         }
     }
-    release_worker(sim, j.service);
+    if (s.dynamic && j.replica != kNone) {
+        const double leak =
+            s.leak_bytes_per_request + (j.version != 0 ? params_.operations.services[j.service]
+                                                             .versions[j.version - 1]
+                                                             .memory_leak_bytes_per_request
+                                                       : 0.0);
+        auto& r = s.replicas[j.replica];
+        if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
+            r.leaked_bytes += leak;
+            arm_oom(sim, j.service, j.replica);
+        }
+    }
+    replica_free(sim, j.service, j.replica, id);
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
     if (j.user != kNone && !redelivered) user_done(sim, j.user); // a redelivery carries it on
     if (j.trace != kNone) {
@@ -492,26 +621,6 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
                                    : (failed ? SpanOutcome::Error : SpanOutcome::Ok));
         tracer_->job_ended(j.trace); // last: the jobs it started are counted already
     }
-}
-
-void Model::release_worker(sim::Simulation& sim, std::uint32_t service) {
-    auto& s = services_[service];
-    --s.busy;
-    if (s.queue.empty() || s.busy >= params_.services[service].workers) {
-        s.stats.busy.set(sim.now(), s.busy);
-        return;
-    }
-    const std::uint32_t next = s.queue.pop();
-    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-    const std::uint32_t q = jobs_[next].queue;
-    if (q != kNone) {
-        auto& qs = services_[q];
-        --qs.depth;
-        qs.stats.queue_length.set(sim.now(), static_cast<double>(qs.depth));
-    } else {
-        --s.direct_waiting;
-    }
-    begin_work(sim, next);
 }
 
 bool Model::redeliver_or_dead_letter(sim::Simulation& sim, const Job& failed_job) {
@@ -595,8 +704,17 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
     slot.attempt_start = sim.now();
     if (e.budget) e.budget->on_request_started();
     const std::uint32_t target = e.params->target;
-    if (e.params->timeout != kNoTimeout) {
-        e.deadlines.push(Deadline{sim.now() + e.params->timeout, slot_id, slot.gen});
+    SimTime network = SimTime::zero();
+    if (e.dynamic) {
+        // A fault on the edge: the attempt fails at once (a refused connection, say).
+        if (e.fault_errors > 0.0 && e.rng.next_open01() < e.fault_errors) {
+            attempt_done(sim, slot_id, true);
+            return;
+        }
+        network = network_delay(sim, slot.edge);
+    }
+    if (e.timeout != kNoTimeout) {
+        e.deadlines.push(Deadline{sim.now() + e.timeout, slot_id, slot.gen});
         if (e.deadline_timer_at == SimTime::max()) arm_deadline_timer(sim, slot.edge);
     }
     const Job& caller = jobs_[slot.job];
@@ -607,6 +725,10 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
     jobs_[child].caller_gen = slots_[slot_id].gen;
     slots_[slot_id].child = child;
     slots_[slot_id].child_gen = jobs_[child].gen;
+    if (network > SimTime::zero()) {
+        sim.schedule_in(network, kDeliver, 0, pack_ref(child, jobs_[child].gen));
+        return;
+    }
     admit(sim, target, child); // a rejection answers at once, through on_child_done
 }
 
@@ -771,7 +893,8 @@ RunResult Model::result(const sim::Simulation& sim) const {
         r.wait_seconds = summarise(st.wait);
         r.latency_seconds = summarise(st.latency);
         if (p.kind == ServiceKind::Service) {
-            r.replicas_min = r.replicas_max = st.workers.value();
+            r.replicas_min = st.workers.min();
+            r.replicas_max = st.workers.max();
             r.replicas_time_mean = st.workers.mean(now);
         }
         for (const auto& d : services_[i].dead_letters)
@@ -808,6 +931,7 @@ RunResult Model::result(const sim::Simulation& sim) const {
         }
         out.services.push_back(std::move(r));
     }
+    fill_operations_result(sim, out);
     if (tracer_) {
         out.traced = tracer_->traced();
         tracer_->export_kept(out.spans, out.slowest_traces);
@@ -838,6 +962,7 @@ RunResult run_model(const ModelParams& params, const RunOptions& options) {
         }
     }
     RunResult out = model.result(sim);
+    out.expectations = check_expectations(params.operations.expectations, out);
     out.seed = options.seed;
     out.interrupted = interrupted;
     out.wall_seconds =

@@ -56,12 +56,12 @@ struct VersionParams {
 
 /// Flagger's canary analysis for one service (https://docs.flagger.app, "Canary analysis").
 struct CanaryParams {
-    std::uint32_t version = 0;    ///< index into the service's versions: the canary
-    SimTime start = SimTime::zero(); ///< when the rollout begins
+    std::uint32_t version = 0;              ///< index into the service's versions: the canary
+    SimTime start = SimTime::zero();        ///< when the rollout begins
     SimTime interval = SimTime::from_s(60); ///< analysis interval (Flagger `interval`)
-    double step_weight = 0.1;     ///< weight added per passed interval (`stepWeight`), in (0, 1]
-    double max_weight = 0.5;      ///< promote once this weight has passed (`maxWeight`), (0, 1]
-    std::uint32_t threshold = 5;  ///< failed checks before rollback (`threshold`), >= 1
+    double step_weight = 0.1;    ///< weight added per passed interval (`stepWeight`), in (0, 1]
+    double max_weight = 0.5;     ///< promote once this weight has passed (`maxWeight`), (0, 1]
+    std::uint32_t threshold = 5; ///< failed checks before rollback (`threshold`), >= 1
     /// Gates on the canary's requests of the last interval; a gate unset is not checked.
     std::optional<double> min_success_rate; ///< e.g. 0.99 (Flagger `request-success-rate`)
     std::optional<SimTime> max_p99;         ///< e.g. 500 ms (Flagger `request-duration`)
@@ -141,11 +141,11 @@ struct FaultParams {
     SimTime start = SimTime::zero();
     SimTime end = kNever; ///< kNever: until the run ends (or an action stops it)
     Distribution latency = Distribution::constant(SimTime::zero()); ///< Latency
-    double probability = 0.0;       ///< Errors; UnhealthyWorker (failing share)
-    std::optional<FaultRamp> ramp;  ///< Errors: the probability ramps instead
-    std::uint32_t count = 1;        ///< Crash, UnhealthyWorker: replicas hit
+    double probability = 0.0;                ///< Errors; UnhealthyWorker (failing share)
+    std::optional<FaultRamp> ramp;           ///< Errors: the probability ramps instead
+    std::uint32_t count = 1;                 ///< Crash, UnhealthyWorker: replicas hit
     SimTime restart_after = SimTime::zero(); ///< Crash: down this long, then starting up
-    double factor = 1.0;            ///< UnhealthyWorker, SlowQuery: duration multiplier
+    double factor = 1.0;                     ///< UnhealthyWorker, SlowQuery: duration multiplier
     double fraction = 0.0;          ///< SlowQuery: share of steps; BandwidthUsed: share used
     double bytes_per_second = 0.0;  ///< MemoryLeak
     double bytes_per_request = 0.0; ///< MemoryLeak
@@ -156,8 +156,8 @@ struct FaultParams {
 /// A metric a rule or an expectation reads: one column of the monitoring record, named by
 /// Prometheus conventions (see MetricsRecorder for the list).
 struct MetricRef {
-    std::string name;        ///< e.g. "tps_queue_depth", "tps_error_ratio"
-    std::string subject;     ///< the service, queue, edge ("worker->db") or link it is about
+    std::string name;         ///< e.g. "tps_queue_depth", "tps_error_ratio"
+    std::string subject;      ///< the service, queue, edge ("worker->db") or link it is about
     std::uint32_t column = 0; ///< index into the recorder's columns (set by Model)
 };
 
@@ -191,24 +191,24 @@ struct MonitoringParams {
 /// What an operator does.
 struct ActionParams {
     enum class Kind : std::uint8_t {
-        Scale,             ///< service: replicas to `count` (`relative`: by +-count)
-        SetWorkers,        ///< same as Scale (kept for `set: services.X.workers`)
-        SetQueueCapacity,  ///< service or queue: `value` waiting places
-        SetCallTimeout,    ///< edge: `duration`
-        SetErrorProbability, ///< service: `value`
+        Scale,                 ///< service: replicas to `count` (`relative`: by +-count)
+        SetWorkers,            ///< same as Scale (kept for `set: services.X.workers`)
+        SetQueueCapacity,      ///< service or queue: `value` waiting places
+        SetCallTimeout,        ///< edge: `duration`
+        SetErrorProbability,   ///< service: `value`
         SetBreakerFailureRate, ///< edge: failure-rate threshold `value` (a ratio)
-        Restart,           ///< service: every replica replaced by a fresh one (rolling)
-        ReplaceUnhealthy,  ///< service: unhealthy replicas replaced
-        DisableAutoscaler, ///< service
-        RepairAutoscaler,  ///< service: an AutoscalerBroken fault on it ends
-        Rollback,          ///< service: its canary is aborted, all traffic to the primary
-        StopFault,         ///< the fault `fault` (index) ends now
+        Restart,               ///< service: every replica replaced by a fresh one (rolling)
+        ReplaceUnhealthy,      ///< service: unhealthy replicas replaced
+        DisableAutoscaler,     ///< service
+        RepairAutoscaler,      ///< service: an AutoscalerBroken fault on it ends
+        Rollback,              ///< service: its canary is aborted, all traffic to the primary
+        StopFault,             ///< the fault `fault` (index) ends now
     };
     Kind kind = Kind::Scale;
-    std::string text;        ///< as written, for the event log
-    FaultTarget target;      ///< Service or Edge
-    std::int64_t count = 0;  ///< Scale
-    bool relative = false;   ///< Scale: by, not to
+    std::string text;       ///< as written, for the event log
+    FaultTarget target;     ///< Service or Edge
+    std::int64_t count = 0; ///< Scale
+    bool relative = false;  ///< Scale: by, not to
     double value = 0.0;
     SimTime duration = SimTime::zero();
     std::uint32_t fault = 0; ///< StopFault
@@ -230,9 +230,9 @@ struct ExpectationParams {
         Always,
         Ever,
         Total,
-        AlertFires,       ///< alert `alert` fires in [from, to]
-        AlertNeverFires,  ///< alert `alert` does not fire in [from, to]
-        BreakerOpens,     ///< the breaker of edge `edge` opens in [from, to]
+        AlertFires,      ///< alert `alert` fires in [from, to]
+        AlertNeverFires, ///< alert `alert` does not fire in [from, to]
+        BreakerOpens,    ///< the breaker of edge `edge` opens in [from, to]
         BreakerNeverOpens,
         CanaryPromoted,   ///< service `service`'s canary is promoted
         CanaryRolledBack, ///< ... is rolled back

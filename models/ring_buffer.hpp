@@ -25,6 +25,8 @@ public:
         return v;
     }
     const T& front() const { return buf_[head_]; }
+    /// The i-th element from the front (i < size()).
+    T& operator[](std::size_t i) { return buf_[(head_ + i) & (buf_.size() - 1)]; }
     void clear() {
         head_ = 0;
         size_ = 0;

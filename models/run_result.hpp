@@ -130,8 +130,8 @@ struct RunResult {
     std::vector<MetricsRecorder::Column> metrics;
     std::vector<AlertResult> alerts; ///< in the scenario's order
     /// The event log in time order (equal times in the order they happened); bounded.
-    std::vector<LoggedEvent> events;
-    std::uint64_t events_dropped = 0; ///< beyond the bound (1,000,000)
+    std::vector<LoggedEvent> event_log;
+    std::uint64_t event_log_dropped = 0;         ///< beyond the bound (1,000,000)
     std::vector<ExpectationResult> expectations; ///< in the scenario's order
 };
 

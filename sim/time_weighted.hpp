@@ -4,6 +4,7 @@
 #include "sim/sim_time.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace sim {
 
@@ -14,6 +15,7 @@ public:
         accumulate(now);
         value_ = value;
         max_ = std::max(max_, value);
+        min_ = std::min(min_, value);
     }
     /// Adds `delta` to the quantity at `now`.
     void add(SimTime now, double delta) { set(now, value_ + delta); }
@@ -24,11 +26,14 @@ public:
         last_ = now;
         integral_ = 0.0;
         max_ = value_;
+        min_ = value_;
     }
 
     double value() const { return value_; }
     /// The largest value held since the last restart.
     double max() const { return max_; }
+    /// The smallest value held since the last restart (the current one before any `set`).
+    double min() const { return min_ == std::numeric_limits<double>::infinity() ? value_ : min_; }
     /// Integral of the quantity over [start, now], in value x seconds.
     double integral_seconds(SimTime now) const {
         return (integral_ + value_ * static_cast<double>((now - last_).ns())) / 1e9;
@@ -49,6 +54,7 @@ private:
 
     double value_ = 0.0;
     double max_ = 0.0;
+    double min_ = std::numeric_limits<double>::infinity();
     double integral_ = 0.0; // value x nanoseconds since start_
     SimTime start_;
     SimTime last_;
