@@ -814,7 +814,10 @@ SimTime Model::network_delay(sim::Simulation& sim, std::uint32_t edge) {
 }
 
 void Model::on_deliver(sim::Simulation& sim, std::uint32_t job) {
-    admit(sim, jobs_[job].service, job); // a rejection answers at once, through on_child_done
+    Job& j = jobs_[job];
+    j.arrival = sim.now(); // the callee sees it when it arrives, not when it was sent
+    j.first_arrival = sim.now();
+    admit(sim, j.service, job); // a rejection answers at once, through on_child_done
 }
 
 // ---- actions and canaries -----------------------------------------------------------------
