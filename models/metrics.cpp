@@ -1,5 +1,10 @@
 #include "models/metrics.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
 namespace models {
 
 const std::vector<MetricInfo>& metric_catalogue() {
@@ -60,6 +65,264 @@ const MetricInfo* find_metric(std::string_view name) {
     for (const auto& m : metric_catalogue())
         if (m.name == name || m.alias == name) return &m;
     return nullptr;
+}
+
+namespace {
+
+// What the recorder computes for each catalogue entry. The catalogue is the single list of
+// names; this table maps each name to its formula once, so `record` switches on a small enum
+// instead of comparing strings at every scrape.
+enum class Formula : std::uint8_t {
+    RequestRate,
+    Throughput,
+    ErrorRatio,
+    RejectedRate,
+    QueueDepth,
+    QueueFill,
+    Utilization,
+    Replicas,
+    ReplicasDesired,
+    LatencyP50,
+    LatencyP90,
+    LatencyP99,
+    CpuCores,
+    MemoryBytes,
+    DeadLetteredTotal,
+    RedeliveredTotal,
+    DuplicatesTotal,
+    CallRate,
+    CallErrorRatio,
+    CallTimeoutRate,
+    RetryRate,
+    NotPermittedRate,
+    FallbackRate,
+    CacheHitRatio,
+    BreakerState,
+    LinkUtilization,
+    LinkBytesRate,
+};
+
+Formula formula_of(std::string_view name) {
+    static const std::pair<std::string_view, Formula> table[] = {
+        {"tps_request_rate", Formula::RequestRate},
+        {"tps_throughput", Formula::Throughput},
+        {"tps_error_ratio", Formula::ErrorRatio},
+        {"tps_rejected_rate", Formula::RejectedRate},
+        {"tps_queue_depth", Formula::QueueDepth},
+        {"tps_queue_fill_ratio", Formula::QueueFill},
+        {"tps_utilization", Formula::Utilization},
+        {"tps_replicas", Formula::Replicas},
+        {"tps_replicas_desired", Formula::ReplicasDesired},
+        {"tps_latency_p50_seconds", Formula::LatencyP50},
+        {"tps_latency_p90_seconds", Formula::LatencyP90},
+        {"tps_latency_p99_seconds", Formula::LatencyP99},
+        {"tps_cpu_cores", Formula::CpuCores},
+        {"tps_memory_bytes", Formula::MemoryBytes},
+        {"tps_dead_lettered_total", Formula::DeadLetteredTotal},
+        {"tps_redelivered_total", Formula::RedeliveredTotal},
+        {"tps_duplicates_total", Formula::DuplicatesTotal},
+        {"tps_call_rate", Formula::CallRate},
+        {"tps_call_error_ratio", Formula::CallErrorRatio},
+        {"tps_call_timeout_rate", Formula::CallTimeoutRate},
+        {"tps_retry_rate", Formula::RetryRate},
+        {"tps_not_permitted_rate", Formula::NotPermittedRate},
+        {"tps_fallback_rate", Formula::FallbackRate},
+        {"tps_cache_hit_ratio", Formula::CacheHitRatio},
+        {"tps_breaker_state", Formula::BreakerState},
+        {"tps_link_utilization", Formula::LinkUtilization},
+        {"tps_link_bytes_rate", Formula::LinkBytesRate},
+    };
+    for (const auto& [n, f] : table)
+        if (n == name) return f;
+    // A catalogue entry without a formula is a programming error caught by the first test.
+    throw std::logic_error("metrics: no formula for catalogue entry " + std::string(name));
+}
+
+struct SubjectFormulas {
+    std::vector<const MetricInfo*> info;
+    std::vector<Formula> formula;
+};
+
+// The catalogue's entries about `subject`, in catalogue order (the column order).
+const SubjectFormulas& formulas(MetricSubject subject) {
+    static const auto all = [] {
+        std::vector<SubjectFormulas> by_subject(3);
+        for (const auto& m : metric_catalogue()) {
+            auto& f = by_subject[static_cast<std::size_t>(m.subject)];
+            f.info.push_back(&m);
+            f.formula.push_back(formula_of(m.name));
+        }
+        return by_subject;
+    }();
+    return all[static_cast<std::size_t>(subject)];
+}
+
+// Counter increments as doubles (a counter that went backwards gives a negative delta rather
+// than a wrapped 1.8e19).
+double delta(std::uint64_t now, std::uint64_t before) {
+    return static_cast<double>(now) - static_cast<double>(before);
+}
+// `part / whole`, 0 when there is nothing to divide (no request ended, no ready worker).
+double ratio(double part, double whole) {
+    return whole > 0.0 ? part / whole : 0.0;
+}
+
+double quantile(const sim::QuantileSketch* sketch, double q) {
+    if (sketch == nullptr || sketch->count() == 0) return std::numeric_limits<double>::quiet_NaN();
+    return sketch->quantile_seconds(q);
+}
+
+double service_value(Formula f, const ServiceReading& now, const ServiceReading& before,
+                     double dt_seconds) {
+    const auto rate = [&](double d) { return ratio(d, dt_seconds); };
+    switch (f) {
+    case Formula::RequestRate:
+        return rate(delta(now.arrivals, before.arrivals));
+    case Formula::Throughput:
+        return rate(delta(now.completed, before.completed));
+    case Formula::ErrorRatio: {
+        const double bad = delta(now.failed, before.failed) + delta(now.rejected, before.rejected) +
+                           delta(now.timed_out, before.timed_out);
+        return ratio(bad, bad + delta(now.completed, before.completed));
+    }
+    case Formula::RejectedRate:
+        return rate(delta(now.rejected, before.rejected));
+    case Formula::QueueDepth:
+        return now.queue_depth;
+    case Formula::QueueFill:
+        return std::isfinite(now.queue_capacity) ? ratio(now.queue_depth, now.queue_capacity) : 0.0;
+    case Formula::Utilization:
+        return ratio(now.busy_worker_seconds - before.busy_worker_seconds,
+                     now.ready_worker_seconds - before.ready_worker_seconds);
+    case Formula::Replicas:
+        return now.replicas_ready;
+    case Formula::ReplicasDesired:
+        return now.replicas_desired;
+    case Formula::LatencyP50:
+        return quantile(now.interval_latency, 0.50);
+    case Formula::LatencyP90:
+        return quantile(now.interval_latency, 0.90);
+    case Formula::LatencyP99:
+        return quantile(now.interval_latency, 0.99);
+    case Formula::CpuCores:
+        return rate(now.cpu_seconds - before.cpu_seconds);
+    case Formula::MemoryBytes:
+        return now.memory_bytes;
+    case Formula::DeadLetteredTotal:
+        return static_cast<double>(now.dead_lettered);
+    case Formula::RedeliveredTotal:
+        return static_cast<double>(now.redelivered);
+    case Formula::DuplicatesTotal:
+        return static_cast<double>(now.duplicates);
+    default:
+        break;
+    }
+    throw std::logic_error("metrics: not a service formula");
+}
+
+double edge_value(Formula f, const EdgeReading& now, const EdgeReading& before, double dt_seconds) {
+    const auto rate = [&](double d) { return ratio(d, dt_seconds); };
+    switch (f) {
+    case Formula::CallRate:
+        return rate(delta(now.calls, before.calls));
+    case Formula::CallErrorRatio:
+        return ratio(delta(now.errors, before.errors), delta(now.attempts, before.attempts));
+    case Formula::CallTimeoutRate:
+        return rate(delta(now.timeouts, before.timeouts));
+    case Formula::RetryRate:
+        return rate(delta(now.retries, before.retries));
+    case Formula::NotPermittedRate:
+        return rate(delta(now.not_permitted, before.not_permitted));
+    case Formula::FallbackRate:
+        return rate(delta(now.fallbacks, before.fallbacks));
+    case Formula::CacheHitRatio: {
+        const double hits = delta(now.cache_hits, before.cache_hits);
+        return ratio(hits, hits + delta(now.cache_misses, before.cache_misses));
+    }
+    case Formula::BreakerState:
+        return now.breaker_state;
+    default:
+        break;
+    }
+    throw std::logic_error("metrics: not an edge formula");
+}
+
+double link_value(Formula f, const LinkReading& now, const LinkReading& before, double dt_seconds) {
+    switch (f) {
+    case Formula::LinkUtilization:
+        return now.utilization;
+    case Formula::LinkBytesRate:
+        return ratio(now.bytes - before.bytes, dt_seconds);
+    default:
+        break;
+    }
+    throw std::logic_error("metrics: not a link formula");
+}
+
+} // namespace
+
+MetricsRecorder::MetricsRecorder(std::vector<std::string> services, std::vector<std::string> edges,
+                                 std::vector<std::string> links)
+    : n_services_(services.size()), n_edges_(edges.size()), n_links_(links.size()) {
+    const auto add = [this](MetricSubject subject, const std::vector<std::string>& names) {
+        for (const auto& name : names)
+            for (const MetricInfo* m : formulas(subject).info)
+                columns_.push_back(Column{std::string(m->name), name, std::string(m->unit), {}});
+    };
+    add(MetricSubject::Service, services);
+    add(MetricSubject::Edge, edges);
+    add(MetricSubject::Link, links);
+    // Counters start at 0 at t = 0, so the first row's rates are since the start.
+    previous_.services.resize(n_services_);
+    previous_.edges.resize(n_edges_);
+    previous_.links.resize(n_links_);
+}
+
+void MetricsRecorder::record(SimTime now, const std::vector<ServiceReading>& services,
+                             const std::vector<EdgeReading>& edges,
+                             const std::vector<LinkReading>& links) {
+    if (services.size() != n_services_ || edges.size() != n_edges_ || links.size() != n_links_)
+        throw std::invalid_argument("metrics: readings do not match the recorder's subjects");
+    const double now_seconds = now.seconds();
+    const double dt_seconds = now_seconds - previous_.t;
+    times_.push_back(now_seconds);
+
+    std::size_t c = 0;
+    const auto& sf = formulas(MetricSubject::Service).formula;
+    for (std::size_t i = 0; i < n_services_; ++i)
+        for (Formula f : sf)
+            columns_[c++].values.push_back(
+                service_value(f, services[i], previous_.services[i], dt_seconds));
+    const auto& ef = formulas(MetricSubject::Edge).formula;
+    for (std::size_t i = 0; i < n_edges_; ++i)
+        for (Formula f : ef)
+            columns_[c++].values.push_back(edge_value(f, edges[i], previous_.edges[i], dt_seconds));
+    const auto& lf = formulas(MetricSubject::Link).formula;
+    for (std::size_t i = 0; i < n_links_; ++i)
+        for (Formula f : lf)
+            columns_[c++].values.push_back(link_value(f, links[i], previous_.links[i], dt_seconds));
+
+    previous_.t = now_seconds;
+    previous_.services = services;
+    previous_.edges = edges;
+    previous_.links = links;
+    // The sketch belongs to the model, which resets it after this scrape: keep no pointer.
+    for (auto& s : previous_.services)
+        s.interval_latency = nullptr;
+}
+
+std::size_t MetricsRecorder::find(std::string_view metric, std::string_view subject) const {
+    const MetricInfo* info = find_metric(metric);
+    if (info == nullptr) return npos;
+    for (std::size_t c = 0; c < columns_.size(); ++c)
+        if (columns_[c].name == info->name && columns_[c].subject == subject) return c;
+    return npos;
+}
+
+double MetricsRecorder::latest(std::size_t c) const {
+    if (c >= columns_.size() || columns_[c].values.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    return columns_[c].values.back();
 }
 
 } // namespace models

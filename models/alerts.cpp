@@ -1,0 +1,65 @@
+#include "models/alerts.hpp"
+
+#include <cmath>
+#include <limits>
+#include <utility>
+
+namespace models {
+
+bool holds(Comparison op, double value, double threshold) {
+    // Every comparison with NaN is false except !=; NaN means "no data", which PromQL treats
+    // as an empty vector: the condition does not hold, whatever the operator.
+    if (std::isnan(value)) return false;
+    switch (op) {
+    case Comparison::Less:
+        return value < threshold;
+    case Comparison::LessEqual:
+        return value <= threshold;
+    case Comparison::Greater:
+        return value > threshold;
+    case Comparison::GreaterEqual:
+        return value >= threshold;
+    case Comparison::Equal:
+        return value == threshold;
+    case Comparison::NotEqual:
+        return value != threshold;
+    }
+    return false;
+}
+
+AlertEvaluator::AlertEvaluator(std::vector<AlertRuleParams> rules)
+    : rules_(std::move(rules)), states_(rules_.size()) {}
+
+std::vector<AlertChange> AlertEvaluator::evaluate(SimTime now, const MetricsRecorder& metrics) {
+    std::vector<AlertChange> changes;
+    for (std::uint32_t r = 0; r < rules_.size(); ++r) {
+        const auto& rule = rules_[r];
+        auto& s = states_[r];
+        const double value = metrics.latest(rule.condition.metric.column);
+        if (holds(rule.condition.op, value, rule.condition.threshold)) {
+            // Prometheus sets activeAt at the first true evaluation and fires at the first
+            // evaluation where now - activeAt >= for; with for: 0 that is the same evaluation.
+            if (s.state == State::Inactive) {
+                s.state = State::Pending;
+                s.active_since = now;
+            }
+            if (s.state == State::Pending && now - s.active_since >= rule.for_duration) {
+                s.state = State::Firing;
+                s.firings.push_back(
+                    {now.seconds(), std::numeric_limits<double>::quiet_NaN(), value});
+                changes.push_back({r, true, value});
+            }
+        } else {
+            if (s.state == State::Firing) {
+                s.firings.back().resolved_seconds = now.seconds();
+                changes.push_back({r, false, value});
+            }
+            // A pending rule that stops holding starts from scratch next time (flapping never
+            // accumulates towards `for`).
+            s.state = State::Inactive;
+        }
+    }
+    return changes;
+}
+
+} // namespace models

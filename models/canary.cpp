@@ -1,0 +1,116 @@
+#include "models/canary.hpp"
+
+#include <algorithm>
+
+namespace models {
+
+namespace {
+
+// Weights are sums of step_weight (0.1 + 0.1 + 0.1 is 0.30000000000000004): compare with a
+// tolerance far below any meaningful step so that 5 x 0.1 counts as having reached 0.5.
+constexpr double kWeightEpsilon = 1e-9;
+
+// A step that reports the current state (what a step that changes nothing returns).
+CanaryAnalysis::Step unchanged(SimTime now, CanaryAnalysis::Phase phase, double weight,
+                               std::uint32_t failed_checks) {
+    CanaryAnalysis::Step step;
+    step.at = now;
+    step.phase = phase;
+    step.weight = weight;
+    step.failed_checks = failed_checks;
+    step.success_rate = 1.0;
+    return step;
+}
+
+} // namespace
+
+CanaryAnalysis::CanaryAnalysis(const CanaryParams& params) : params_(params) {}
+
+CanaryAnalysis::Step CanaryAnalysis::begin(SimTime now) {
+    Step step = unchanged(now, phase_, weight_, failed_checks_);
+    if (phase_ != Phase::Waiting) return step; // already begun, or aborted before the start
+    phase_ = Phase::Progressing;
+    weight_ = std::min(params_.step_weight, params_.max_weight);
+    step.phase = phase_;
+    step.weight = weight_;
+    step.reason = "start";
+    return step;
+}
+
+CanaryAnalysis::Step CanaryAnalysis::analyse(SimTime now, std::uint64_t requests,
+                                             std::uint64_t failures, double p99_seconds) {
+    Step step = unchanged(now, phase_, weight_, failed_checks_);
+    step.requests = requests;
+    step.success_rate =
+        requests > 0 ? 1.0 - static_cast<double>(failures) / static_cast<double>(requests) : 1.0;
+    step.p99_seconds = requests > 0 ? p99_seconds : 0.0;
+    if (phase_ != Phase::Progressing) return step; // not begun or ended: Check::None
+
+    if (requests < params_.min_requests) {
+        // Flagger halts: too few requests to judge, so neither the weight nor the failed-check
+        // count moves.
+        step.check = Step::Check::NoTraffic;
+        step.reason = "no_traffic";
+        return step;
+    }
+
+    std::string_view failed_gate;
+    if (params_.min_success_rate && step.success_rate < *params_.min_success_rate)
+        failed_gate = "success_rate";
+    else if (params_.max_p99 && step.p99_seconds > params_.max_p99->seconds())
+        failed_gate = "p99";
+
+    if (!failed_gate.empty()) {
+        // Flagger never resets the count on a passed check: failures anywhere in the rollout
+        // add up towards the threshold.
+        step.check = Step::Check::Failed;
+        step.failed_checks = ++failed_checks_;
+        step.reason = failed_gate;
+        if (failed_checks_ >= params_.threshold) {
+            phase_ = Phase::RolledBack;
+            weight_ = 0.0;
+            step.reason = "rollback";
+        }
+    } else {
+        step.check = Step::Check::Passed;
+        if (weight_ >= params_.max_weight - kWeightEpsilon) {
+            phase_ = Phase::Promoted;
+            weight_ = 1.0;
+            step.reason = "promote";
+        } else {
+            weight_ = std::min(weight_ + params_.step_weight, params_.max_weight);
+            step.reason = "advance";
+        }
+    }
+    step.phase = phase_;
+    step.weight = weight_;
+    return step;
+}
+
+CanaryAnalysis::Step CanaryAnalysis::abort(SimTime now) {
+    Step step = unchanged(now, phase_, weight_, failed_checks_);
+    if (phase_ == Phase::Promoted || phase_ == Phase::RolledBack) return step;
+    // Aborting before the start also rolls back: the canary then never gets traffic.
+    phase_ = Phase::RolledBack;
+    weight_ = 0.0;
+    step.phase = phase_;
+    step.weight = weight_;
+    step.reason = "aborted";
+    return step;
+}
+
+std::string_view to_string(CanaryAnalysis::Phase phase) {
+    switch (phase) {
+    case CanaryAnalysis::Phase::Waiting:
+        return "waiting";
+    case CanaryAnalysis::Phase::Progressing:
+        return "progressing";
+    case CanaryAnalysis::Phase::Promoted:
+        return "promoted";
+    case CanaryAnalysis::Phase::RolledBack:
+        return "rolled_back";
+    }
+    return "unknown";
+}
+
+} // namespace models
