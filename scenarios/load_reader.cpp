@@ -139,39 +139,29 @@ DateTime parse_date_time(std::string_view s) {
     return d;
 }
 
-/// How a point in time is read.
-struct TimeRules {
-    SimTime clock_from = SimTime::zero(); ///< a clock time is the first one at or after this
-    bool strictly_after = false;          ///< ... strictly after it (the end of a period)
-    bool before_start_ok = false;         ///< a date before the start is fine (holidays)
-};
+} // namespace
 
-/// A point in time: a duration from the start, or (with a calendar start) a clock time or a
-/// date and time.
-std::optional<SimTime> read_time_point(DiagnosticSink& sink, const Value& v,
-                                       const CalendarStart& start, const TimeRules& rules) {
-    const auto bad = [&](std::string message) -> std::optional<SimTime> {
-        sink.error(v.mark, v.path, std::move(message));
-        return std::nullopt;
+std::variant<SimTime, std::string> parse_time_point(std::string_view written, std::string_view got,
+                                                    const CalendarStart& start,
+                                                    const TimeRules& rules) {
+    const auto bad = [&](std::string_view expected) -> std::variant<SimTime, std::string> {
+        return fmt::format("expected {}, got {}", expected, got);
     };
-    if (!v.node.IsScalar() || v.node.Scalar().empty())
-        return bad(expected_got(kTimeExpected, v.node));
-    const std::string_view text = trim(v.node.Scalar());
+    const std::string_view text = trim(written);
+    if (text.empty()) return bad(kTimeExpected);
     const auto duration = parse_duration(text);
     if (const auto* t = std::get_if<SimTime>(&duration)) return *t;
     const Clock clock = parse_clock(text);
     const DateTime date = clock.shape ? DateTime{} : parse_date_time(text);
-    if (!clock.shape && !date.shape) return bad(expected_got(kTimeExpected, v.node));
-    if (clock.shape && !clock.valid)
-        return bad(expected_got("a clock time from 00:00 to 23:59:59", v.node));
-    if (date.shape && !date.valid)
-        return bad(expected_got("a valid date and time in the years 1900 to 2200", v.node));
+    if (!clock.shape && !date.shape) return bad(kTimeExpected);
+    if (clock.shape && !clock.valid) return bad("a clock time from 00:00 to 23:59:59");
+    if (date.shape && !date.valid) return bad("a valid date and time in the years 1900 to 2200");
     if (!start.given)
-        return bad(fmt::format("a {} needs a calendar start: add one at the top (e.g. start: "
-                               "2026-12-25T14:00), or give a duration from the start (e.g. "
-                               "15h); got {}",
-                               clock.shape ? "clock time" : "date", describe(v.node)));
-    if (!start.start) return std::nullopt; // an unreadable start, already reported
+        return fmt::format("a {} needs a calendar start: add one at the top (e.g. start: "
+                           "2026-12-25T14:00), or give a duration from the start (e.g. "
+                           "15h); got {}",
+                           clock.shape ? "clock time" : "date", got);
+    if (!start.start) return std::string(); // an unreadable start, already reported
     if (clock.shape) {
         // The first such time at (or strictly after) rules.clock_from.
         const std::int64_t start_tod =
@@ -181,20 +171,31 @@ std::optional<SimTime> read_time_point(DiagnosticSink& sink, const Value& v,
         const std::int64_t tod = floor_mod(start_tod + from, kDayNs);
         std::int64_t delta = floor_mod(clock.seconds * SimTime::ticks_per_second - tod, kDayNs);
         if (delta == 0 && rules.strictly_after) delta = kDayNs;
-        if (from + delta > kMaxDuration.ns())
-            return bad(expected_got("a time within 100 years of start", v.node));
+        if (from + delta > kMaxDuration.ns()) return bad("a time within 100 years of start");
         return SimTime::from_ns(from + delta);
     }
     const std::int64_t diff = (date.value - *start.start).count();
     if (diff < 0 && !rules.before_start_ok)
-        return bad(expected_got(
-            fmt::format("a time at or after start ({})", format_local(*start.start)), v.node));
+        return bad(fmt::format("a time at or after start ({})", format_local(*start.start)));
     if (std::abs(diff) > kMaxDuration.ns() / SimTime::ticks_per_second)
-        return bad(expected_got("a time within 100 years of start", v.node));
+        return bad("a time within 100 years of start");
     return SimTime::from_s(diff);
 }
 
-/// A time for messages: a date and time with a calendar start, else a duration from 0.
+std::optional<SimTime> read_time_point(DiagnosticSink& sink, const Value& v,
+                                       const CalendarStart& start, const TimeRules& rules) {
+    if (!v.node.IsScalar() || v.node.Scalar().empty()) {
+        sink.error(v.mark, v.path, expected_got(kTimeExpected, v.node));
+        return std::nullopt;
+    }
+    auto parsed = parse_time_point(v.node.Scalar(), describe(v.node), start, rules);
+    if (auto* message = std::get_if<std::string>(&parsed)) {
+        if (!message->empty()) sink.error(v.mark, v.path, std::move(*message));
+        return std::nullopt;
+    }
+    return std::get<SimTime>(parsed);
+}
+
 std::string show_time(SimTime t, const CalendarStart& start) {
     if (start.start)
         return format_local(*start.start +
@@ -202,6 +203,8 @@ std::string show_time(SimTime t, const CalendarStart& start) {
                                                      : -((-t.ns()) / SimTime::ticks_per_second)});
     return format_duration(t);
 }
+
+namespace {
 
 // --- factors and multipliers --------------------------------------------------------------
 

@@ -92,39 +92,13 @@ namespace {
 /// middle of a path are errors: `services.nope.workers` must not invent a service. Add a key
 /// here when an issue adds a settings block.
 const std::vector<std::string> kSettingsBlocks{
-    "queue",           "service_time",   "errors",   "tracing",   "retry",      "budget",
-    "circuit_breaker", "sliding_window", "fallback", "cache",     "multiplier", "daily",
-    "weekly",          "holiday",        "trace",    "think_time"};
-
-/// A copy of `node` without marks, so diagnostics about it say "<--set>". Recursion depth is
-/// bounded by yaml-cpp's parser, which refuses deeper nesting.
-YAML::Node without_marks(const YAML::Node& node) {
-    switch (node.Type()) {
-    case YAML::NodeType::Scalar: {
-        YAML::Node copy(node.Scalar());
-        copy.SetTag(node.Tag()); // keeps quoted ("!") apart from plain ("?") scalars
-        return copy;
-    }
-    case YAML::NodeType::Sequence: {
-        YAML::Node copy(YAML::NodeType::Sequence);
-        for (const auto& item : node)
-            copy.push_back(without_marks(item));
-        copy.SetStyle(node.Style());
-        return copy;
-    }
-    case YAML::NodeType::Map: {
-        YAML::Node copy(YAML::NodeType::Map);
-        for (auto it = node.begin(); it != node.end(); ++it)
-            copy.force_insert(without_marks(it->first), without_marks(it->second));
-        copy.SetStyle(node.Style());
-        return copy;
-    }
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-        break;
-    }
-    return YAML::Node(YAML::NodeType::Null);
-}
+    "queue",      "service_time",    "errors",         "tracing",    "retry",
+    "budget",     "circuit_breaker", "sliding_window", "fallback",   "cache",
+    "multiplier", "daily",           "weekly",         "holiday",    "trace",
+    "think_time", "autoscaler",      "thresholds",     "scale_up",   "scale_down",
+    "resources",  "health_check",    "monitoring",     "network",    "canary",
+    "gates",      "versions",        "unhealthy",      "slow_query", "memory_leak",
+    "ramp"};
 
 std::string where(std::string_view walked) {
     return walked.empty() ? std::string("the document") : text::quote(walked);
@@ -228,6 +202,35 @@ std::optional<std::string> apply_one(YAML::Node& root, const std::vector<std::st
 }
 
 } // namespace
+
+// Recursion depth is bounded by yaml-cpp's parser, which refuses deeper nesting.
+YAML::Node without_marks(const YAML::Node& node) {
+    switch (node.Type()) {
+    case YAML::NodeType::Scalar: {
+        YAML::Node copy(node.Scalar());
+        copy.SetTag(node.Tag()); // keeps quoted ("!") apart from plain ("?") scalars
+        return copy;
+    }
+    case YAML::NodeType::Sequence: {
+        YAML::Node copy(YAML::NodeType::Sequence);
+        for (const auto& item : node)
+            copy.push_back(without_marks(item));
+        copy.SetStyle(node.Style());
+        return copy;
+    }
+    case YAML::NodeType::Map: {
+        YAML::Node copy(YAML::NodeType::Map);
+        for (auto it = node.begin(); it != node.end(); ++it)
+            copy.force_insert(without_marks(it->first), without_marks(it->second));
+        copy.SetStyle(node.Style());
+        return copy;
+    }
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        break;
+    }
+    return YAML::Node(YAML::NodeType::Null);
+}
 
 void apply_overrides(YAML::Node& root, std::span<const Override> overrides, DiagnosticSink& sink) {
     for (const auto& o : overrides) {

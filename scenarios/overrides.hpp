@@ -22,4 +22,8 @@ std::variant<std::vector<std::string>, std::string> split_override_path(std::str
 /// Problems with a path or value are reported against "<--set>"; that override is skipped.
 void apply_overrides(YAML::Node& root, std::span<const Override> overrides, DiagnosticSink& sink);
 
+/// A copy of `node` without marks, so diagnostics about it name the command line (a quoted
+/// scalar stays quoted, a plain one plain).
+YAML::Node without_marks(const YAML::Node& node);
+
 } // namespace scenarios::detail

@@ -3,6 +3,7 @@
 #include "models/call_graph.hpp"
 #include "scenarios/distribution_reader.hpp"
 #include "scenarios/load_reader.hpp"
+#include "scenarios/operations_reader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/step_reader.hpp"
 #include "scenarios/text.hpp"
@@ -35,13 +36,15 @@ namespace fs = std::filesystem;
 // Each list is every key its map may hold, in the order the documentation lists them (the
 // order "expected one of" shows them). A new key: add it here and read it below.
 
-const std::vector<std::string> kTopKeys{"name",   "description", "seed",     "start",  "duration",
-                                        "warmup", "load",        "services", "tracing"};
+const std::vector<std::string> kTopKeys{
+    "name",    "description", "seed",    "start",      "duration", "warmup", "load",    "services",
+    "tracing", "deployments", "network", "monitoring", "alerts",   "chaos",  "actions", "expect"};
 const std::vector<std::string> kLoadKeys{"name",  "target", "arrivals", "rate",       "multiplier",
                                          "steps", "trace",  "users",    "think_time", "timeout"};
-const std::vector<std::string> kServiceKeys{"kind",         "workers",   "queue",
-                                            "service_time", "steps",     "errors",
-                                            "capacity",     "consumers", "max_deliver"};
+const std::vector<std::string> kServiceKeys{"kind",        "workers",    "queue",    "service_time",
+                                            "steps",       "errors",     "capacity", "consumers",
+                                            "max_deliver", "autoscaler", "startup",  "resources",
+                                            "health_check"};
 const std::vector<std::string> kQueueKeys{"capacity"};
 const std::vector<std::string> kTracingKeys{"sample", "keep_slowest"};
 // Index order matches models::ArrivalProcess.
@@ -73,6 +76,7 @@ struct ParsedService {
     models::ServiceParams params;  ///< everything but the steps' targets and the consumer
     std::vector<ParsedStep> steps; ///< empty when it has service_time (or is a queue)
     std::optional<TargetName> consumer; ///< a queue's `consumers`
+    detail::ServiceOpsValues ops;       ///< autoscaler, startup, resources, health_check
 };
 
 /// Everything read from the document; a field is empty where the file had a problem.
@@ -88,6 +92,8 @@ struct ParsedScenario {
     bool services_ok = false;               ///< `services` was a map: its names are known
     std::vector<std::string> service_names; ///< every key of `services`, in file order
     std::vector<ParsedService> services;    ///< one per name, in the same order
+    detail::OperationsValues operations;    ///< the operations blocks, read once built
+    bool calls_resolved = false; ///< every step read and every call resolved (set by build)
 };
 
 // --- parse: read the document, collecting every problem ------------------------------------
@@ -112,6 +118,8 @@ std::string_view queue_misfit(std::string_view key) {
     if (key == "service_time" || key == "steps") return "its consumer's steps do the work";
     if (key == "queue") return "its own size is capacity: N";
     if (key == "errors") return "it does no work of its own; put errors on its consumer";
+    if (key == "autoscaler" || key == "startup" || key == "resources" || key == "health_check")
+        return "it has no replicas of its own; put it on its consumer";
     return {};
 }
 
@@ -254,6 +262,10 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
         s.consumer = read_consumer(sink, *c);
         if (!s.consumer) fail();
     }
+    s.ops.autoscaler = get("autoscaler");
+    s.ops.startup = get("startup");
+    s.ops.resources = get("resources");
+    s.ops.health_check = get("health_check");
     if (const auto m = get("max_deliver")) {
         if (const auto n = detail::read_integer(sink, *m, 0, kMaxDeliver,
                                                 "the limit on deliveries; 0 means no limit"))
@@ -446,6 +458,16 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
         }
     }
 
+    p.operations.deployments = top.get("deployments");
+    p.operations.network = top.get("network");
+    p.operations.monitoring = top.get("monitoring");
+    p.operations.alerts = top.get("alerts");
+    p.operations.chaos = top.get("chaos");
+    p.operations.actions = top.get("actions");
+    p.operations.expect = top.get("expect");
+    for (const auto& s : p.services)
+        p.operations.services.push_back(s.ops);
+
     if (const auto v = top.get("tracing")) {
         MapReader tracing(sink, *v, "tracing settings, e.g. {sample: 1%, keep_slowest: 20}",
                           kTracingKeys);
@@ -620,6 +642,7 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
     m.tracing = p.tracing;
 
     bool graph_complete = p.services_ok;
+    bool calls_resolved = p.services_ok;
     for (std::uint32_t i = 0; i < p.services.size(); ++i) {
         ParsedService& s = p.services[i];
         if (!s.ok) graph_complete = false;
@@ -627,13 +650,19 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
             ParsedStep& step = s.steps[k];
             for (std::uint32_t c = 0; c < step.calls.size(); ++c) {
                 auto& call = step.calls[c];
-                if (!call.target) continue;
+                if (!call.target) {
+                    calls_resolved = false;
+                    continue;
+                }
                 const auto t =
                     resolver.resolve(*call.target, "service", true,
                                      fmt::format("a call needs a service (to hand work to a "
                                                  "queue, publish: {})",
                                                  call.target->name));
-                if (!t) continue;
+                if (!t) {
+                    calls_resolved = false;
+                    continue;
+                }
                 call.params.target = *t;
                 models::CallGraphEdge edge;
                 edge.from = i;
@@ -676,8 +705,10 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
                 resolver.add_edge(std::move(edge), s.consumer->value);
             }
         }
+        if (!s.ok) calls_resolved = false;
         m.services.push_back(s.params);
     }
+    p.calls_resolved = calls_resolved;
     // Reachability needs every edge: with a problem anywhere, a service could look unreached
     // only because a misspelt call to it was dropped. Cycles found among the edges that did
     // resolve are real whatever else is wrong.
@@ -724,7 +755,7 @@ std::string read_file(const std::string& path) {
 // --- the whole load ------------------------------------------------------------------------
 
 Scenario load(std::string_view text, const std::string& file, const fs::path& base_dir,
-              std::span<const Override> overrides) {
+              std::span<const Override> overrides, std::span<const std::string> chaos) {
     if (auto d = check_utf8_text(text, file)) throw ScenarioError({std::move(*d)});
 
     std::vector<YAML::Node> documents;
@@ -755,9 +786,31 @@ Scenario load(std::string_view text, const std::string& file, const fs::path& ba
     YAML::Node root = documents.front();
     detail::apply_overrides(root, overrides, sink);
     ParsedScenario parsed = parse_document(sink, root, base_dir);
+    for (const auto& flag : chaos)
+        if (auto fault = detail::parse_chaos_flag(sink, flag))
+            parsed.operations.command_line_chaos.push_back(std::move(*fault));
     Scenario scenario;
     scenario.model = build_model(sink, parsed);
+    {
+        detail::OperationsContext context{
+            scenario.model, parsed.services_ok, {},      parsed.calls_resolved,
+            parsed.start,   parsed.duration,    base_dir};
+        for (const auto& s : parsed.services)
+            context.kinds.push_back(s.kind_known ? std::optional(s.params.kind) : std::nullopt);
+        scenario.model.operations = detail::read_operations(sink, parsed.operations, context);
+    }
     if (!sink.empty()) throw ScenarioError(sink.sorted());
+
+    // The --chaos faults join the file's, for provenance.
+    if (!parsed.operations.command_line_chaos.empty()) {
+        YAML::Node list = root["chaos"];
+        if (!list.IsDefined() || list.IsNull()) {
+            root["chaos"] = YAML::Node(YAML::NodeType::Sequence);
+            list.reset(root["chaos"]);
+        }
+        for (const auto& fault : parsed.operations.command_line_chaos)
+            list.push_back(fault);
+    }
 
     scenario.name = *parsed.name;
     scenario.file = file;
@@ -770,14 +823,16 @@ Scenario load(std::string_view text, const std::string& file, const fs::path& ba
 
 } // namespace
 
-Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides) {
+Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides,
+                            std::span<const std::string> chaos) {
     const std::string text = read_file(path);
-    return load(text, path, fs::path(path).parent_path(), overrides);
+    return load(text, path, fs::path(path).parent_path(), overrides, chaos);
 }
 
 Scenario load_scenario_text(std::string_view text, const std::string& display_name,
-                            std::span<const Override> overrides) {
-    return load(text, display_name, fs::path(display_name).parent_path(), overrides);
+                            std::span<const Override> overrides,
+                            std::span<const std::string> chaos) {
+    return load(text, display_name, fs::path(display_name).parent_path(), overrides, chaos);
 }
 
 } // namespace scenarios

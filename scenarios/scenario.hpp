@@ -31,18 +31,23 @@ struct Scenario {
     std::string name;          ///< the file's `name:`
     std::string file;          ///< path as given
     std::uint64_t seed = 1;    ///< the file's `seed:` (the command line may replace it)
-    models::ModelParams model; ///< duration, warm-up, services, load
+    models::ModelParams model; ///< duration, warm-up, services, load, operations
     std::string resolved_yaml; ///< the document after overrides (for provenance)
 };
 
 /// Reads, overrides, validates and builds `path`. Throws ScenarioError listing every problem,
-/// sorted: those about `--set` values first, then the file's by line and column. Relative CSV
-/// paths (`empirical` samples, rate `trace`s) start from the folder of `path`.
-Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides = {});
+/// sorted: those about `--set` values and `--chaos` faults first, then the file's by line and
+/// column. Relative CSV paths (`empirical` samples, rate `trace`s) start from the folder of
+/// `path`. Each of `chaos` is one more fault, `key=value,key=value` with the keys of a `chaos:`
+/// entry (e.g. `target=service-c,latency=5000ms,at=10m`), appended to the file's; problems with
+/// one are reported against "<--chaos>".
+Scenario load_scenario_file(const std::string& path, std::span<const Override> overrides = {},
+                            std::span<const std::string> chaos = {});
 
 /// The same from text in memory; `display_name` stands for the file in messages, and its folder
 /// (if it has one) is where relative CSV paths start, else the working directory.
 Scenario load_scenario_text(std::string_view text, const std::string& display_name,
-                            std::span<const Override> overrides = {});
+                            std::span<const Override> overrides = {},
+                            std::span<const std::string> chaos = {});
 
 } // namespace scenarios

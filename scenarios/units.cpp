@@ -52,6 +52,12 @@ constexpr std::array kSizeUnits{
     Unit{"PiB", 1ULL << 50},
 };
 
+// Bits, for data rates (network bandwidth is quoted in bits per second).
+constexpr std::array kBitUnits{
+    Unit{"bit", 1},          Unit{"kbit", 1'000},         Unit{"Kbit", 1'000},
+    Unit{"Mbit", 1'000'000}, Unit{"Gbit", 1'000'000'000}, Unit{"Tbit", 1'000'000'000'000},
+};
+
 // Beyond these, a number is rejected rather than silently rounded or overflowed.
 constexpr int kMaxWholeDigits = 20;
 constexpr int kMaxFractionDigits = 18;
@@ -268,6 +274,40 @@ Parsed<std::uint64_t> parse_size_bytes(std::string_view text) {
     if (bytes > std::numeric_limits<std::uint64_t>::max())
         return fmt::format("expected a size below 16EiB (2^64 bytes), got {}", text::quote(text));
     return static_cast<std::uint64_t>(bytes);
+}
+
+Parsed<double> parse_data_rate(std::string_view text) {
+    const std::string_view t = trim(text);
+    const auto syntax_error = [&](std::string_view unit = {}) {
+        return fmt::format("expected {}, got {}{}", kDataRateExpected, text::quote(text),
+                           unknown_unit_hint(unit));
+    };
+    if (!t.empty() && t.front() == '-')
+        return fmt::format("expected a data rate >= 0, got {}", text::quote(text));
+    const std::size_t slash = t.find('/');
+    if (slash == std::string_view::npos) return syntax_error();
+    std::string_view amount = trim(t.substr(0, slash));
+    Decimal d;
+    if (!read_decimal(amount, d)) return syntax_error();
+    skip_spaces(amount);
+    const std::string_view size_name = read_unit(amount);
+    if (!trim(amount).empty()) return syntax_error();
+    double bytes_per_unit = 0.0;
+    if (const Unit* size = find_unit(kSizeUnits, size_name))
+        bytes_per_unit = static_cast<double>(size->factor);
+    else if (const Unit* bits = find_unit(kBitUnits, size_name))
+        bytes_per_unit = static_cast<double>(bits->factor) / 8.0;
+    else
+        return syntax_error(size_name);
+    const std::string_view per = trim(t.substr(slash + 1));
+    const Unit* unit = find_unit(kTimeUnits, per);
+    if (unit == nullptr) return syntax_error(per);
+    const double rate = d.too_large ? HUGE_VAL
+                                    : to_double(d) * bytes_per_unit * static_cast<double>(kNsPerS) /
+                                          static_cast<double>(unit->factor);
+    if (!(rate <= kMaxBytesPerSecond))
+        return fmt::format("expected a data rate of at most 1PB/s, got {}", text::quote(text));
+    return rate;
 }
 
 namespace {

@@ -3,8 +3,9 @@
 ///
 /// Durations `250ms`, `30s`, `5m`, `2h`, `3d` (also `ns`, `us`, and decimals: `1.5s`);
 /// rates `100/s`, `6000/m`, `10/h`; sizes `512MiB`, `2GiB`, `20KiB`, `100B`, `1GB`;
-/// ratios `80%` or `0.8`. A bare number where a unit is needed is an error, never a guess.
-/// Each parser returns the value, or a message saying what was expected (for a Diagnostic).
+/// data rates `1Gbit/s`, `100MiB/s`, `2MiB/min`; ratios `80%` or `0.8`. A bare number where a unit
+/// is needed is an error, never a guess. Each parser returns the value, or a message saying what
+/// was expected (for a Diagnostic).
 
 #include "sim/sim_time.hpp"
 
@@ -34,6 +35,11 @@ inline constexpr std::string_view kRateExpected =
 inline constexpr std::string_view kRatioExpected = "a ratio from 0% to 100% (as 80% or 0.8)";
 inline constexpr std::string_view kSizeExpected =
     "a size with a unit (B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)";
+inline constexpr std::string_view kDataRateExpected =
+    "a data rate with a unit: bits (bit/s, kbit/s, Mbit/s, Gbit/s) or a size per time (B/s, "
+    "KiB/s, MiB/s, 2MiB/min, ...)";
+/// The fastest data rate accepted: 1 PB/s (10^15 bytes per second).
+inline constexpr double kMaxBytesPerSecond = 1e15;
 
 /// Duration >= 0 in exact ticks; the message names the accepted units. Units: ns, us (or µs),
 /// ms, s, m (or min), h, d; components may be combined (`1h30m`); decimals are exact and are
@@ -48,6 +54,12 @@ Parsed<double> parse_ratio(std::string_view text, double max_fraction = 1.0);
 /// Size in bytes: B; decimal KB, MB, GB, TB, PB (powers of 1000; `kB` too); binary KiB, MiB,
 /// GiB, TiB, PiB (powers of 1024). Decimals are rounded to the nearest byte (half up).
 Parsed<std::uint64_t> parse_size_bytes(std::string_view text);
+
+/// Data rate in bytes per second: a size per duration unit (`100MiB/s`, `2MiB/min`, `10KiB/h`;
+/// any size unit of parse_size_bytes, any duration unit after the slash) or bits per second
+/// (`bit`, `kbit`, `Mbit`, `Gbit`, `Tbit`, powers of 1000: `1Gbit/s` is 125000000 B/s); at most
+/// kMaxBytesPerSecond.
+Parsed<double> parse_data_rate(std::string_view text);
 
 /// Human-readable duration for reports: "250ms", "1.5s", "2h", "1h1m1s". Exact: the shortest
 /// text that parse_duration reads back as the same number of ticks (ties go to the larger

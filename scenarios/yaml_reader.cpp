@@ -89,8 +89,8 @@ void DiagnosticSink::error_in_file(std::string file, int line, const YAML::Mark&
 }
 
 void DiagnosticSink::error_in_set(std::string key_path, std::string message) {
-    entries_.push_back(Entry{
-        Diagnostic{std::string(kSetFile), 0, 0, std::move(key_path), std::move(message)}, true});
+    entries_.push_back(
+        Entry{Diagnostic{command_line_file_, 0, 0, std::move(key_path), std::move(message)}, true});
 }
 
 std::vector<Diagnostic> DiagnosticSink::sorted() const {

@@ -28,6 +28,8 @@ std::vector<YAML::Node> load_all_documents(const std::string& text);
 
 /// The file name used for anything that came from a `--set` override.
 inline constexpr std::string_view kSetFile = "<--set>";
+/// The file name used for anything that came from a `--chaos` fault.
+inline constexpr std::string_view kChaosFile = "<--chaos>";
 
 /// Collects diagnostics and hands them out in the order the user should read them: those about
 /// `--set` overrides first (in the order given), then those about the file by line and column.
@@ -43,8 +45,12 @@ public:
     /// A problem in another file (an empirical CSV), sorted where `anchor` is in the scenario.
     void error_in_file(std::string file, int line, const YAML::Mark& anchor, std::string key_path,
                        std::string message);
-    /// A problem with a `--set` override itself (no position).
+    /// A problem with a `--set` override itself (no position), or with whatever command-line
+    /// value is being read (see set_command_line_origin).
     void error_in_set(std::string key_path, std::string message);
+    /// What problems at null marks (nodes made from the command line) name as their file:
+    /// kSetFile (the default) or kChaosFile while `--chaos` faults are read.
+    void set_command_line_origin(std::string_view file) { command_line_file_ = file; }
 
     bool empty() const { return entries_.empty(); }
     std::vector<Diagnostic> sorted() const;
@@ -57,6 +63,7 @@ private:
         int sort_column = 0;
     };
     std::string file_;
+    std::string command_line_file_{kSetFile};
     std::vector<Entry> entries_;
 };
 
