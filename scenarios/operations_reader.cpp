@@ -236,6 +236,15 @@ bool read_true(DiagnosticSink& sink, const Value& v, std::string_view key) {
     return true;
 }
 
+/// Whether the map at `v` has a key outside `allowed` (reported by its MapReader): a check
+/// that a required key is missing then stays silent, the unknown key being the likely cause.
+bool has_unknown_key(const Value& v, const std::vector<std::string>& allowed) {
+    if (!v.node.IsMap()) return false;
+    for (auto it = v.node.begin(); it != v.node.end(); ++it)
+        if (it->first.IsScalar() && !contains(allowed, it->first.Scalar())) return true;
+    return false;
+}
+
 /// The entry of `key` in `map` (which has it).
 const MapReader::Entry& entry_of(const MapReader& map, std::string_view key) {
     for (const auto& e : map.entries())
@@ -711,10 +720,14 @@ private:
             std::optional<std::uint32_t> from, to;
             if (between) {
                 if (!between->node.IsSequence() || between->node.size() != 2) {
+                    const std::string expected =
+                        "two service names, the caller and the callee, e.g. [worker, db]";
                     sink_.error(between->mark, between->path,
-                                expected_got("two service names, the caller and the callee, e.g. "
-                                             "[worker, db]",
-                                             between->node));
+                                between->node.IsSequence()
+                                    ? fmt::format("expected {}, got {} name{}", expected,
+                                                  between->node.size(),
+                                                  between->node.size() == 1 ? "" : "s")
+                                    : expected_got(expected, between->node));
                     link_ok = false;
                 } else if (const auto names = read_sequence(sink_, *between, "")) {
                     from = service_at((*names)[0]);
@@ -1143,7 +1156,7 @@ private:
             return r.has_value();
         }
         if (!ramp) {
-            if (!map.was_suggested("probability") && !map.was_suggested("ramp"))
+            if (!has_unknown_key(v, kFaultErrorsKeys))
                 sink_.error(v.mark, v.path,
                             "missing required key \"probability\" (e.g. 5%) or \"ramp\" (e.g. "
                             "{from: 0%, to: 50%, step: 10%, every: 1m})");
@@ -1216,7 +1229,7 @@ private:
             else
                 ok = false;
         }
-        if (!ps && !pr && !map.was_suggested("per_second") && !map.was_suggested("per_request")) {
+        if (!ps && !pr && !has_unknown_key(v, kLeakKeys)) {
             sink_.error(v.mark, v.path,
                         "missing required key \"per_second\" (e.g. 1MiB/min) or \"per_request\" "
                         "(e.g. 10KiB)");
@@ -1232,6 +1245,7 @@ private:
         if (!map.ok()) {
             fault_names_.emplace_back();
             fault_marks_.push_back(v.mark);
+            fault_ok_.push_back(false);
             faults_known_ = false;
             return;
         }
@@ -1240,10 +1254,7 @@ private:
         std::vector<const MapReader::Entry*> kinds;
         for (const auto& e : map.entries())
             if (contains(kFaultKinds, e.key)) kinds.push_back(&e);
-        bool unknown_keys = false;
-        for (auto it = v.node.begin(); it != v.node.end(); ++it)
-            if (it->first.IsScalar() && !contains(kFaultKeys, it->first.Scalar()))
-                unknown_keys = true;
+        const bool unknown_keys = has_unknown_key(v, kFaultKeys);
         const MapReader::Entry* kind_entry = kinds.empty() ? nullptr : kinds.front();
         if (kinds.empty()) {
             if (!unknown_keys)
@@ -1364,7 +1375,9 @@ private:
         const YAML::Mark mark = name_value ? name_value->mark : v.mark;
         if (!name.empty()) {
             const auto first = std::find(fault_names_.begin(), fault_names_.end(), name);
-            if (first != fault_names_.end()) {
+            // Default names of broken faults may collide only because of the breakage.
+            if (first != fault_names_.end() &&
+                (name_value || (ok && fault_ok_[first - fault_names_.begin()]))) {
                 sink_.error(mark, name_value ? name_value->path : v.path,
                             fmt::format("duplicate fault name {}; {}{}", text::quote(name),
                                         first_line(fault_marks_[first - fault_names_.begin()]),
@@ -1374,6 +1387,7 @@ private:
         }
         fault_names_.push_back(name);
         fault_marks_.push_back(mark);
+        fault_ok_.push_back(ok);
         f.name = name;
         if (name.empty()) faults_known_ = false;
         out_.faults.push_back(std::move(f));
@@ -1431,8 +1445,7 @@ private:
                 else
                     ok = false;
             }
-            if (!factor && !errors && !map.was_suggested("factor") &&
-                !map.was_suggested("errors")) {
+            if (!factor && !errors && !has_unknown_key(v, kUnhealthyKeys)) {
                 sink_.error(v.mark, v.path,
                             "expected factor (slower replicas, e.g. factor: 5) or errors (failing "
                             "ones, e.g. errors: 50%), got neither");
@@ -1883,7 +1896,8 @@ private:
     models::OperationsParams out_;
     std::vector<std::string> fault_names_; ///< per fault, in order ("" when unreadable)
     std::vector<YAML::Mark> fault_marks_;
-    bool faults_known_ = true; ///< every fault's name is known
+    std::vector<bool> fault_ok_; ///< per fault: read without a problem
+    bool faults_known_ = true;   ///< every fault's name is known
 };
 
 } // namespace
