@@ -316,8 +316,10 @@ public:
     models::OperationsParams read(const OperationsValues& v) {
         for (std::size_t i = 0; i < v.services.size() && i < out_.services.size(); ++i)
             read_service_ops(v.services[i], out_.services[i]);
+        // A broken autoscaler (reported) still counts as one, so nothing naming it cascades.
         for (std::size_t i = 0; i < out_.services.size(); ++i)
-            scope_.has_autoscaler[i] = out_.services[i].autoscaler.has_value();
+            scope_.has_autoscaler[i] = out_.services[i].autoscaler.has_value() ||
+                                       (i < v.services.size() && v.services[i].autoscaler);
         if (v.monitoring) read_monitoring(*v.monitoring);
         scope_.links_known = !v.network || read_network(*v.network);
         if (v.deployments) read_deployments(*v.deployments);

@@ -543,18 +543,12 @@ TEST_CASE("expectation errors say what was expected and what was found, where") 
               at(1, 34) + "expect.0: expected a duration from the start (e.g. 90m), or with "
                           "start: a clock time (e.g. \"15:00\") or a date and time (e.g. "
                           "2026-12-25T15:00), got \"slo_violation\""});
-    CHECK(errors("expect: [\"lantency(api) < 1s after 1m\"]\n") ==
-          std::vector<std::string>{
-              at(1, 11) + "expect.0: unknown metric \"lantency\" (metrics: request_rate, "
-                          "throughput, error_rate, rejected_rate, queue_depth, queue_fill, "
-                          "utilization, replicas, desired_replicas, p50, p90, p99, cpu, memory, "
-                          "dead_lettered, redelivered, duplicates, call_rate, call_error_rate, "
-                          "timeouts, retries, not_permitted, fallbacks, cache_hit_ratio, "
-                          "breaker_state, link_utilization, link_bytes_rate; totals: arrivals, "
-                          "completed, rejected, failed, timed_out, dead_lettered, redelivered, "
-                          "duplicates, crashes, oom_kills, replaced, scale_ups, scale_downs, "
-                          "utilization, throughput, error_rate, mean, p50, p90, p99, max, "
-                          "replicas_max, max_queue_length)"});
+    // Without a close name, every metric and total is listed (the list follows the catalogue).
+    const auto unknown = errors("expect: [\"lantency(api) < 1s after 1m\"]\n");
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].starts_with(at(1, 11) + "expect.0: unknown metric \"lantency\" (metrics: "
+                                             "request_rate, throughput, error_rate,"));
+    CHECK(unknown[0].find("; totals: arrivals, completed,") != std::string::npos);
 }
 
 // --- chaos ----------------------------------------------------------------------------------
