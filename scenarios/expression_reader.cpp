@@ -566,7 +566,13 @@ public:
     models::ExpectationParams expectation() {
         models::ExpectationParams e;
         e.text = text_;
-        if (at_word("alert") && peek(1).kind == Tok::Word) return alert_form(e);
+        if (at_word("alert") && peek(1).kind != Tok::LParen) {
+            if (peek(1).kind != Tok::Word)
+                fail(peek(1).offset,
+                     fmt::format("expected the alert's name after \"alert\", got {}",
+                                 shown(peek(1))));
+            return alert_form(e);
+        }
         if (at_word("breaker") && peek(1).kind == Tok::LParen) return breaker_form(e);
         if (at_word("canary") && peek(1).kind == Tok::LParen) return canary_form(e);
 

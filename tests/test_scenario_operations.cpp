@@ -529,6 +529,9 @@ TEST_CASE("expectation errors say what was expected and what was found, where") 
     CHECK(one("p99(api) < 100ms during [1m 2m]") ==
           std::vector<std::string>{at(1, 39) + "expect.0: expected \",\" between the window's two "
                                                "times, got \"2m\""});
+    CHECK(one("alert") == std::vector<std::string>{at(1, 16) + "expect.0: expected the alert's "
+                                                               "name after \"alert\", got the "
+                                                               "end of the text"});
     CHECK(one("alert Nope fires") ==
           std::vector<std::string>{at(1, 17) + "expect.0: unknown alert \"Nope\": no alerts are "
                                                "defined (alerts: [{name: ..., when: ...}])"});
@@ -703,6 +706,16 @@ TEST_CASE("--chaos adds faults read like chaos: entries") {
     CHECK(errors("", {}, {"target=api,latency=1s,latency=2s"}) ==
           std::vector<std::string>{"<--chaos>: error: duplicate key \"latency\" in "
                                    "\"target=api,latency=1s,latency=2s\""});
+    CHECK(errors("", {}, {""}) ==
+          std::vector<std::string>{"<--chaos>: error: expected key=value pairs separated by "
+                                   "commas, e.g. target=service-c,latency=5000ms, got \"\""});
+    CHECK(errors("", {}, {"target=api,latency={dist: exponential"}) ==
+          std::vector<std::string>{"<--chaos>: error: the value of \"latency\" is not valid YAML: "
+                                   "end of map flow not found"});
+    CHECK(errors("", {}, {"target=api,latency='1s,2s'"}) ==
+          std::vector<std::string>{"<--chaos>: error: chaos.0.latency: expected a duration with "
+                                   "a unit (ns, us, ms, s, m, h, d), got \"1s,2s\" (unknown unit "
+                                   "\"s,\")"});
     CHECK(errors("", {}, {"target=api,latency=5"}) ==
           std::vector<std::string>{"<--chaos>: error: chaos.0.latency: expected a duration with "
                                    "a unit (ns, us, ms, s, m, h, d), got \"5\""});
