@@ -83,13 +83,6 @@ std::vector<const models::LoggedEvent*> events(const RunResult& r, const std::st
     return out;
 }
 
-double field(const models::LoggedEvent& e, const std::string& key) {
-    for (const auto& [k, v] : e.fields)
-        if (k == key) return std::get<double>(v);
-    FAIL("no field " << key);
-    return 0.0;
-}
-
 /// Everything that arrived has ended or is still inside: nothing is lost.
 void check_conservation(const models::ServiceResult& r, std::uint64_t in_flight_bound) {
     const auto ended = r.completed + r.failed + r.rejected + r.timed_out;
