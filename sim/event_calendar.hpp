@@ -65,6 +65,10 @@ public:
     bool empty() const { return size_ == 0; }
     /// Number of pending events.
     std::size_t size() const { return size_; }
+    /// Events moved so far beyond the one move each push and pop makes: shifts inside the run
+    /// and re-filings when a bucket splits. A deterministic measure of the calendar's work, so
+    /// tests can check it grows like log N per event, not like N, without timing anything.
+    std::uint64_t extra_moves() const { return moves_; }
 
     /// The earliest pending event (FIFO among equal times). Precondition: !empty().
     const Event& top() {
@@ -132,6 +136,7 @@ private:
             run_[i] = run_[i - 1];
             --i;
         }
+        moves_ += run_.size() - 1 - i;
         run_[i] = e;
     }
 
@@ -162,6 +167,7 @@ private:
                     --j;
                 }
                 first[j] = e;
+                moves_ += i - j;
             }
             // The other buckets hold later times, filed by digits above this bucket's, in
             // which the run's last time agrees with the old last_: their places still hold.
@@ -178,6 +184,7 @@ private:
             min_key = k < min_key ? k : min_key;
         }
         last_ = min_key;
+        moves_ += from.size();
         for (const Event* e = first; e != end; ++e) {
             const std::uint64_t k = key_of(*e);
             if (k == min_key)
@@ -196,6 +203,7 @@ private:
     std::size_t head_ = 0;   ///< next event of run_ to pop
     std::uint64_t last_ = 0; ///< the reference time: the run's last time
     std::size_t size_ = 0;
+    std::uint64_t moves_ = 0;
 };
 
 } // namespace sim

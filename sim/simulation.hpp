@@ -36,6 +36,8 @@ public:
     std::uint64_t events_processed() const { return events_; }
     /// Events still pending.
     std::size_t pending() const { return calendar_.size(); }
+    /// The calendar's work beyond one move per push and pop (EventCalendar::extra_moves).
+    std::uint64_t calendar_extra_moves() const { return calendar_.extra_moves(); }
 
     /// Schedules an event at absolute time `at` (>= now).
     void schedule_at(SimTime at, std::uint32_t kind, std::uint32_t target, std::uint64_t arg = 0) {
