@@ -16,6 +16,7 @@
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <string>
@@ -126,7 +127,10 @@ int main(int argc, char** argv) {
                 "peak RSS MiB");
     nlohmann::json rows = nlohmann::json::array();
     Figures plain, ops;
+    // TPSSIM_BENCH_ONLY=plain|operations runs one of the two (for a profiler).
+    const char* only = std::getenv("TPSSIM_BENCH_ONLY");
     for (int k = 0; k < 2; ++k) {
+        if (only != nullptr && std::strcmp(only, k == 0 ? "plain" : "operations") != 0) continue;
         const Figures f = run(k == 0 ? sc.model : with_ops);
         (k == 0 ? plain : ops) = f;
         const char* name = k == 0 ? "plain" : "operations";
