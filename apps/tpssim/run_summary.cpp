@@ -3,6 +3,8 @@
 #include "sim/confidence_interval.hpp"
 
 #include <cassert>
+#include <cmath>
+#include <limits>
 
 namespace tpssim {
 
@@ -28,7 +30,39 @@ DurationFigures durations(const std::vector<models::RunResult>& runs, Get get) {
     d.max = figure(runs, [&](const auto& r) { return get(r).max; });
     return d;
 }
+
+SeriesFigures series_figures(const models::MetricsRecorder::Column& c) {
+    SeriesFigures f;
+    f.name = c.name;
+    f.subject = c.subject;
+    f.unit = c.unit;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    f.min = f.max = f.mean = f.last = nan;
+    double sum = 0.0;
+    for (const double x : c.values) {
+        if (std::isnan(x)) continue;
+        if (f.samples == 0 || x < f.min) f.min = x;
+        if (f.samples == 0 || x > f.max) f.max = x;
+        sum += x;
+        f.last = x;
+        ++f.samples;
+    }
+    if (f.samples > 0) f.mean = sum / static_cast<double>(f.samples);
+    return f;
+}
 } // namespace
+
+bool ServiceFigures::has_operations() const {
+    for (const Figure* x : {&scale_ups, &scale_downs, &crashes, &oom_kills, &replaced, &duplicates})
+        if (x->value > 0.0) return true;
+    return has_canary() || replicas_min.value != replicas_max.value;
+}
+
+bool RunSummary::expectations_passed() const {
+    for (const auto& e : expectations)
+        if (!e.passed) return false;
+    return true;
+}
 
 RunSummary summarise(const std::vector<models::RunResult>& runs, const std::string& scenario,
                      const std::string& file, std::uint64_t seed, double wall_seconds) {
@@ -69,7 +103,15 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         TPSSIM_FIG(replicas_min);
         TPSSIM_FIG(replicas_max);
         TPSSIM_FIG(replicas_time_mean);
+        TPSSIM_FIG(scale_ups);
+        TPSSIM_FIG(scale_downs);
+        TPSSIM_FIG(crashes);
+        TPSSIM_FIG(oom_kills);
+        TPSSIM_FIG(replaced);
+        TPSSIM_FIG(duplicates);
 #undef TPSSIM_FIG
+        f.canary_phase = first.canary_phase;
+        f.canary_weight = first.canary_weight;
         f.wait_seconds = durations(runs, [&](const RR& r) { return svc(r).wait_seconds; });
         f.latency_seconds = durations(runs, [&](const RR& r) { return svc(r).latency_seconds; });
         if (one) f.dead_letters = first.dead_letters;
@@ -110,6 +152,41 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
     s.traced = runs.front().traced;
     s.spans = runs.front().spans;
     s.slowest_traces = runs.front().slowest_traces;
+
+    const auto& first = runs.front();
+    for (std::size_t a = 0; a < first.alerts.size(); ++a) {
+        const auto& rule = first.alerts[a];
+        AlertFigures af;
+        af.name = rule.name;
+        af.severity = rule.severity;
+        af.condition = rule.condition;
+        af.for_seconds = rule.for_seconds;
+        af.firings = figure(runs, [a](const RR& r) { return r.alerts[a].firings.size(); });
+        af.first_run_firings = rule.firings;
+        s.alerts.push_back(std::move(af));
+    }
+    for (std::size_t e = 0; e < first.expectations.size(); ++e) {
+        ExpectationFigures ef;
+        ef.text = first.expectations[e].text;
+        ef.observed = first.expectations[e].observed;
+        bool failure_seen = false;
+        for (const auto& r : runs) {
+            const auto& x = r.expectations[e];
+            if (x.passed) {
+                ++ef.passed_replications;
+            } else if (!failure_seen) {
+                failure_seen = true;
+                ef.observed = x.observed;
+            }
+        }
+        ef.passed = !failure_seen;
+        s.expectations.push_back(std::move(ef));
+    }
+    s.scrapes = first.metric_times_seconds.size();
+    for (const auto& c : first.metrics)
+        s.series.push_back(series_figures(c));
+    s.event_log_events = first.event_log.size();
+    s.event_log_dropped = first.event_log_dropped;
     return s;
 }
 

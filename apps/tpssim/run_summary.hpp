@@ -46,6 +46,45 @@ struct ServiceFigures {
     Figure replicas_min, replicas_max, replicas_time_mean;
     std::vector<CallFigures> calls;
     std::vector<models::DeadLetter> dead_letters; ///< one run only: the latest dead letters
+    // Operations: scalings, replica deaths, duplicates after a backend outage.
+    Figure scale_ups, scale_downs, crashes, oom_kills, replaced, duplicates;
+    /// The first run's canary: its phase at the end ("promoted", "rolled_back", ...; empty
+    /// without a canary) and the canary's share of traffic then.
+    std::string canary_phase;
+    double canary_weight = 0.0;
+
+    bool has_canary() const { return !canary_phase.empty(); }
+    /// Any scaling, replica death, duplicate, canary or change of the replica count.
+    bool has_operations() const;
+};
+
+/// An alert rule: how often it fired (mean over replications) and the first run's firings.
+struct AlertFigures {
+    std::string name;
+    std::string severity;
+    std::string condition; ///< as written
+    double for_seconds = 0.0;
+    Figure firings;
+    std::vector<models::AlertFiring> first_run_firings; ///< resolved_seconds NaN while firing
+};
+
+/// An `expect:` check over the replications.
+struct ExpectationFigures {
+    std::string text; ///< as written
+    std::uint32_t passed_replications = 0;
+    bool passed = false; ///< in every replication
+    /// What the first failing replication showed; the first run's when all passed.
+    std::string observed;
+};
+
+/// A monitoring column of the first run: min, max, mean and last over its non-NaN values
+/// (all NaN when it has none).
+struct SeriesFigures {
+    std::string name;    ///< Prometheus name
+    std::string subject; ///< service, queue, edge or link
+    std::string unit;
+    std::size_t samples = 0; ///< non-NaN values
+    double min = 0.0, max = 0.0, mean = 0.0, last = 0.0;
 };
 
 /// Everything a report or summary needs to say about a run (or a set of replications).
@@ -64,6 +103,19 @@ struct RunSummary {
     std::uint64_t traced = 0;
     models::SpanColumns spans;
     std::vector<models::TraceSummary> slowest_traces;
+    /// Alert rules in the scenario's order.
+    std::vector<AlertFigures> alerts;
+    /// `expect:` checks in the scenario's order.
+    std::vector<ExpectationFigures> expectations;
+    /// Monitoring of the first run: how many scrapes, and each column's figures.
+    std::size_t scrapes = 0;
+    std::vector<SeriesFigures> series;
+    /// The first run's event log: entries kept and dropped beyond the bound.
+    std::uint64_t event_log_events = 0;
+    std::uint64_t event_log_dropped = 0;
+
+    /// Every expectation passed in every replication (true without expectations).
+    bool expectations_passed() const;
 };
 
 /// Summarises `runs` (one or more replications of the same model, in replication order).

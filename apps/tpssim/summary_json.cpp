@@ -1,5 +1,10 @@
 #include "apps/tpssim/summary_json.hpp"
 
+#include "models/load_profile.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace tpssim {
@@ -7,6 +12,12 @@ namespace tpssim {
 using Json = nlohmann::ordered_json;
 
 namespace {
+
+// A number, or null when it is NaN or infinite (JSON has neither).
+Json number(double x) {
+    if (!std::isfinite(x)) return Json();
+    return x;
+}
 
 // A count is written as an integer for one run; as a mean over replications it is a number.
 Json count(const Figure& f, bool replicated) {
@@ -97,6 +108,14 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
                                   {"first_arrival_seconds", d.first_arrival_seconds}});
         j["dead_letter_queue"] = Json{{"latest", std::move(latest)}};
     }
+    j["scale_ups"] = c(f.scale_ups);
+    j["scale_downs"] = c(f.scale_downs);
+    j["crashes"] = c(f.crashes);
+    j["oom_kills"] = c(f.oom_kills);
+    j["replaced"] = c(f.replaced);
+    j["duplicates"] = c(f.duplicates);
+    if (f.has_canary() && !half_width)
+        j["canary"] = Json{{"phase", f.canary_phase}, {"weight", f.canary_weight}};
     return j;
 }
 
@@ -135,7 +154,73 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
         }
         j["traces"] = Json{{"traced", s.traced}, {"slowest", std::move(slowest)}};
     }
+    Json alerts = Json::array();
+    for (const auto& a : s.alerts) {
+        Json firings = Json::array();
+        for (const auto& f : a.first_run_firings)
+            firings.push_back(Json{{"fired_seconds", f.fired_seconds},
+                                   {"resolved_seconds", number(f.resolved_seconds)},
+                                   {"value", number(f.value)}});
+        alerts.push_back(Json{{"name", a.name},
+                              {"severity", a.severity},
+                              {"condition", a.condition},
+                              {"for_seconds", a.for_seconds},
+                              {"firings", count(a.firings, replicated)},
+                              {"first_run", std::move(firings)}});
+    }
+    j["alerts"] = std::move(alerts);
+    Json checks = Json::array();
+    for (const auto& e : s.expectations)
+        checks.push_back(Json{{"text", e.text},
+                              {"passed", e.passed},
+                              {"passed_replications", e.passed_replications},
+                              {"observed", e.observed}});
+    j["expectations"] = Json{{"passed", s.expectations_passed()}, {"checks", std::move(checks)}};
+    Json series = Json::object();
+    for (const auto& c : s.series)
+        series[c.subject][c.name] = Json{{"min", number(c.min)},
+                                         {"max", number(c.max)},
+                                         {"mean", number(c.mean)},
+                                         {"last", number(c.last)}};
+    j["monitoring"] = Json{{"scrapes", s.scrapes}, {"series", std::move(series)}};
+    j["event_log"] = Json{{"events", s.event_log_events}, {"dropped", s.event_log_dropped}};
     return j.dump(2) + "\n";
+}
+
+std::string local_time_text(double at_seconds, std::chrono::local_seconds start) {
+    using namespace std::chrono;
+    models::Calendar calendar;
+    calendar.start = start;
+    const auto t =
+        floor<milliseconds>(calendar.local_time_at(sim::SimTime::from_seconds(at_seconds)));
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss<milliseconds> hms{t - day};
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
+                       hms.subseconds().count());
+}
+
+std::string event_log_jsonl(const std::vector<models::LoggedEvent>& log,
+                            const std::optional<std::chrono::local_seconds>& start) {
+    std::string out;
+    for (const auto& e : log) {
+        Json j;
+        j["t"] = e.at_seconds;
+        if (start) j["time"] = local_time_text(e.at_seconds, *start);
+        j["type"] = e.type;
+        j["subject"] = e.subject;
+        for (const auto& [key, value] : e.fields) {
+            if (const auto* d = std::get_if<double>(&value))
+                j[key] = number(*d);
+            else
+                j[key] = std::get<std::string>(value);
+        }
+        out += j.dump();
+        out += '\n';
+    }
+    return out;
 }
 
 } // namespace tpssim

@@ -3,7 +3,10 @@
 
 #include "apps/tpssim/run_summary.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace tpssim {
 
@@ -15,5 +18,15 @@ struct SummaryJsonOptions {
 
 /// The summary as JSON text (2-space indent, keys in a fixed order, trailing newline).
 std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options = {});
+
+/// "2026-12-25T15:02:15.250": the local date and time `at_seconds` after `start`, to the
+/// millisecond (rounded down).
+std::string local_time_text(double at_seconds, std::chrono::local_seconds start);
+
+/// An event log as JSON Lines (`--events`): one object a line, `{"t": seconds, "time": local
+/// date and time (only with a calendar start), "type", "subject", then the event's fields in
+/// order}`; a NaN field is null.
+std::string event_log_jsonl(const std::vector<models::LoggedEvent>& log,
+                            const std::optional<std::chrono::local_seconds>& start);
 
 } // namespace tpssim
