@@ -18,6 +18,13 @@ std::string human_seconds(double s) {
     return fmt::format("{:.3g}d", s / 86400.0);
 }
 
+std::string clock_seconds(double s) {
+    if (std::isnan(s)) return "-";
+    if (s < 60.0) return fmt::format("{:.3g}s", s);
+    const auto total = static_cast<long long>(std::floor(s));
+    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+}
+
 std::string thousands(double value) {
     const auto v = static_cast<long long>(std::llround(value));
     std::string digits = fmt::format("{}", v < 0 ? -v : v);
@@ -111,6 +118,107 @@ std::string calls_table(const RunSummary& s) {
     return out;
 }
 
+// Columns of a UTF-8 text (one per code point: what a terminal shows for these reports).
+std::size_t columns(const std::string& text) {
+    std::size_t n = 0;
+    for (const char c : text)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+// `text` cut to `width` columns, "..." marking the cut (never inside a UTF-8 sequence).
+std::string fit(const std::string& text, std::size_t width) {
+    if (columns(text) <= width) return text;
+    std::string out;
+    std::size_t n = 0;
+    for (const char c : text) {
+        const bool starts = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (starts && ++n > width - 3) break;
+        out += c;
+    }
+    return out + "...";
+}
+
+// A count: whole for one run, three significant digits for a mean over replications.
+std::string amount(double x) {
+    return x == std::floor(x) ? thousands(x) : num(x);
+}
+
+// Services with operations: replicas, scalings, replica deaths, duplicates, canary.
+std::string operations_table(const RunSummary& s) {
+    int name_w = 12;
+    bool any = false;
+    for (const auto& f : s.services)
+        if (f.has_operations()) {
+            any = true;
+            name_w = std::max(name_w, static_cast<int>(f.name.size()) + 2);
+        }
+    if (!any) return {};
+    constexpr int w = 9;
+    std::string out = fmt::format("\n{:<{}}{:>16}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}  {}\n",
+                                  "operations", name_w, "replicas", "ups", w, "downs", w, "crashes",
+                                  w, "OOM", w, "replaced", w, "dups", w, "canary");
+    for (const auto& f : s.services) {
+        if (!f.has_operations()) continue;
+        const std::string replicas =
+            fmt::format("{}/{}/{}", num(f.replicas_min.value), num(f.replicas_time_mean.value),
+                        num(f.replicas_max.value));
+        std::string line = fmt::format("{:<{}}{:>16}", f.name, name_w, replicas);
+        for (const Figure* x :
+             {&f.scale_ups, &f.scale_downs, &f.crashes, &f.oom_kills, &f.replaced, &f.duplicates})
+            line += fmt::format("{:>{}}", amount(x->value), w);
+        line += "  ";
+        line += f.has_canary() ? fmt::format("{} {}", f.canary_phase, pct(f.canary_weight)) : "-";
+        out += fit(line, 100) + '\n';
+    }
+    out += "  replicas: min/time-weighted mean/max\n";
+    return out;
+}
+
+// Alert rules: severity, firings, first firing (first run), condition.
+std::string alerts_table(const RunSummary& s) {
+    if (s.alerts.empty()) return {};
+    int name_w = 12;
+    for (const auto& a : s.alerts)
+        name_w = std::max(name_w, static_cast<int>(a.name.size()) + 2);
+    std::string out = fmt::format("\n{:<{}}{:<10}{:>8}{:>12}  {}\n", "alert", name_w, "severity",
+                                  "firings", "first fired", "condition");
+    for (const auto& a : s.alerts) {
+        const std::string first = a.first_run_firings.empty()
+                                      ? std::string("-")
+                                      : clock_seconds(a.first_run_firings.front().fired_seconds);
+        out += fit(fmt::format("{:<{}}{:<10}{:>8}{:>12}  {}", a.name, name_w, a.severity,
+                               amount(a.firings.value), first, a.condition),
+                   100) +
+               '\n';
+    }
+    return out;
+}
+
+// `expect:` checks: one line each, what was observed when it failed, then the tally.
+std::string expectations_list(const RunSummary& s) {
+    if (s.expectations.empty()) return {};
+    const bool rep = s.replications > 1;
+    std::string out = "\nexpectations\n";
+    std::size_t passed = 0;
+    for (const auto& e : s.expectations) {
+        passed += e.passed ? 1 : 0;
+        std::string line = fmt::format("  {} {}", e.passed ? "\u2713" : "\u2717", e.text);
+        if (rep && !e.passed)
+            line += fmt::format(" (passed {} of {})", e.passed_replications, s.replications);
+        const std::string observed = fmt::format("observed: {}", e.observed);
+        if (e.passed || e.observed.empty())
+            out += fit(line, 100) + '\n';
+        else if (columns(line) + 2 + columns(observed) <= 100)
+            out += line + "; " + observed + '\n';
+        else
+            out += fit(line, 100) + '\n' + fit("      " + observed, 100) + '\n';
+    }
+    out +=
+        fmt::format("expectations: {} passed, {} failed\n", passed, s.expectations.size() - passed);
+    return out;
+}
+
 } // namespace
 
 std::string format_report(const RunSummary& s) {
@@ -157,6 +265,9 @@ std::string format_report(const RunSummary& s) {
                      {f.latency_seconds.p99, human_seconds}},
                     rep);
     out += calls_table(s);
+    out += operations_table(s);
+    out += alerts_table(s);
+    out += expectations_list(s);
     return out;
 }
 

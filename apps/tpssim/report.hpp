@@ -1,5 +1,6 @@
 #pragma once
-/// The human report of a run: a header line and two tables (flow, time) that fit 100 columns.
+/// The human report of a run: a header line and two tables (flow, time) that fit 100 columns,
+/// then, when the run has them, the calls, operations, alerts and expectations.
 
 #include "apps/tpssim/run_summary.hpp"
 
@@ -9,6 +10,8 @@ namespace tpssim {
 
 /// "81.3ms", "2.10s", "340us", "0": three significant digits and the unit that suits.
 std::string human_seconds(double seconds);
+/// A point in simulated time: "42.5s" under a minute, else "h:mm:ss" ("1:02:03").
+std::string clock_seconds(double seconds);
 /// "3,912,345".
 std::string thousands(double value);
 
