@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace {
 
@@ -202,4 +203,178 @@ TEST_CASE("validate --graph prints the call graph as text or DOT") {
     const auto bad = tpssim("validate scenarios/examples/three-tier.yaml --graph=svg");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--graph: expected text or dot, got \"svg\"") != std::string::npos);
+}
+
+namespace {
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        out.push_back(nlohmann::json::parse(line)); // throws (fails the test) on a bad line
+    return out;
+}
+} // namespace
+
+TEST_CASE("--events writes the event log as JSON lines, the same bytes on every run") {
+    const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" / "events.jsonl";
+    std::filesystem::remove(path);
+    const std::string run = "run scenarios/labs/3.1-cascade-contained.yaml --until 2m --quiet ";
+    const auto r = tpssim(run + "--summary-json - --events '" + path.string() + "'");
+    REQUIRE(r.exit_code == 0);
+    const std::string text = slurp(path.string());
+    const auto events = json_lines(text);
+    REQUIRE(!events.empty());
+    double previous = 0.0;
+    bool breaker = false;
+    for (const auto& e : events) {
+        REQUIRE(e["t"].is_number());
+        CHECK(e["t"].get<double>() >= previous);
+        previous = e["t"].get<double>();
+        CHECK(e["type"].is_string());
+        CHECK(e["subject"].is_string());
+        CHECK_FALSE(e.contains("time")); // no calendar start
+        if (e["type"] == "breaker") {
+            breaker = true;
+            CHECK(e.contains("from"));
+            CHECK(e.contains("to"));
+            CHECK(e.contains("cause"));
+        }
+    }
+    CHECK(breaker);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["event_log"]["events"] == events.size());
+    // `-` writes to stdout; the same bytes as the file, and for any thread count.
+    const auto again = tpssim(run + "--events -");
+    REQUIRE(again.exit_code == 0);
+    CHECK(again.out == text);
+    const auto one = tpssim(run + "--replications 3 --threads 1 --events -");
+    const auto two = tpssim(run + "--replications 3 --threads 2 --events -");
+    CHECK(one.out == text); // replication 0 is the plain run
+    CHECK(two.out == text);
+}
+
+TEST_CASE("--events: bad paths and two outputs on stdout are bad input") {
+    const auto bad = tpssim(std::string("run ") + kMM1 +
+                            " --until 20m --quiet --events /nonexistent/dir/e.jsonl");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("--events") != std::string::npos);
+    const auto both =
+        tpssim(std::string("run ") + kMM1 + " --until 20m --quiet --events - --summary-json -");
+    CHECK(both.exit_code == 2);
+    CHECK(both.err.find("--events") != std::string::npos);
+}
+
+TEST_CASE("summary JSON has the operations keys even without operations") {
+    const auto r = tpssim(std::string("run ") + kMM1 + " --until 20m --quiet --summary-json -");
+    REQUIRE(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    for (const char* k : {"alerts", "expectations", "monitoring", "event_log"})
+        CHECK_MESSAGE(j.contains(k), k);
+    CHECK(j["expectations"]["passed"] == true);
+    CHECK(j["monitoring"]["scrapes"].get<int>() > 0);
+    CHECK(j["monitoring"]["series"].contains("api"));
+    for (const char* k :
+         {"scale_ups", "scale_downs", "crashes", "oom_kills", "replaced", "duplicates"})
+        CHECK_MESSAGE(j["services"]["api"].contains(k), k);
+}
+
+namespace {
+// A scenario with operations: an autoscaled service, a crash, an alert rule and two checks,
+// the second failing unless `passing`.
+std::string ops_scenario(bool passing) {
+    const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" /
+                      (passing ? "ops-pass.yaml" : "ops-fail.yaml");
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream f(path);
+    f << "name: ops-cli-test\n"
+         "seed: 7\n"
+         "start: 2026-12-24T14:00\n"
+         "duration: 20m\n"
+         "warmup: 1m\n"
+         "load:\n"
+         "  - {name: users, target: api, arrivals: poisson, rate: 30/s}\n"
+         "services:\n"
+         "  api:\n"
+         "    workers: 2\n"
+         "    service_time: {dist: exponential, mean: 100ms}\n"
+         "    queue: {capacity: 200}\n"
+         "    autoscaler: {min: 2, max: 8, target: 70%, sync_period: 15s}\n"
+         "chaos:\n"
+         "  - {at: 10m, for: 2m, target: api, crash: 1}\n"
+         "alerts:\n"
+         "  - {name: Busy, when: \"utilization(api) > 90%\", for: 30s, severity: page}\n"
+         "expect:\n"
+         "  - \"replicas_max(api) >= 3\"\n"
+      << (passing ? "  - \"p99(api) < 1h\"\n" : "  - \"p99(api) < 1ms\"\n");
+    return path.string();
+}
+} // namespace
+
+TEST_CASE("operations: --events has scale events with clock times; a failed check exits 1") {
+    const auto dir = std::filesystem::temp_directory_path() / "tpssim-cli-test";
+    const auto events = (dir / "ops-events.jsonl").string();
+    const auto summary = (dir / "ops-summary.json").string();
+    std::filesystem::remove(events);
+    std::filesystem::remove(summary);
+    const auto r = tpssim("run '" + ops_scenario(false) + "' --no-progress --events '" + events +
+                          "' --summary-json '" + summary + "'");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    // The report says which check failed; every output was written before the exit.
+    CHECK(r.out.find("\u2717 p99(api) < 1ms; observed: ") != std::string::npos);
+    CHECK(r.out.find("expectations: 1 passed, 1 failed") != std::string::npos);
+    CHECK(r.out.find("\noperations ") != std::string::npos);
+    CHECK(r.out.find("\nalert ") != std::string::npos);
+    const auto j = nlohmann::json::parse(slurp(summary));
+    CHECK(j["expectations"]["passed"] == false);
+    REQUIRE(j["expectations"]["checks"].size() == 2);
+    CHECK(j["expectations"]["checks"][0]["passed_replications"] == 1);
+    CHECK(j["expectations"]["checks"][1]["passed_replications"] == 0);
+    CHECK(j["services"]["api"]["scale_ups"].get<int>() >= 1);
+    CHECK(j["services"]["api"]["crashes"] == 1);
+    REQUIRE(j["alerts"].size() == 1);
+    CHECK(j["alerts"][0]["name"] == "Busy");
+    const auto lines = json_lines(slurp(events));
+    CHECK(j["event_log"]["events"] == lines.size());
+    std::size_t scales = 0, crashes = 0, autoscaler = 0;
+    for (const auto& e : lines) {
+        REQUIRE(e.contains("time"));
+        CHECK(e["time"].get<std::string>().starts_with("2026-12-24T"));
+        if (e["type"] == "scale") {
+            ++scales;
+            CHECK(e["subject"] == "api");
+            CHECK(e["by"] == "autoscaler");
+            CHECK(e["to"].get<double>() > e["from"].get<double>());
+        }
+        crashes += e["type"] == "crash" ? 1 : 0;
+        autoscaler += e["type"] == "autoscaler" ? 1 : 0;
+    }
+    CHECK(scales >= 1);
+    CHECK(crashes == 1);
+    CHECK(autoscaler >= 70); // every 15 s of 20 minutes
+    REQUIRE(!lines.empty());
+    CHECK(lines[0]["time"] == "2026-12-24T14:00:15.000");
+
+    // --quiet: no report, so stderr says why the exit code is 1.
+    const auto quiet = tpssim("run '" + ops_scenario(false) + "' --quiet");
+    CHECK(quiet.exit_code == 1);
+    CHECK(quiet.err.find("expectations: 1 of 2 failed") != std::string::npos);
+    // Replications: a check failing in any of them fails the run.
+    const auto reps = tpssim("run '" + ops_scenario(false) + "' --quiet --replications 3");
+    CHECK(reps.exit_code == 1);
+    const auto pass = tpssim("run '" + ops_scenario(true) + "' --quiet --summary-json -");
+    CHECK(pass.exit_code == 0);
+    CHECK(nlohmann::json::parse(pass.out)["expectations"]["passed"] == true);
+}
+
+TEST_CASE("operations: the event log is the same bytes for any thread count") {
+    const std::string base = "run '" + ops_scenario(true) + "' --quiet --events - ";
+    const auto plain = tpssim(base);
+    const auto one = tpssim(base + "--replications 3 --threads 1");
+    const auto two = tpssim(base + "--replications 3 --threads 2");
+    REQUIRE(plain.exit_code == 0);
+    CHECK(!plain.out.empty());
+    CHECK(one.out == plain.out);
+    CHECK(two.out == plain.out);
 }

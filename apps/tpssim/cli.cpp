@@ -48,6 +48,8 @@ run options:
   --replications R         run R independent replications in parallel; figures get 95% CIs
   --threads T              threads for replications (default: every core)
   --summary-json FILE|-    write the summary JSON to FILE (written whole or not at all) or stdout
+  --events FILE|-          write the first replication's event log (scalings, crashes, faults,
+                           alerts, actions, canary steps, breakers) as JSON Lines
   --slowest N              print the N slowest requests' spans (traces every request unless
                            the file's tracing.sample says otherwise)
   --reproducible           leave wall-clock figures out of the summary JSON (same bytes every run)
@@ -80,6 +82,7 @@ struct RunArgs {
     std::uint32_t replications = 1;
     std::uint32_t threads = 0;
     std::optional<std::string> summary_json;
+    std::optional<std::string> events; ///< run --events FILE|-
     bool reproducible = false;
     bool quiet = false;
     bool progress = true;
@@ -139,6 +142,9 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--summary-json") {
             a.summary_json = value();
             if (a.summary_json->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--events") {
+            a.events = value();
+            if (a.events->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--slowest") {
             a.slowest =
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
@@ -161,6 +167,8 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         }
     }
     if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
+    if (a.events && *a.events == "-" && a.summary_json && *a.summary_json == "-")
+        bad_flag("--events", "expected a file name: the summary JSON already goes to stdout (-)");
     return a;
 }
 
@@ -197,7 +205,9 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                                         scenarios::format_duration(sc.model.warmup),
                                         scenarios::format_duration(sc.model.duration)));
 
-    const bool json_to_stdout = a.summary_json && *a.summary_json == "-";
+    // Whatever goes to stdout (the summary JSON or the event log) moves the report to stderr.
+    const bool json_to_stdout =
+        (a.summary_json && *a.summary_json == "-") || (a.events && *a.events == "-");
     ProgressBar bar(a.progress && !a.quiet && ProgressBar::stderr_is_terminal(), err);
     g_interrupted.store(false);
     const auto wall_start = std::chrono::steady_clock::now();
@@ -239,18 +249,21 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
     if (a.slowest > 0)
         fmt::print(json_to_stdout ? err : out, "{}", format_slowest(summary, a.slowest));
-    if (a.summary_json) {
-        const std::string text = summary_json(summary, {a.reproducible});
-        if (json_to_stdout) {
+    auto write = [&](const char* flag, const std::string& path, const std::string& text) {
+        if (path == "-") {
             fmt::print(out, "{}", text);
-        } else {
-            try {
-                write_file_atomically(*a.summary_json, text);
-            } catch (const std::runtime_error& e) {
-                bad_flag("--summary-json", e.what());
-            }
+            return;
         }
-    }
+        try {
+            write_file_atomically(path, text);
+        } catch (const std::runtime_error& e) {
+            bad_flag(flag, e.what());
+        }
+    };
+    if (a.summary_json)
+        write("--summary-json", *a.summary_json, summary_json(summary, {a.reproducible}));
+    if (a.events)
+        write("--events", *a.events, event_log_jsonl(runs.front().event_log, sc.model.start));
     if (interrupted) {
         fmt::print(err, "tpssim: interrupted: kept {} of {} replication(s){}\n", runs.size(),
                    a.replications,
@@ -259,6 +272,16 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                                                      human_seconds(horizon))
                                        : std::string());
         return kExitInterrupted;
+    }
+    if (!summary.expectations_passed()) {
+        if (a.quiet) {
+            std::size_t failed = 0;
+            for (const auto& e : summary.expectations)
+                failed += e.passed ? 0 : 1;
+            fmt::print(err, "tpssim: expectations: {} of {} failed\n", failed,
+                       summary.expectations.size());
+        }
+        return kExitExpectFailed;
     }
     return kExitOk;
 }
