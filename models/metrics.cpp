@@ -285,22 +285,41 @@ void MetricsRecorder::record(SimTime now, const std::vector<ServiceReading>& ser
         throw std::invalid_argument("metrics: readings do not match the recorder's subjects");
     const double now_seconds = now.seconds();
     const double dt_seconds = now_seconds - previous_.t;
-    times_.push_back(now_seconds);
 
+    latest_.resize(columns_.size());
     std::size_t c = 0;
     const auto& sf = formulas(MetricSubject::Service).formula;
     for (std::size_t i = 0; i < n_services_; ++i)
         for (Formula f : sf)
-            columns_[c++].values.push_back(
-                service_value(f, services[i], previous_.services[i], dt_seconds));
+            latest_[c++] = service_value(f, services[i], previous_.services[i], dt_seconds);
     const auto& ef = formulas(MetricSubject::Edge).formula;
     for (std::size_t i = 0; i < n_edges_; ++i)
         for (Formula f : ef)
-            columns_[c++].values.push_back(edge_value(f, edges[i], previous_.edges[i], dt_seconds));
+            latest_[c++] = edge_value(f, edges[i], previous_.edges[i], dt_seconds);
     const auto& lf = formulas(MetricSubject::Link).formula;
     for (std::size_t i = 0; i < n_links_; ++i)
         for (Formula f : lf)
-            columns_[c++].values.push_back(link_value(f, links[i], previous_.links[i], dt_seconds));
+            latest_[c++] = link_value(f, links[i], previous_.links[i], dt_seconds);
+    // Keep every stride-th scrape; when the record is full, keep every other row and double
+    // the stride: the whole run stays covered, at a coarser resolution, in bounded memory.
+    if (scrapes_ % stride_ == 0) {
+        times_.push_back(now_seconds);
+        for (std::size_t k = 0; k < columns_.size(); ++k)
+            columns_[k].values.push_back(latest_[k]);
+        if (times_.size() >= max_rows_) {
+            auto halve = [](std::vector<double>& v) {
+                std::size_t w = 0;
+                for (std::size_t r = 0; r < v.size(); r += 2)
+                    v[w++] = v[r];
+                v.resize(w);
+            };
+            halve(times_);
+            for (auto& col : columns_)
+                halve(col.values);
+            stride_ *= 2;
+        }
+    }
+    ++scrapes_;
 
     previous_.t = now_seconds;
     previous_.services = services;
@@ -320,9 +339,8 @@ std::size_t MetricsRecorder::find(std::string_view metric, std::string_view subj
 }
 
 double MetricsRecorder::latest(std::size_t c) const {
-    if (c >= columns_.size() || columns_[c].values.empty())
-        return std::numeric_limits<double>::quiet_NaN();
-    return columns_[c].values.back();
+    if (c >= latest_.size()) return std::numeric_limits<double>::quiet_NaN();
+    return latest_[c];
 }
 
 } // namespace models

@@ -5,12 +5,15 @@
 /// dashboard's series: rates and ratios over the last interval, gauges as read. Names follow
 /// Prometheus conventions (`tps_` prefix, base units: seconds, bytes, ratios in [0, 1]).
 ///
-/// Memory: one double per column per scrape (a 66 h run at 15 s with 6 services is about 2 MB);
-/// it follows the number of scrapes the scenario asks for, not the number of requests.
+/// Memory: one double per column per kept scrape (a 66 h run at 15 s with 6 services is about
+/// 2 MB), bounded: beyond kMaxRows rows the record keeps every 2nd, then every 4th, ... scrape,
+/// so a simulated year holds the whole run at a coarser resolution in the same memory. Alert
+/// rules still see every scrape (`latest`).
 
 #include "sim/quantile_sketch.hpp"
 #include "sim/sim_time.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -111,8 +114,16 @@ public:
     const std::vector<double>& times_seconds() const { return times_; }
     const std::vector<Column>& columns() const { return columns_; }
     std::size_t rows() const { return times_.size(); }
-    /// The latest value of column `c` (NaN before the first row).
+    /// The value of column `c` at the latest scrape (NaN before the first), kept or not.
     double latest(std::size_t c) const;
+    /// Scrapes recorded so far (kept as rows or not).
+    std::uint64_t scrapes() const { return scrapes_; }
+    /// Rows are kept for every stride-th scrape: 1 until the record first fills up.
+    std::uint64_t stride() const { return stride_; }
+    /// At most this many rows are kept (an even number >= 2); when full, every other row is
+    /// dropped and the stride doubles. Default kMaxRows.
+    void set_max_rows(std::size_t rows) { max_rows_ = std::max<std::size_t>(2, rows & ~1ULL); }
+    static constexpr std::size_t kMaxRows = 65'536;
 
 private:
     struct Previous {
@@ -124,6 +135,10 @@ private:
     std::size_t n_services_, n_edges_, n_links_;
     std::vector<double> times_;
     std::vector<Column> columns_;
+    std::vector<double> latest_; ///< the latest scrape's values, one per column
+    std::uint64_t scrapes_ = 0;
+    std::uint64_t stride_ = 1;
+    std::size_t max_rows_ = kMaxRows;
     Previous previous_;
 };
 

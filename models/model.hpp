@@ -186,6 +186,8 @@ private:
         std::uint64_t emitted = 0;
         /// A rate that varies over time; empty for a constant rate (the fast path above).
         std::optional<LoadProfile> profile;
+        std::uint32_t mmpp_state = 0;             ///< Mmpp: the current state
+        SimTime mmpp_leaves_at = SimTime::zero(); ///< Mmpp: when it leaves that state
     };
     /// A closed-load user: thinking, or waiting for its request (`job`).
     struct User {
@@ -283,6 +285,7 @@ private:
 
     void on_arrival(sim::Simulation& sim, std::uint32_t source);
     void schedule_next_arrival(sim::Simulation& sim, std::uint32_t source);
+    void schedule_next_mmpp_arrival(sim::Simulation& sim, std::uint32_t source);
     void on_user_request(sim::Simulation& sim, std::uint32_t user);
     void on_user_timeout(sim::Simulation& sim, std::uint32_t user, std::uint32_t request);
     /// The user's request has ended (answered, failed, rejected or timed out): it thinks.

@@ -27,6 +27,14 @@ enum class ArrivalProcess : std::uint8_t {
     Poisson,  ///< exponential inter-arrival times (under a varying rate: an NHPP, by thinning)
     Constant, ///< exactly 1/rate apart (under a varying rate: where the cumulative rate crosses k)
     Closed,   ///< `users` users, each sending its next request a think time after an answer
+    Mmpp,     ///< Markov-modulated Poisson: Poisson at the rate of the current state, which
+              ///< lasts an exponential time of its mean, then moves to another (bursts)
+};
+
+/// One state of a Markov-modulated Poisson process.
+struct MmppState {
+    double rate_per_second = 0.0;                ///< arrivals per second while in this state, >= 0
+    SimTime mean_duration = SimTime::from_s(60); ///< mean sojourn, > 0
 };
 
 /// "No timeout": a duration no run reaches.
@@ -49,6 +57,10 @@ struct LoadSourceParams {
     /// `rate_per_second` and the calendar is the model's (see rate_profile_of). The default
     /// profile is a constant rate.
     LoadProfileParams profile{};
+    /// Mmpp: two or more states; the source starts in the first, and leaving a state it moves
+    /// to one of the others with equal probability (for two states: the other one). The
+    /// long-run rate is sum(rate x mean_duration) / sum(mean_duration).
+    std::vector<MmppState> mmpp;
     /// Closed: the number of users, >= 1.
     std::uint32_t users = 0;
     /// Closed: a user's pause between an answer (or a rejection, or its timeout) and its next

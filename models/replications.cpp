@@ -36,7 +36,10 @@ std::vector<RunResult> run_replications(const ModelParams& params,
             RunOptions ro;
             ro.seed = replication_seed(options.seed, r);
             ro.until = options.until;
-            ro.progress = [&](double, std::uint64_t) { return !stop.load(); };
+            ro.progress = [&](double, std::uint64_t) {
+                if (options.keep_going && !options.keep_going()) stop.store(true);
+                return !stop.load();
+            };
             RunResult res = run_model(params, ro);
             if (res.interrupted) return;
             slots[r] = std::move(res);

@@ -24,6 +24,10 @@ struct ReplicationOptions {
     /// Called (from worker threads, serialised) with (replications finished, total); return
     /// false to stop: replications not started are skipped, running ones finish their chunk.
     std::function<bool(std::uint32_t, std::uint32_t)> progress;
+    /// Polled (from worker threads, concurrently: it must be thread-safe, e.g. read an atomic)
+    /// every chunk of events of every running replication; false stops them all within their
+    /// chunk, as a false from `progress` does. This is how Ctrl-C stops long replications.
+    std::function<bool()> keep_going;
 };
 
 /// Runs the replications; result i is replication i. On a stop request the vector holds only

@@ -39,8 +39,10 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys{
     "name",    "description", "seed",    "start",      "duration", "warmup", "load",    "services",
     "tracing", "deployments", "network", "monitoring", "alerts",   "chaos",  "actions", "expect"};
-const std::vector<std::string> kLoadKeys{"name",  "target", "arrivals", "rate",       "multiplier",
-                                         "steps", "trace",  "users",    "think_time", "timeout"};
+const std::vector<std::string> kLoadKeys{"name",       "target",     "arrivals", "rate",
+                                         "multiplier", "steps",      "trace",    "states",
+                                         "users",      "think_time", "timeout"};
+const std::vector<std::string> kMmppStateKeys{"rate", "mean_duration"};
 const std::vector<std::string> kServiceKeys{"kind",        "workers",    "queue",    "service_time",
                                             "steps",       "errors",     "capacity", "consumers",
                                             "max_deliver", "autoscaler", "startup",  "resources",
@@ -48,7 +50,7 @@ const std::vector<std::string> kServiceKeys{"kind",        "workers",    "queue"
 const std::vector<std::string> kQueueKeys{"capacity"};
 const std::vector<std::string> kTracingKeys{"sample", "keep_slowest"};
 // Index order matches models::ArrivalProcess.
-const std::vector<std::string> kArrivalNames{"poisson", "constant", "closed"};
+const std::vector<std::string> kArrivalNames{"poisson", "constant", "closed", "mmpp"};
 // Index order matches models::ServiceKind.
 const std::vector<std::string> kServiceKinds{"service", "queue"};
 
@@ -284,6 +286,69 @@ bool closed_only(std::string_view key) {
     return key == "users" || key == "think_time";
 }
 
+/// A Markov-modulated source's states: two or more {rate, mean_duration}, one rate > 0.
+bool read_mmpp_states(DiagnosticSink& sink, const Value& v, std::vector<models::MmppState>& out) {
+    const auto items = detail::read_sequence(
+        sink, v,
+        "a list of states, e.g. [{rate: 50/s, mean_duration: 5m}, {rate: 400/s, "
+        "mean_duration: 30s}]");
+    if (!items) return false;
+    if (items->size() < 2) {
+        sink.error(v.mark, v.path,
+                   fmt::format("expected at least two states (a burst and a calm), got {}",
+                               items->size()));
+        return false;
+    }
+    if (items->size() > 1000) {
+        sink.error(v.mark, v.path,
+                   fmt::format("expected at most 1000 states, got {}", items->size()));
+        return false;
+    }
+    bool ok = true;
+    bool any_traffic = false;
+    for (const Value& item : *items) {
+        MapReader m(sink, item, "a state, e.g. {rate: 400/s, mean_duration: 30s}", kMmppStateKeys);
+        if (!m.ok()) {
+            ok = false;
+            continue;
+        }
+        models::MmppState st;
+        const auto rate = m.require("rate", "the arrival rate in this state, e.g. 400/s");
+        const auto mean = m.require("mean_duration", "how long the state lasts on average, a "
+                                                     "duration >= 1ms, e.g. 30s");
+        if (rate) {
+            if (const auto r = detail::read_rate(sink, *rate, false)) {
+                st.rate_per_second = *r;
+                any_traffic = any_traffic || *r > 0.0;
+            } else {
+                ok = false;
+            }
+        }
+        if (mean) {
+            const auto d = detail::read_duration(sink, *mean, true);
+            if (d && *d < sim::SimTime::from_ms(1)) {
+                sink.error(mean->mark, mean->path,
+                           fmt::format("expected a duration >= 1ms, got {}",
+                                       detail::describe(mean->node)));
+                ok = false;
+            } else if (d) {
+                st.mean_duration = *d;
+            } else {
+                ok = false;
+            }
+        }
+        ok = ok && rate && mean;
+        out.push_back(st);
+    }
+    if (ok && !any_traffic) {
+        sink.error(v.mark, v.path,
+                   "this load source never sends a request: every state's rate "
+                   "is 0");
+        ok = false;
+    }
+    return ok;
+}
+
 /// An open source's rate over time, checked as a whole: it must send something, and its
 /// multipliers must not push it past the clock's resolution.
 void check_rate_profile(DiagnosticSink& sink, const Value& at, const models::LoadProfileParams& p) {
@@ -324,13 +389,22 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
             arrivals_known = false;
     }
     const bool closed = arrivals_known && load.params.arrivals == models::ArrivalProcess::Closed;
-    const bool open = arrivals_known && !closed;
+    const bool mmpp = arrivals_known && load.params.arrivals == models::ArrivalProcess::Mmpp;
+    const bool open = arrivals_known && !closed && !mmpp;
 
     // Keys of the other kind of load: said once, and not read.
     bool ok = true;
     std::vector<std::string> misplaced;
     for (const auto& e : map.entries()) {
-        if (closed && open_only(e.key)) {
+        if (mmpp && (open_only(e.key) || closed_only(e.key))) {
+            sink.error(e.key_mark, e.value.path,
+                       fmt::format("{} does not apply to arrivals: mmpp: each of its `states` "
+                                   "has its own rate",
+                                   text::quote(e.key)));
+        } else if (!mmpp && arrivals_known && e.key == "states") {
+            sink.error(e.key_mark, e.value.path,
+                       "\"states\" applies only to Markov-modulated load (arrivals: mmpp)");
+        } else if (closed && open_only(e.key)) {
             sink.error(e.key_mark, e.value.path,
                        fmt::format("{} does not apply to closed load (arrivals: closed): its "
                                    "users send each request a think time after the answer to "
@@ -355,7 +429,12 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
         return map.get(key);
     };
 
-    if (closed) {
+    if (mmpp) {
+        if (const auto states = map.require("states", "a list of states, e.g. [{rate: 50/s, "
+                                                      "mean_duration: 5m}, {rate: 400/s, "
+                                                      "mean_duration: 30s}]"))
+            read_mmpp_states(sink, *states, load.params.mmpp);
+    } else if (closed) {
         if (const auto users = map.require("users", "the number of users, e.g. 50")) {
             if (const auto n = detail::read_integer(sink, *users, 1, kMaxUsers,
                                                     "the limit on users per load source"))

@@ -166,7 +166,9 @@ TEST_CASE("every scenario's short run gives exactly its golden summary") {
             const Run run = golden_run(scenario);
             INFO("command: ", run.command);
             // No REQUIRE here: it would stop at the first bad file; every file gets its say.
-            if (run.exit_code != 0) {
+            // 1: the short run fails some of the file's `expect:` checks (they are written for
+            // the whole run); the summary, with those results, is still the golden record.
+            if (run.exit_code != 0 && run.exit_code != 1) {
                 FAIL_CHECK("exit code " << run.exit_code << "\n" << run.out);
             } else if (update) {
                 fs::create_directories(golden.parent_path());

@@ -205,3 +205,20 @@ TEST_CASE("metrics: readings must match the recorder's subjects") {
                     std::invalid_argument);
     CHECK(rec.rows() == 0);
 }
+
+TEST_CASE("metrics: a full record keeps every other row and doubles its stride; latest is exact") {
+    MetricsRecorder rec({"api"}, {}, {});
+    rec.set_max_rows(4);
+    const std::size_t total = rec.find("tps_dead_lettered_total", "api");
+    std::vector<models::ServiceReading> s(1);
+    for (int k = 1; k <= 9; ++k) {
+        s[0].dead_lettered = static_cast<std::uint64_t>(k);
+        rec.record(SimTime::from_s(k), s, {}, {});
+        CHECK(rec.latest(total) == k); // every scrape, kept or not
+    }
+    // Kept: 1..4, halved to 1, 3 (stride 2); then 5 and 7, halved to 1, 5 (stride 4); then 9.
+    CHECK(rec.times_seconds() == std::vector<double>{1, 5, 9});
+    CHECK(rec.columns()[total].values == std::vector<double>{1, 5, 9});
+    CHECK(rec.stride() == 4);
+    CHECK(rec.scrapes() == 9);
+}

@@ -36,7 +36,7 @@ constexpr const char* kUsage = R"(tpssim: discrete-event simulation of TPS-style
 
 usage:
   tpssim run SCENARIO.yaml [options]     run a scenario and print its report
-  tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--graph[=text|dot]]
+  tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--chaos FAULT]... [--graph[=text|dot]]
                                          check a scenario file without running it;
                                          --graph prints the call graph (text or Graphviz DOT)
   tpssim help | --help | --version
@@ -44,6 +44,8 @@ usage:
 run options:
   --seed N                 replace the file's seed (a non-negative integer)
   --set PATH=VALUE         override any scalar, e.g. --set services.api.workers=8 (repeatable)
+  --chaos KEY=VALUE,...    add a fault to the chaos timeline, e.g.
+                           --chaos target=service-c,latency=5000ms,at=10m,for=5m (repeatable)
   --until DURATION         simulate this long instead of the file's duration, e.g. 30m
   --replications R         run R independent replications in parallel; figures get 95% CIs
   --threads T              threads for replications (default: every core)
@@ -77,6 +79,7 @@ T parse_integer(const std::string& flag, const std::string& text, T min, T max, 
 struct RunArgs {
     std::string file;
     std::vector<scenarios::Override> overrides;
+    std::vector<std::string> chaos; ///< --chaos: faults added to the file's timeline
     std::optional<std::uint64_t> seed;
     std::optional<sim::SimTime> until;
     std::uint32_t replications = 1;
@@ -111,13 +114,15 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         };
         if (flag == "--set") {
             a.overrides.push_back(scenarios::parse_override(value()));
+        } else if (flag == "--chaos") {
+            a.chaos.push_back(value());
         } else if (validate_only && flag == "--graph") {
             a.graph = inline_value.value_or("text");
             if (*a.graph != "text" && *a.graph != "dot")
                 bad_flag(flag, fmt::format("expected text or dot, got \"{}\"", *a.graph));
         } else if (validate_only) {
             if (flag.starts_with("-"))
-                bad_flag(flag, "unknown option for validate (try --set or --graph)");
+                bad_flag(flag, "unknown option for validate (try --set, --chaos or --graph)");
             if (!a.file.empty())
                 bad_flag(flag,
                          fmt::format("expected one scenario file, got a second: \"{}\"", flag));
@@ -174,7 +179,7 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
 
 int cmd_validate(std::span<const std::string> args, std::FILE* out) {
     const RunArgs a = parse_run_args(args, true);
-    const auto sc = scenarios::load_scenario_file(a.file, a.overrides);
+    const auto sc = scenarios::load_scenario_file(a.file, a.overrides, a.chaos);
     if (a.graph) {
         const models::CallGraph graph(sc.model);
         fmt::print(out, "{}", *a.graph == "dot" ? graph.to_dot(sc.name) : graph.to_text());
@@ -191,7 +196,7 @@ int cmd_validate(std::span<const std::string> args, std::FILE* out) {
 
 int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     const RunArgs a = parse_run_args(args, false);
-    auto sc = scenarios::load_scenario_file(a.file, a.overrides);
+    auto sc = scenarios::load_scenario_file(a.file, a.overrides, a.chaos);
     const std::uint64_t seed = a.seed.value_or(sc.seed);
     if (a.until) sc.model.duration = *a.until;
     if (a.slowest > 0) {
@@ -228,6 +233,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         ro.seed = seed;
         ro.replications = a.replications;
         ro.threads = a.threads;
+        ro.keep_going = [] { return !g_interrupted.load(); };
         ro.progress = [&](std::uint32_t done, std::uint32_t total) {
             bar.update(static_cast<double>(done) / total,
                        fmt::format("{} / {} replications", done, total));
