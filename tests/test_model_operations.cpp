@@ -83,6 +83,13 @@ std::vector<const models::LoggedEvent*> events(const RunResult& r, const std::st
     return out;
 }
 
+double field(const models::LoggedEvent& e, const std::string& key) {
+    for (const auto& [k, v] : e.fields)
+        if (k == key) return std::get<double>(v);
+    FAIL("no field " << key);
+    return 0.0;
+}
+
 /// Everything that arrived has ended or is still inside: nothing is lost.
 void check_conservation(const models::ServiceResult& r, std::uint64_t in_flight_bound) {
     const auto ended = r.completed + r.failed + r.rejected + r.timed_out;
@@ -179,6 +186,32 @@ TEST_CASE("the autoscaler follows a ramp up and down without oscillating") {
     CHECK(!events(r, "autoscaler").empty());                // every decision is logged
     CHECK(events(r, "autoscaler").size() == 3600 / 15 - 1); // at 15, 30, ..., 3585 s
     check_conservation(r.services[0], 200);
+}
+
+TEST_CASE("the HPA counts replicas still starting as idle (Kubernetes' unready pods)") {
+    // 2 replicas serving 10/s each against 100/s: saturated. Start-up 60 s, so the first
+    // replica asked for is ready only at 75 s. Kubernetes takes unready pods at 0% on a
+    // scale-up: at 15 s 2 ready at 100% give ceil(2 x 1 / 0.7) = 3; at 30, 45 and 60 s the same
+    // 2 ready over 3 asked for give a ratio of 2/3 / 0.7 < 1, a scale-up turned into a
+    // scale-down, so the count stays 3. (Averaging over the ready replicas only asked for 5,
+    // 8 and 12 before the first new one was up.) At 75 s 3 are ready and busy: 5.
+    auto p = one_service(100.0, 2, Distribution::constant(s(0.1)), 80);
+    models::AutoscalerParams a;
+    a.min_replicas = 2;
+    a.max_replicas = 40;
+    a.target = 0.7;
+    p.operations.services[0].autoscaler = a;
+    p.operations.services[0].startup = s(60);
+    const auto r = run(p);
+    const auto decisions = events(r, "autoscaler");
+    REQUIRE(decisions.size() == 5);
+    const double expected[] = {3, 3, 3, 3, 5};
+    for (std::size_t k = 0; k < decisions.size(); ++k) {
+        CAPTURE(k);
+        CHECK(decisions[k]->at_seconds == doctest::Approx(15.0 * static_cast<double>(k + 1)));
+        CHECK(field(*decisions[k], "desired") == expected[k]);
+    }
+    CHECK(r.services[0].scale_ups == 2);
 }
 
 TEST_CASE("a crash takes replicas down until they restart; their requests fail") {
