@@ -200,9 +200,11 @@ private:
     struct Replica {
         enum class State : std::uint8_t { Starting, Ready, Down, Removed };
         State state = State::Starting;
-        bool draining = false;     ///< leaves when its request ends (scale-down)
-        bool unhealthy = false;    ///< a fault made it slow and/or failing
-        std::uint32_t gen = 0;     ///< bumped on each death or removal: stale events
+        bool draining = false;  ///< leaves when its request ends (scale-down)
+        bool unhealthy = false; ///< a fault made it slow and/or failing
+        bool surge = false;     ///< a rolling restart's new replica: not counted in `desired`
+                                ///< until it takes an old one's place (Kubernetes' maxSurge pods)
+        std::uint32_t gen = 0;  ///< bumped on each death or removal: stale events
         std::uint32_t job = kNone; ///< the request it works on
         std::uint32_t failed_probes = 0;
         double slow_factor = 1.0;          ///< unhealthy: work takes this much longer
@@ -318,7 +320,10 @@ private:
     /// A replica whose request has ended: it takes the next one, leaves, or idles.
     void replica_free(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica,
                       std::uint32_t job);
-    std::uint32_t add_replica(sim::Simulation& sim, std::uint32_t service, SimTime ready_in);
+    /// A new replica, ready in `ready_in`; a `surge` one (a rolling restart's) replaces an old
+    /// one when ready and is not counted as asked for until then.
+    std::uint32_t add_replica(sim::Simulation& sim, std::uint32_t service, SimTime ready_in,
+                              bool surge = false);
     void replica_ready(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     /// Kills a ready replica: its request fails; it restarts after `restart_after` (then its
     /// start-up), or is replaced at once (`replace`: a new one starts up in its place).

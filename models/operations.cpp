@@ -198,7 +198,8 @@ void Model::replica_free(sim::Simulation& sim, std::uint32_t service, std::uint3
     s.idle.push_back(replica);
 }
 
-std::uint32_t Model::add_replica(sim::Simulation& sim, std::uint32_t service, SimTime ready_in) {
+std::uint32_t Model::add_replica(sim::Simulation& sim, std::uint32_t service, SimTime ready_in,
+                                 bool surge) {
     auto& s = services_[service];
     std::uint32_t id;
     if (!s.free_replicas.empty()) {
@@ -213,7 +214,8 @@ std::uint32_t Model::add_replica(sim::Simulation& sim, std::uint32_t service, Si
     r = Replica{};
     r.gen = gen;
     r.state = Replica::State::Starting;
-    ++s.desired;
+    r.surge = surge;
+    if (!surge) ++s.desired;
     if (ready_in <= SimTime::zero())
         replica_ready(sim, service, id);
     else
@@ -227,13 +229,17 @@ void Model::replica_ready(sim::Simulation& sim, std::uint32_t service, std::uint
     r.state = Replica::State::Ready;
     r.started = sim.now();
     ++s.ready;
-    // A rolling restart: each new replica retires one old one once it is ready.
-    while (!s.to_retire.empty()) {
+    // A rolling restart: each new replica retires one old one once it is ready, and takes
+    // its place in the count asked for; with none left to retire it is simply one more.
+    const bool surge = r.surge;
+    r.surge = false;
+    bool retired = false;
+    while (surge && !s.to_retire.empty()) {
         const auto [old, gen] = s.to_retire.back();
         s.to_retire.pop_back();
         Replica& o = s.replicas[old];
         if (o.gen != gen || o.state != Replica::State::Ready || o.draining) continue;
-        --s.desired;
+        retired = true;
         --s.ready;
         if (o.job == kNone) {
             s.idle.erase(std::find(s.idle.begin(), s.idle.end(), old));
@@ -246,6 +252,7 @@ void Model::replica_ready(sim::Simulation& sim, std::uint32_t service, std::uint
         }
         break;
     }
+    if (surge && !retired) ++s.desired;
     s.stats.workers.set(sim.now(), s.ready + s.draining);
     s.idle.push_back(replica);
     if (s.leak_bytes_per_second > 0.0) arm_oom(sim, service, replica);
@@ -326,7 +333,8 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
         // busy ones finish their request (graceful termination).
         for (std::uint32_t id = 0; id < s.replicas.size() && surplus > 0; ++id) {
             Replica& r = s.replicas[id];
-            if (r.state == Replica::State::Starting || r.state == Replica::State::Down) {
+            if ((r.state == Replica::State::Starting && !r.surge) ||
+                r.state == Replica::State::Down) {
                 r.state = Replica::State::Removed;
                 ++r.gen;
                 s.free_replicas.push_back(id);
@@ -896,8 +904,11 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
                                     ? SimTime::zero()
                                     : params_.operations.services[t].startup;
         const std::size_t n = s.to_retire.size();
-        for (std::size_t k = 0; k < n; ++k)
-            add_replica(sim, t, startup);
+        for (std::size_t k = 0; k < n; ++k) {
+            // Surge replicas do not count as asked for (the autoscaler and scale() leave them
+            // alone): the count stays that of the replicas they replace.
+            add_replica(sim, t, startup, true);
+        }
         break;
     }
     case ActionParams::Kind::ReplaceUnhealthy: {

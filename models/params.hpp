@@ -60,7 +60,7 @@ struct LoadSourceParams {
     /// Mmpp: two or more states; the source starts in the first, and leaving a state it moves
     /// to one of the others with equal probability (for two states: the other one). The
     /// long-run rate is sum(rate x mean_duration) / sum(mean_duration).
-    std::vector<MmppState> mmpp;
+    std::vector<MmppState> mmpp{};
     /// Closed: the number of users, >= 1.
     std::uint32_t users = 0;
     /// Closed: a user's pause between an answer (or a rejection, or its timeout) and its next

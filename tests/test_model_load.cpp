@@ -90,7 +90,7 @@ TEST_CASE("a step and a ramp are seen in Poisson arrivals per interval") {
     CHECK(poisson_close(second, 18000.0));
     CHECK(poisson_close(ramp_down, 9000.0)); // a triangle: 300/s x 60 s / 2
     CHECK(after == 0);                       // the rate stays 0: no arrival is ever scheduled
-    CHECK(w.sim.pending() == 1); // only monitoring's next scrape: no arrival is pending
+    CHECK(w.sim.pending() == 1);             // only monitoring's next scrape: no arrival is pending
 }
 
 TEST_CASE("a constant-rate source draws the same arrivals with an explicit flat profile") {
@@ -284,4 +284,42 @@ services:
     // queueing), so each user sends several requests a second.
     CHECK(q.completed + q.dead_lettered >= q.arrivals - 20);
     CHECK(q.arrivals > 20 * 600 * 3);
+}
+
+TEST_CASE("MMPP: the long-run rate of its states, and bursts (counts far more dispersed)") {
+    // 10/s for 20 s on average, 100/s for 5 s: the long-run rate is (10 x 20 + 100 x 5) / 25 =
+    // 28/s. Counts per second mix the two rates: variance about 28 + 0.8 x 0.2 x 90^2 = 1324,
+    // an index of dispersion near 47 where a Poisson source has 1.
+    auto p =
+        one_service(ArrivalProcess::Mmpp, 0.0, 1000, Distribution::constant(SimTime::from_ms(1)));
+    p.load[0].mmpp = {{10.0, SimTime::from_s(20)}, {100.0, SimTime::from_s(5)}};
+    p.duration = SimTime::from_s(2000);
+    p.operations.monitoring.scrape_interval = SimTime::from_s(1);
+    std::vector<double> counts;
+    double sum = 0.0, sum2 = 0.0;
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        models::RunOptions o;
+        o.seed = seed;
+        const auto r = models::run_model(p, o);
+        const double n = static_cast<double>(r.services[0].arrivals);
+        sum += n;
+        sum2 += n * n;
+        if (seed == 1) {
+            for (const auto& c : r.metrics)
+                if (c.name == "tps_request_rate") counts = c.values;
+        }
+    }
+    const double mean = sum / 20.0;
+    const double sd = std::sqrt((sum2 - 20.0 * mean * mean) / 19.0);
+    INFO("mean " << mean << " sd " << sd);
+    CHECK(std::abs(mean - 28.0 * 2000.0) < 4.0 * sd / std::sqrt(20.0));
+    REQUIRE(counts.size() > 1000);
+    double m = 0.0, v = 0.0;
+    for (double c : counts)
+        m += c;
+    m /= static_cast<double>(counts.size());
+    for (double c : counts)
+        v += (c - m) * (c - m);
+    v /= static_cast<double>(counts.size() - 1);
+    CHECK(v / m > 10.0);
 }

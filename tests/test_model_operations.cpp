@@ -558,3 +558,34 @@ TEST_CASE("operations are deterministic: same seed, same event log and metrics")
     const auto z = run(p, 8);
     CHECK(z.services[0].completed != x.services[0].completed);
 }
+
+TEST_CASE("a rolling restart replaces every replica, also under an autoscaler") {
+    // Leaking replicas under an HPA that keeps 4; a restart at 100 s with 10 s of start-up:
+    // fresh replicas take over at 110 s, the count asked for stays 4 throughout.
+    auto p = one_service(10.0, 4, Distribution::exponential(s(0.1)), 300);
+    models::AutoscalerParams a;
+    a.min_replicas = 4;
+    a.max_replicas = 4;
+    p.operations.services[0].autoscaler = a;
+    p.operations.services[0].startup = s(10);
+    p.operations.services[0].resources.memory_bytes = 100e6;
+    auto leak = fault(FaultKind::MemoryLeak, 0, 0);
+    leak.bytes_per_second = 1e5;
+    p.operations.faults = {leak};
+    ActionParams restart;
+    restart.kind = ActionParams::Kind::Restart;
+    restart.text = "restart api";
+    restart.target = {FaultTarget::Kind::Service, 0};
+    restart.at = s(100);
+    p.operations.actions = {restart};
+    p.operations.monitoring.scrape_interval = s(5);
+    const auto r = run(p);
+    const auto& memory = column(r, "tps_memory_bytes", "api");
+    const auto& desired = column(r, "tps_replicas_desired", "api");
+    const auto& ready = column(r, "tps_replicas", "api");
+    CHECK(at(r, memory, 100) == doctest::Approx(110e6));
+    CHECK(at(r, memory, 120) == doctest::Approx(101e6)); // ready at 110 s, leaking since
+    for (double t : {100.0, 105.0, 110.0, 120.0, 200.0})
+        CHECK(at(r, desired, t) == 4.0);
+    CHECK(at(r, ready, 120) == 4.0);
+}

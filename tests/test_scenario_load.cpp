@@ -222,3 +222,35 @@ TEST_CASE("--set creates the profile blocks: multiplier, holiday, daily, weekly,
     CHECK(e[0] == "<--set>: error: load.0.multiplier.holiday: expected a factor >= 0: a number "
                   "such as 0.6 or 2, or a percentage such as 60%, got -2");
 }
+
+TEST_CASE("Markov-modulated load: states with a rate and a mean duration") {
+    const auto sc = load("name: t\nduration: 1h\nload: [{name: users, target: api, arrivals: mmpp, "
+                         "states: [{rate: 10/s, mean_duration: 20s}, {rate: 100/s, "
+                         "mean_duration: 5s}]}]\n");
+    const auto& l = sc.model.load[0];
+    CHECK(l.arrivals == models::ArrivalProcess::Mmpp);
+    REQUIRE(l.mmpp.size() == 2);
+    CHECK(l.mmpp[1].rate_per_second == 100.0);
+    CHECK(l.mmpp[0].mean_duration == SimTime::from_s(20));
+    auto first = [](const std::vector<std::string>& e) { return e.empty() ? "" : e.front(); };
+    CHECK(first(errors("name: t\nduration: 1h\nload: [{name: users, target: api, arrivals: "
+                       "mmpp, states: [{rate: 10/s, mean_duration: 20s}]}]\n"))
+              .find("expected at least two states (a burst and a calm), got 1") !=
+          std::string::npos);
+    CHECK(first(errors("name: t\nduration: 1h\nload: [{name: users, target: api, arrivals: "
+                       "mmpp, rate: 5/s, states: [{rate: 1/s, mean_duration: 1s}, {rate: 2/s, "
+                       "mean_duration: 1s}]}]\n"))
+              .find("\"rate\" does not apply to arrivals: mmpp") != std::string::npos);
+    CHECK(first(errors("name: t\nduration: 1h\nload: [{name: users, target: api, rate: 5/s, "
+                       "states: []}]\n"))
+              .find("\"states\" applies only to Markov-modulated load (arrivals: mmpp)") !=
+          std::string::npos);
+    CHECK(first(errors("name: t\nduration: 1h\nload: [{name: users, target: api, arrivals: "
+                       "mmpp, states: [{rate: 0/s, mean_duration: 1s}, {rate: 0/s, "
+                       "mean_duration: 1s}]}]\n"))
+              .find("never sends a request") != std::string::npos);
+    CHECK(first(errors("name: t\nduration: 1h\nload: [{name: users, target: api, arrivals: "
+                       "mmpp, states: [{rate: 1/s, mean_duration: 10us}, {rate: 2/s, "
+                       "mean_duration: 1s}]}]\n"))
+              .find("expected a duration >= 1ms") != std::string::npos);
+}
