@@ -115,6 +115,15 @@ private:
     /// Largest bucket made into a run directly rather than split: insertion sort costs about
     /// kSortMax / 4 moves per event, a split about one move per event per level left.
     static constexpr std::size_t kSortMax = 32;
+    /// Only buckets up to this level become a run whole: a bucket of level L spans 16^(L+1) ns
+    /// (level 5: 16.8 ms). A run ends at its last event's time and every push before that time
+    /// joins the run, so a run that ended far ahead (a scrape 15 s away, a fault's end an hour
+    /// away) would grow by every event until then: memory following the run's length, not
+    /// what is pending. Higher buckets are split instead.
+    static constexpr unsigned kMaxRunLevel = 5;
+    /// A bucket left with more capacity than this (a long run's buffer swapped in, a burst)
+    /// gives it back, so capacity follows the events pending, not the run's history.
+    static constexpr std::size_t kKeepCapacity = 1024;
 
     static std::uint64_t key_of(const Event& e) { return static_cast<std::uint64_t>(e.time.ns()); }
 
@@ -153,7 +162,7 @@ private:
         const unsigned b = w * 64 + static_cast<unsigned>(std::countr_zero(occupied_[w]));
         occupied_[w] &= ~(std::uint64_t{1} << (b % 64));
         auto& from = buckets_[b];
-        if (from.size() <= kSortMax) {
+        if (from.size() <= kSortMax && b / kRadix <= kMaxRunLevel) {
             // Few events: they become the run (the swap hands the run's empty buffer to the
             // bucket, so nothing is allocated), sorted by time, stably.
             run_.swap(from);
@@ -172,6 +181,7 @@ private:
             // The other buckets hold later times, filed by digits above this bucket's, in
             // which the run's last time agrees with the old last_: their places still hold.
             last_ = key_of(run_.back());
+            if (from.capacity() > kKeepCapacity) std::vector<Event>().swap(from);
             return;
         }
         // Many events: split around the minimum. Each agrees with it above this bucket's
@@ -193,6 +203,7 @@ private:
                 file(*e, k);
         }
         from.clear();
+        if (from.capacity() > kKeepCapacity) std::vector<Event>().swap(from);
         // The run now holds at least the minimum.
     }
 
