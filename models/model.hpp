@@ -315,6 +315,8 @@ private:
     void on_deadlines_due(sim::Simulation& sim, std::uint32_t edge);
 
     // ---- replicas and operations (operations.cpp) ----
+    /// Starts the next waiting request (if one may be pulled) on `replica`; false if none.
+    bool start_next_waiting(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     /// Starts waiting requests on idle replicas of `service`, as far as both go.
     void dispatch(sim::Simulation& sim, std::uint32_t service);
     /// A replica whose request has ended: it takes the next one, leaves, or idles.

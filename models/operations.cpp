@@ -138,24 +138,35 @@ void Model::log(SimTime at, std::string type, std::string subject,
 
 // ---- replicas -----------------------------------------------------------------------------
 
+bool Model::start_next_waiting(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica) {
+    auto& s = services_[service];
+    if (s.queue.empty()) return false;
+    const std::uint32_t next = s.queue.front();
+    const std::uint32_t q = jobs_[next].queue;
+    if (q != kNone && services_[q].backend_down) return false; // nothing is pulled
+    s.queue.pop();
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    if (q != kNone) {
+        auto& qs = services_[q];
+        --qs.depth;
+        qs.stats.queue_length.set(sim.now(), static_cast<double>(qs.depth));
+    } else {
+        --s.direct_waiting;
+    }
+    begin_work(sim, next, replica);
+    return true;
+}
+
 void Model::dispatch(sim::Simulation& sim, std::uint32_t service) {
     auto& s = services_[service];
-    while (!s.idle.empty() && !s.queue.empty()) {
-        const std::uint32_t next = s.queue.front();
-        const std::uint32_t q = jobs_[next].queue;
-        if (q != kNone && services_[q].backend_down) return; // nothing is pulled
-        s.queue.pop();
-        s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-        if (q != kNone) {
-            auto& qs = services_[q];
-            --qs.depth;
-            qs.stats.queue_length.set(sim.now(), static_cast<double>(qs.depth));
-        } else {
-            --s.direct_waiting;
-        }
+    while (!s.idle.empty()) {
+        // Off the idle stack first: the work it starts may admit more at this service.
         const std::uint32_t r = s.idle.back();
         s.idle.pop_back();
-        begin_work(sim, next, r);
+        if (!start_next_waiting(sim, service, r)) {
+            s.idle.push_back(r);
+            return;
+        }
     }
 }
 
@@ -178,24 +189,7 @@ void Model::replica_free(sim::Simulation& sim, std::uint32_t service, std::uint3
         s.stats.workers.set(sim.now(), s.ready + s.draining);
         return;
     }
-    if (!s.queue.empty()) {
-        const std::uint32_t next = s.queue.front();
-        const std::uint32_t q = jobs_[next].queue;
-        if (q == kNone || !services_[q].backend_down) {
-            s.queue.pop();
-            s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-            if (q != kNone) {
-                auto& qs = services_[q];
-                --qs.depth;
-                qs.stats.queue_length.set(sim.now(), static_cast<double>(qs.depth));
-            } else {
-                --s.direct_waiting;
-            }
-            begin_work(sim, next, replica);
-            return;
-        }
-    }
-    s.idle.push_back(replica);
+    if (!start_next_waiting(sim, service, replica)) s.idle.push_back(replica);
 }
 
 std::uint32_t Model::add_replica(sim::Simulation& sim, std::uint32_t service, SimTime ready_in,
