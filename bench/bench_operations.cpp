@@ -126,8 +126,7 @@ int main(int argc, char** argv) {
     std::printf("3-tier chain, daily pattern averaging ~200 requests/s, %s simulated\n",
                 duration.c_str());
     std::printf("%-11s %12s %9s %14s %15s %12s %9s %9s %13s\n", "run", "requests", "wall s",
-                "requests/s", "sim s / wall s", "events/s", "p99 ms", "scalings",
-                "peak RSS MiB");
+                "requests/s", "sim s / wall s", "events/s", "p99 ms", "scalings", "peak RSS MiB");
     nlohmann::json rows = nlohmann::json::array();
     Figures plain, ops;
     // TPSSIM_BENCH_ONLY=plain|operations runs one of the two (for a profiler).
@@ -157,11 +156,11 @@ int main(int argc, char** argv) {
                 "event against plain: %+.1f%% (target < 10%%: %s)\n",
                 ops.wall, duration.c_str(), under_15s ? "ok" : "MISS", overhead * 100.0,
                 overhead < 0.10 ? "ok" : "MISS");
-    bench::print_json({{"benchmark", "operations_day"},
-                       {"quick", quick},
-                       {"rows", rows},
-                       {"overhead_per_event", overhead},
-                       {"targets",
-                        {{"day_under_15s", under_15s}, {"overhead_under_10pct", overhead < 0.10}}}});
+    bench::print_json(
+        {{"benchmark", "operations_day"},
+         {"quick", quick},
+         {"rows", rows},
+         {"overhead_per_event", overhead},
+         {"targets", {{"day_under_15s", under_15s}, {"overhead_under_10pct", overhead < 0.10}}}});
     return 0;
 }
