@@ -126,6 +126,25 @@ TEST_CASE("--set overrides a scalar and --seed replaces the file's seed") {
     CHECK(j["services"]["api"]["replicas"]["max"] == 3.0);
 }
 
+TEST_CASE("--chaos adds a fault to the timeline; a bad one names <--chaos>") {
+    const std::string base = std::string("run ") + kMM1 + " --until 30m --quiet --summary-json -";
+    const auto plain = tpssim(base);
+    const auto faulty = tpssim(base + " --chaos 'target=api,errors=20%,at=10m,for=10m'");
+    REQUIRE(plain.exit_code == 0);
+    REQUIRE(faulty.exit_code == 0);
+    const auto p = nlohmann::json::parse(plain.out);
+    const auto f = nlohmann::json::parse(faulty.out);
+    CHECK(p["services"]["api"]["failed"] == 0.0);
+    // 20% of the requests ending in [10m, 20m]: 0.2 x 8/s x 600 s = 960 (binomial sd ~28).
+    const double failed = f["services"]["api"]["failed"].get<double>();
+    CHECK(failed > 960.0 * 0.85);
+    CHECK(failed < 960.0 * 1.15);
+    const auto bad = tpssim(std::string("validate ") + kMM1 + " --chaos 'target=apj,crash=2'");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("<--chaos>") != std::string::npos);
+    CHECK(bad.err.find("did you mean \"api\"") != std::string::npos);
+}
+
 TEST_CASE("--summary-json FILE writes the file whole") {
     const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" / "s.json";
     std::filesystem::remove(path);
