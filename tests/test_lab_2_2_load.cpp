@@ -20,56 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "run_inspection.hpp"
+
 namespace {
 
+using namespace run_inspection;
+
 const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/labs/2.2-load.yaml";
-
-models::RunResult run(const scenarios::Scenario& sc) {
-    models::RunOptions o;
-    o.seed = sc.seed;
-    return models::run_model(sc.model, o);
-}
-
-const models::ServiceResult& service(const models::RunResult& r, const std::string& name) {
-    for (const auto& s : r.services)
-        if (s.name == name) return s;
-    FAIL("no service " << name);
-    return r.services.front();
-}
-
-const std::vector<double>& column(const models::RunResult& r, const std::string& name,
-                                  const std::string& subject) {
-    for (const auto& c : r.metrics)
-        if (c.name == name && c.subject == subject) return c.values;
-    FAIL("no column " << name << " " << subject);
-    return r.metrics.front().values;
-}
-
-/// The largest value of a column at the scrapes in [from, to] seconds.
-double max_in(const models::RunResult& r, const std::vector<double>& values, double from,
-              double to) {
-    double m = -INFINITY;
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (r.metric_times_seconds[i] >= from && r.metric_times_seconds[i] <= to)
-            m = std::max(m, values[i]);
-    return m;
-}
-
-double min_in(const models::RunResult& r, const std::vector<double>& values, double from,
-              double to) {
-    double m = INFINITY;
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (r.metric_times_seconds[i] >= from && r.metric_times_seconds[i] <= to)
-            m = std::min(m, values[i]);
-    return m;
-}
-
-double number(const models::LoggedEvent& e, const std::string& key) {
-    for (const auto& [k, v] : e.fields)
-        if (k == key) return std::get<double>(v);
-    FAIL("no field " << key);
-    return 0.0;
-}
 
 } // namespace
 

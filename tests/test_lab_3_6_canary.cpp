@@ -21,55 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "run_inspection.hpp"
+
 namespace {
+
+using namespace run_inspection;
 
 const std::string kGood = TPSSIM_SOURCE_DIR "/scenarios/labs/3.6-canary.yaml";
 const std::string kBad = TPSSIM_SOURCE_DIR "/scenarios/labs/3.6-canary-bad.yaml";
-
-models::RunResult run(const scenarios::Scenario& sc) {
-    models::RunOptions o;
-    o.seed = sc.seed;
-    return models::run_model(sc.model, o);
-}
-
-const models::ServiceResult& service(const models::RunResult& r, const std::string& name) {
-    for (const auto& s : r.services)
-        if (s.name == name) return s;
-    FAIL("no service " << name);
-    return r.services.front();
-}
-
-const std::vector<double>& column(const models::RunResult& r, const std::string& name,
-                                  const std::string& subject) {
-    for (const auto& c : r.metrics)
-        if (c.name == name && c.subject == subject) return c.values;
-    FAIL("no column " << name << " " << subject);
-    return r.metrics.front().values;
-}
-
-/// The largest value of a column at the scrapes in [from, to] seconds.
-double max_in(const models::RunResult& r, const std::vector<double>& values, double from,
-              double to) {
-    double m = -INFINITY;
-    for (std::size_t i = 0; i < values.size(); ++i)
-        if (r.metric_times_seconds[i] >= from && r.metric_times_seconds[i] <= to)
-            m = std::max(m, values[i]);
-    return m;
-}
-
-double number(const models::LoggedEvent& e, const std::string& key) {
-    for (const auto& [k, v] : e.fields)
-        if (k == key) return std::get<double>(v);
-    FAIL("no field " << key);
-    return 0.0;
-}
-
-std::string text(const models::LoggedEvent& e, const std::string& key) {
-    for (const auto& [k, v] : e.fields)
-        if (k == key) return std::get<std::string>(v);
-    FAIL("no field " << key);
-    return {};
-}
 
 /// The canary steps of service-b in the event log, in time order.
 std::vector<const models::LoggedEvent*> canary_steps(const models::RunResult& r) {
@@ -77,16 +36,6 @@ std::vector<const models::LoggedEvent*> canary_steps(const models::RunResult& r)
     for (const auto& e : r.event_log)
         if (e.type == "canary" && e.subject == "service-b") out.push_back(&e);
     return out;
-}
-
-void check_all_passed(const scenarios::Scenario& sc, const models::RunResult& r) {
-    REQUIRE(r.expectations.size() == sc.model.operations.expectations.size());
-    REQUIRE(!r.expectations.empty());
-    for (const auto& e : r.expectations) {
-        CAPTURE(e.text);
-        CAPTURE(e.observed);
-        CHECK(e.passed);
-    }
 }
 
 /// Nothing is lost: every request that arrived at `s` ended (completed, failed, rejected or
