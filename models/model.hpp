@@ -334,7 +334,9 @@ private:
     void on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void arm_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
-    double replica_memory(const ServiceState& s, const Replica& r, SimTime now) const;
+    double replica_memory(std::uint32_t service, const Replica& r, SimTime now) const;
+    /// The operational settings of `service` (the defaults when the model gives none).
+    const ServiceOpsParams& ops_of(std::uint32_t service) const;
     void on_probe(sim::Simulation& sim, std::uint32_t service);
     void on_autoscale(sim::Simulation& sim, std::uint32_t service);
     void on_scrape(sim::Simulation& sim);

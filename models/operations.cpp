@@ -78,7 +78,7 @@ void Model::start_operations(sim::Simulation& sim) {
                 e.dynamic = true;
             }
     for (std::uint32_t i = 0; i < services_.size(); ++i) {
-        const auto& so = ops.services.empty() ? default_ops() : ops.services[i];
+        const auto& so = ops_of(i);
         auto& s = services_[i];
         if (params_.services[i].kind != ServiceKind::Service) continue;
         if (so.autoscaler) {
@@ -257,9 +257,7 @@ void Model::on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint
     auto& s = services_[service];
     Replica& r = s.replicas[replica];
     r.state = Replica::State::Starting;
-    const SimTime startup = params_.operations.services.empty()
-                                ? SimTime::zero()
-                                : params_.operations.services[service].startup;
+    const SimTime startup = ops_of(service).startup;
     if (startup <= SimTime::zero())
         replica_ready(sim, service, replica);
     else
@@ -315,9 +313,7 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
     if (replicas == before) return;
     if (replicas > before) {
         ++s.scale_ups;
-        const SimTime startup = params_.operations.services.empty()
-                                    ? SimTime::zero()
-                                    : params_.operations.services[service].startup;
+        const SimTime startup = ops_of(service).startup;
         for (std::uint32_t k = before; k < replicas; ++k)
             add_replica(sim, service, startup);
     } else {
@@ -367,51 +363,55 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
     dispatch(sim, service);
 }
 
-double Model::replica_memory(const ServiceState& s, const Replica& r, SimTime now) const {
-    const std::uint32_t service = static_cast<std::uint32_t>(&s - services_.data());
-    const double base = params_.operations.services.empty()
-                            ? 0.0
-                            : params_.operations.services[service].resources.memory_bytes;
+const ServiceOpsParams& Model::ops_of(std::uint32_t service) const {
+    return params_.operations.services.empty() ? default_ops()
+                                               : params_.operations.services[service];
+}
+
+double Model::replica_memory(std::uint32_t service, const Replica& r, SimTime now) const {
+    const auto& s = services_[service];
+    const double base = ops_of(service).resources.memory_bytes;
     double leaked = r.leaked_bytes;
     if (s.leak_bytes_per_second > 0.0)
         leaked += s.leak_bytes_per_second * (now - std::max(r.started, s.leak_since)).seconds();
     return base + leaked;
 }
 
+/// When a time-based leak of `bytes_per_second` takes `bytes` more: rounded up, so the check
+/// at that time finds the limit reached.
+static SimTime leak_time(double bytes, double bytes_per_second) {
+    return SimTime::from_ns(static_cast<SimTime::Rep>(std::ceil(bytes / bytes_per_second * 1e9)));
+}
+
 void Model::arm_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica) {
-    if (params_.operations.services.empty()) return;
-    const double limit = params_.operations.services[service].resources.memory_limit_bytes;
+    const double limit = ops_of(service).resources.memory_limit_bytes;
     if (!std::isfinite(limit)) return;
     auto& s = services_[service];
     const Replica& r = s.replicas[replica];
-    const double now_bytes = replica_memory(s, r, sim.now());
+    const double now_bytes = replica_memory(service, r, sim.now());
     if (now_bytes >= limit) {
         // Deferred to an event: the request that crossed the limit finishes first.
         sim.schedule_in(SimTime::zero(), kReplicaOom, service, pack_ref(replica, r.gen));
         return;
     }
     // The time-based leak's crossing; a per-request leak is checked as requests end.
-    if (s.leak_bytes_per_second > 0.0 && r.leaked_bytes == 0.0) {
-        const double seconds = (limit - now_bytes) / s.leak_bytes_per_second;
-        sim.schedule_in(SimTime::from_ns(static_cast<SimTime::Rep>(std::ceil(seconds * 1e9))),
-                        kReplicaOom, service, pack_ref(replica, r.gen));
-    }
+    if (s.leak_bytes_per_second > 0.0 && r.leaked_bytes == 0.0)
+        sim.schedule_in(leak_time(limit - now_bytes, s.leak_bytes_per_second), kReplicaOom, service,
+                        pack_ref(replica, r.gen));
 }
 
 void Model::on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica) {
     auto& s = services_[service];
     const Replica& r = s.replicas[replica];
     if (r.state != Replica::State::Ready) return;
-    const double limit = params_.operations.services[service].resources.memory_limit_bytes;
-    const double bytes = replica_memory(s, r, sim.now());
+    const double limit = ops_of(service).resources.memory_limit_bytes;
+    const double bytes = replica_memory(service, r, sim.now());
     if (bytes < limit * (1.0 - 1e-9)) {
         // The leak's rate changed since this was armed (a fault ended, per-request leaks
         // added): look again.
-        if (s.leak_bytes_per_second > 0.0) {
-            const double seconds = (limit - bytes) / s.leak_bytes_per_second;
-            sim.schedule_in(SimTime::from_ns(static_cast<SimTime::Rep>(std::ceil(seconds * 1e9))),
-                            kReplicaOom, service, pack_ref(replica, r.gen));
-        }
+        if (s.leak_bytes_per_second > 0.0)
+            sim.schedule_in(leak_time(limit - bytes, s.leak_bytes_per_second), kReplicaOom, service,
+                            pack_ref(replica, r.gen));
         return;
     }
     ++s.oom_kills;
@@ -511,8 +511,7 @@ void Model::on_scrape(sim::Simulation& sim) {
         r.duplicates = s.duplicates;
         r.busy_worker_seconds = s.base.busy_seconds + st.busy.integral_seconds(now);
         r.ready_worker_seconds = s.base.ready_seconds + st.workers.integral_seconds(now);
-        const auto& so =
-            params_.operations.services.empty() ? default_ops() : params_.operations.services[i];
+        const auto& so = ops_of(i);
         r.cpu_seconds = static_cast<double>(r.completed + r.failed + r.timed_out) *
                         so.resources.cpu_per_request.seconds();
         r.queue_capacity = s.queue_capacity == kUnbounded ? std::numeric_limits<double>::infinity()
@@ -525,7 +524,7 @@ void Model::on_scrape(sim::Simulation& sim) {
             r.replicas_desired = s.desired;
             double memory = 0.0;
             for (const auto& rep : s.replicas)
-                if (rep.state == Replica::State::Ready) memory += replica_memory(s, rep, now);
+                if (rep.state == Replica::State::Ready) memory += replica_memory(i, rep, now);
             r.memory_bytes = s.ready + s.draining > 0 ? memory / (s.ready + s.draining) : 0.0;
         }
         r.interval_latency = &s.interval_latency;
@@ -894,9 +893,7 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
         for (std::uint32_t id = 0; id < s.replicas.size(); ++id)
             if (s.replicas[id].state == Replica::State::Ready && !s.replicas[id].draining)
                 s.to_retire.push_back({id, s.replicas[id].gen});
-        const SimTime startup = params_.operations.services.empty()
-                                    ? SimTime::zero()
-                                    : params_.operations.services[t].startup;
+        const SimTime startup = ops_of(t).startup;
         const std::size_t n = s.to_retire.size();
         for (std::size_t k = 0; k < n; ++k) {
             // Surge replicas do not count as asked for (the autoscaler and scale() leave them
