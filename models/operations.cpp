@@ -108,12 +108,13 @@ void Model::start_operations(sim::Simulation& sim) {
     metrics_.emplace(std::move(service_names), std::move(edge_labels), std::move(link_labels));
     std::vector<AlertRuleParams> rules = ops.alerts;
     for (auto& r : rules) {
-        r.condition.metric.column = static_cast<std::uint32_t>(
-            metrics_->find(r.condition.metric.name, r.condition.metric.subject));
-        if (r.condition.metric.column == MetricsRecorder::npos)
+        const std::size_t column =
+            metrics_->find(r.condition.metric.name, r.condition.metric.subject);
+        if (column == MetricsRecorder::npos)
             throw std::invalid_argument(fmt::format("alert {}: no metric {} about {}", r.name,
                                                     r.condition.metric.name,
                                                     r.condition.metric.subject));
+        r.condition.metric.column = static_cast<std::uint32_t>(column);
     }
     alerts_.emplace(std::move(rules));
     action_triggered_.assign(ops.actions.size(), false);
