@@ -23,85 +23,51 @@ std::string at(double seconds) {
     return fmt::format("t={:.6g}s", seconds);
 }
 
-// The window [from, to] in seconds; kNever as `to` reaches past any scrape.
-struct Window {
-    double from_seconds;
-    double to_seconds;
-    bool contains(double t) const { return from_seconds <= t && t <= to_seconds; }
-};
-
-Window window_of(const ExpectationParams& e) {
-    return {e.from.seconds(),
-            e.to == kNever ? std::numeric_limits<double>::infinity() : e.to.seconds()};
-}
-
 ExpectationResult result(const ExpectationParams& e, bool passed, std::string observed) {
     return {e.text, passed, std::move(observed)};
 }
 
-// Always / Ever over the scrapes of the window.
-ExpectationResult check_series(const ExpectationParams& e, const RunResult& run) {
+// Always / Ever over the scrapes of the window, as tallied.
+ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTally& tally) {
     const auto& cond = e.condition;
-    // Accept an alias too ("error_rate"): the columns carry the Prometheus name.
-    const MetricInfo* info = find_metric(cond.metric.name);
-    const std::string_view name = info ? info->name : std::string_view(cond.metric.name);
-    const MetricsRecorder::Column* column = nullptr;
-    for (const auto& c : run.metrics)
-        if (c.name == name && c.subject == cond.metric.subject) column = &c;
-    if (column == nullptr)
-        return result(e, false,
-                      fmt::format("no metric {} of '{}'", cond.metric.name, cond.metric.subject));
+    if (tally.scrapes == 0) return result(e, false, "no scrape in the window");
+    if (!tally.min) return result(e, false, "no data in the window");
 
-    const Window w = window_of(e);
-    const auto& times = run.metric_times_seconds;
-    const std::size_t n = std::min(times.size(), column->values.size());
-    std::size_t scrapes = 0, held = 0;
-    std::size_t first_held = n, first_failed = n, first_nan = n;
-    // The extremes of the values that are numbers: which one `observed` shows depends on the
-    // direction of the comparison (the closest call to breaking, or to meeting, it).
-    std::size_t i_min = n, i_max = n;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!w.contains(times[i])) continue;
-        ++scrapes;
-        const double v = column->values[i];
-        if (holds(cond.op, v, cond.threshold)) {
-            ++held;
-            if (first_held == n) first_held = i;
-        } else if (first_failed == n) {
-            first_failed = i;
-        }
-        if (std::isnan(v)) {
-            if (first_nan == n) first_nan = i;
-            continue;
-        }
-        if (i_min == n || v < column->values[i_min]) i_min = i;
-        if (i_max == n || v > column->values[i_max]) i_max = i;
-    }
-    if (scrapes == 0) return result(e, false, "no scrape in the window");
-    if (i_min == n) return result(e, false, "no data in the window");
-
-    const auto extreme = [&](const char* what, std::size_t i) {
-        return fmt::format("{} {:.6g} at {}", what, column->values[i], at(times[i]));
+    const auto extreme = [](const char* what, const SeriesWindowTally::Point& p) {
+        return fmt::format("{} {:.6g} at {}", what, p.value, at(p.t_seconds));
     };
     const bool upper_bound = cond.op == Comparison::Less || cond.op == Comparison::LessEqual;
     const bool lower_bound = cond.op == Comparison::Greater || cond.op == Comparison::GreaterEqual;
 
     if (e.kind == Kind::Always) {
-        const bool passed = held == scrapes;
-        if (upper_bound && (passed || !holds(cond.op, column->values[i_max], cond.threshold)))
-            return result(e, passed, extreme("max", i_max));
-        if (lower_bound && (passed || !holds(cond.op, column->values[i_min], cond.threshold)))
-            return result(e, passed, extreme("min", i_min));
-        if (passed) return result(e, true, fmt::format("held at all {} scrapes", scrapes));
-        if (first_failed == first_nan)
-            return result(e, false, fmt::format("no data at {}", at(times[first_nan])));
-        return result(e, false, extreme("value", first_failed));
+        const bool passed = tally.held == tally.scrapes;
+        // The extreme that comes closest to breaking the bound (or breaks it).
+        if (upper_bound && (passed || !holds(cond.op, tally.max->value, cond.threshold)))
+            return result(e, passed, extreme("max", *tally.max));
+        if (lower_bound && (passed || !holds(cond.op, tally.min->value, cond.threshold)))
+            return result(e, passed, extreme("min", *tally.min));
+        if (passed) return result(e, true, fmt::format("held at all {} scrapes", tally.scrapes));
+        if (tally.first_nan_seconds && *tally.first_nan_seconds == tally.first_failed->t_seconds)
+            return result(e, false, fmt::format("no data at {}", at(*tally.first_nan_seconds)));
+        return result(e, false, extreme("value", *tally.first_failed));
     }
     // Ever.
-    if (held > 0) return result(e, true, extreme("value", first_held));
-    if (upper_bound) return result(e, false, extreme("min", i_min));
-    if (lower_bound) return result(e, false, extreme("max", i_max));
-    return result(e, false, fmt::format("not at any of {} scrapes", scrapes));
+    if (tally.held > 0) return result(e, true, extreme("value", *tally.first_held));
+    if (upper_bound) return result(e, false, extreme("min", *tally.min));
+    if (lower_bound) return result(e, false, extreme("max", *tally.max));
+    return result(e, false, fmt::format("not at any of {} scrapes", tally.scrapes));
+}
+
+ExpectationResult check_series(const ExpectationParams& e, std::size_t index,
+                               const RunResult& run) {
+    if (run.expectation_tallies.size() > index && run.expectation_tallies[index])
+        return check_series(e, *run.expectation_tallies[index]);
+    const auto tally = tally_rows(e, run);
+    if (!tally)
+        return result(e, false,
+                      fmt::format("no metric {} of '{}'", e.condition.metric.name,
+                                  e.condition.metric.subject));
+    return check_series(e, *tally);
 }
 
 ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) {
@@ -115,18 +81,17 @@ ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) 
 
 ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run) {
     if (e.alert >= run.alerts.size()) return result(e, false, fmt::format("no alert #{}", e.alert));
-    const Window w = window_of(e);
     const auto& firings = run.alerts[e.alert].firings;
-    const AlertFiring* in_window = nullptr;
+    const AlertFiring* first_in_window = nullptr;
     for (const auto& f : firings)
-        if (w.contains(f.fired_seconds)) {
-            in_window = &f;
+        if (in_window(e, f.fired_seconds)) {
+            first_in_window = &f;
             break;
         }
     const bool wants_firing = e.kind == Kind::AlertFires;
-    if (in_window != nullptr)
+    if (first_in_window != nullptr)
         return result(e, wants_firing,
-                      fmt::format("first fired at {}", at(in_window->fired_seconds)));
+                      fmt::format("first fired at {}", at(first_in_window->fired_seconds)));
     // Say so when it fired, but outside the window: the likely cause of a surprise.
     if (!firings.empty())
         return result(e, !wants_firing,
@@ -144,10 +109,9 @@ ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run
         if (c.key == e.edge_key) call = &c;
     if (call == nullptr)
         return result(e, false, fmt::format("no call '{}' at {}", e.edge_key, service.name));
-    const Window w = window_of(e);
     const bool wants_open = e.kind == Kind::BreakerOpens;
     for (const auto& t : call->breaker_transitions)
-        if (t.to == "open" && w.contains(t.at_seconds))
+        if (t.to == "open" && in_window(e, t.at_seconds))
             return result(e, wants_open, fmt::format("opened at {}", at(t.at_seconds)));
     return result(e, !wants_open, "never opened");
 }
@@ -163,6 +127,27 @@ ExpectationResult check_canary(const ExpectationParams& e, const RunResult& run)
 }
 
 } // namespace
+
+std::optional<std::size_t> find_column(const std::vector<MetricsRecorder::Column>& columns,
+                                       std::string_view metric, std::string_view subject) {
+    // Accept an alias too ("error_rate"): the columns carry the Prometheus name.
+    const MetricInfo* info = find_metric(metric);
+    const std::string_view name = info ? info->name : metric;
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        if (columns[c].name == name && columns[c].subject == subject) return c;
+    return std::nullopt;
+}
+
+std::optional<SeriesWindowTally> tally_rows(const ExpectationParams& e, const RunResult& run) {
+    const auto c = find_column(run.metrics, e.condition.metric.name, e.condition.metric.subject);
+    if (!c) return std::nullopt;
+    const auto& values = run.metrics[*c].values;
+    const std::size_t n = std::min(run.metric_times_seconds.size(), values.size());
+    SeriesWindowTally tally;
+    for (std::size_t i = 0; i < n; ++i)
+        tally.observe(e, run.metric_times_seconds[i], values[i]);
+    return tally;
+}
 
 const std::vector<std::string_view>& summary_total_names() {
     static const std::vector<std::string_view> names = {
@@ -233,11 +218,12 @@ std::vector<ExpectationResult>
 check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run) {
     std::vector<ExpectationResult> results;
     results.reserve(expectations.size());
-    for (const auto& e : expectations) {
+    for (std::size_t i = 0; i < expectations.size(); ++i) {
+        const auto& e = expectations[i];
         switch (e.kind) {
         case Kind::Always:
         case Kind::Ever:
-            results.push_back(check_series(e, run));
+            results.push_back(check_series(e, i, run));
             break;
         case Kind::Total:
             results.push_back(check_total(e, run));

@@ -11,6 +11,7 @@
 #include "models/operations_params.hpp"
 #include "models/run_result.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -27,10 +28,20 @@ const std::vector<std::string_view>& summary_total_names();
 std::optional<double> summary_total(const RunResult& run, std::string_view name,
                                     std::string_view subject);
 
-/// Evaluates `expectations` on `run` (its metrics, alerts, services' breaker transitions and
-/// canary phases); one result each, in order. `alerts` are the rules the run evaluated, in the
-/// order of AlertRuleParams indices.
+/// Evaluates `expectations` on `run` (its series tallies, alerts, services' breaker transitions
+/// and canary phases); one result each, in order. Series checks read `run.expectation_tallies`
+/// (one per expectation, as the model fed them at every scrape); a run without them (built by
+/// hand, or read back from a file) is tallied from its kept rows.
 std::vector<ExpectationResult>
 check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run);
+
+/// Tallies the series check `e` over the kept rows of `run`'s monitoring record; nullopt when
+/// the record has no column for its metric.
+std::optional<SeriesWindowTally> tally_rows(const ExpectationParams& e, const RunResult& run);
+
+/// The column of `metric` (a Prometheus name or an alias such as "error_rate") about `subject`
+/// among `columns`; nullopt if none.
+std::optional<std::size_t> find_column(const std::vector<MetricsRecorder::Column>& columns,
+                                       std::string_view metric, std::string_view subject);
 
 } // namespace models

@@ -300,6 +300,9 @@ void MetricsRecorder::record(SimTime now, const std::vector<ServiceReading>& ser
     for (std::size_t i = 0; i < n_links_; ++i)
         for (Formula f : lf)
             latest_[c++] = link_value(f, links[i], previous_.links[i], dt_seconds);
+    totals_.resize(columns_.size());
+    for (std::size_t k = 0; k < columns_.size(); ++k)
+        totals_[k].add(latest_[k]);
     // Keep every stride-th scrape; when the record is full, keep every other row and double
     // the stride: the whole run stays covered, at a coarser resolution, in bounded memory.
     if (scrapes_ % stride_ == 0) {
@@ -336,6 +339,15 @@ std::size_t MetricsRecorder::find(std::string_view metric, std::string_view subj
     for (std::size_t c = 0; c < columns_.size(); ++c)
         if (columns_[c].name == info->name && columns_[c].subject == subject) return c;
     return npos;
+}
+
+void MetricsRecorder::SeriesTotals::add(double value) {
+    if (std::isnan(value)) return;
+    if (samples == 0 || value < min) min = value;
+    if (samples == 0 || value > max) max = value;
+    sum += value;
+    last = value;
+    ++samples;
 }
 
 double MetricsRecorder::latest(std::size_t c) const {

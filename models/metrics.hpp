@@ -8,7 +8,8 @@
 /// Memory: one double per column per kept scrape (a 66 h run at 15 s with 6 services is about
 /// 2 MB), bounded: beyond kMaxRows rows the record keeps every 2nd, then every 4th, ... scrape,
 /// so a simulated year holds the whole run at a coarser resolution in the same memory. Alert
-/// rules still see every scrape (`latest`).
+/// rules and `expect:` checks still see every scrape (`latest`), and each column's totals
+/// (min, max, mean, last) are kept over every scrape.
 
 #include "sim/quantile_sketch.hpp"
 #include "sim/sim_time.hpp"
@@ -111,6 +112,23 @@ public:
         std::string unit;
         std::vector<double> values; ///< one per row
     };
+    /// A column's figures over every scrape made, kept as a row or not: its values that are
+    /// numbers (NaN is "no data") counted, summed, and their extremes, and its last value.
+    struct SeriesTotals {
+        std::uint64_t samples = 0; ///< values that are numbers
+        double sum = 0.0;
+        double min = std::numeric_limits<double>::quiet_NaN();
+        double max = std::numeric_limits<double>::quiet_NaN();
+        double last = std::numeric_limits<double>::quiet_NaN(); ///< the last number
+        void add(double value);
+        double mean() const {
+            return samples > 0 ? sum / static_cast<double>(samples)
+                               : std::numeric_limits<double>::quiet_NaN();
+        }
+    };
+    /// One per column, in column order.
+    const std::vector<SeriesTotals>& totals() const { return totals_; }
+
     const std::vector<double>& times_seconds() const { return times_; }
     const std::vector<Column>& columns() const { return columns_; }
     std::size_t rows() const { return times_.size(); }
@@ -136,6 +154,7 @@ private:
     std::vector<double> times_;
     std::vector<Column> columns_;
     std::vector<double> latest_; ///< the latest scrape's values, one per column
+    std::vector<SeriesTotals> totals_;
     std::uint64_t scrapes_ = 0;
     std::uint64_t stride_ = 1;
     std::size_t max_rows_ = kMaxRows;

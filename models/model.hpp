@@ -403,6 +403,10 @@ private:
     std::vector<bool> action_triggered_; ///< alert-triggered actions that have run
     std::optional<MetricsRecorder> metrics_;
     std::optional<AlertEvaluator> alerts_;
+    /// One per `expect:` check: series checks whose metric exists are tallied at every scrape
+    /// (the record may keep only every other row), the others stay empty.
+    std::vector<std::optional<SeriesWindowTally>> expectation_tallies_;
+    std::vector<std::size_t> expectation_columns_; ///< the tallied checks' metric columns
     std::vector<ServiceReading> service_readings_;
     std::vector<EdgeReading> edge_readings_;
     std::vector<LinkReading> link_readings_;

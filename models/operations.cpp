@@ -117,6 +117,18 @@ void Model::start_operations(sim::Simulation& sim) {
         r.condition.metric.column = static_cast<std::uint32_t>(column);
     }
     alerts_.emplace(std::move(rules));
+    const auto& checks = ops.expectations;
+    expectation_tallies_.assign(checks.size(), std::nullopt);
+    expectation_columns_.assign(checks.size(), MetricsRecorder::npos);
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        const auto kind = checks[i].kind;
+        if (kind != ExpectationParams::Kind::Always && kind != ExpectationParams::Kind::Ever)
+            continue;
+        const auto& metric = checks[i].condition.metric;
+        expectation_columns_[i] = metrics_->find(metric.name, metric.subject);
+        // No such metric: the check fails at the end, saying so.
+        if (expectation_columns_[i] != MetricsRecorder::npos) expectation_tallies_[i].emplace();
+    }
     action_triggered_.assign(ops.actions.size(), false);
     service_readings_.resize(services_.size());
     edge_readings_.resize(edges_.size());
@@ -560,6 +572,10 @@ void Model::on_scrape(sim::Simulation& sim) {
     metrics_->record(now, service_readings_, edge_readings_, link_readings_);
     for (auto& s : services_)
         s.interval_latency.reset();
+    for (std::size_t i = 0; i < expectation_tallies_.size(); ++i)
+        if (expectation_tallies_[i])
+            expectation_tallies_[i]->observe(params_.operations.expectations[i], now.seconds(),
+                                             metrics_->latest(expectation_columns_[i]));
     for (const auto& change : alerts_->evaluate(now, *metrics_)) {
         const auto& rule = params_.operations.alerts[change.rule];
         log(now, change.fired ? "alert_firing" : "alert_resolved", rule.name,
@@ -992,6 +1008,10 @@ void Model::fill_operations_result(const sim::Simulation& sim, RunResult& out) c
     }
     out.metric_times_seconds = metrics_->times_seconds();
     out.metrics = metrics_->columns();
+    out.metric_scrapes = metrics_->scrapes();
+    out.metric_stride = metrics_->stride();
+    out.metric_totals = metrics_->totals();
+    out.expectation_tallies = expectation_tallies_;
     for (std::uint32_t a = 0; a < params_.operations.alerts.size(); ++a) {
         const auto& rule = params_.operations.alerts[a];
         out.alerts.push_back({rule.name, rule.severity, rule.condition.text,

@@ -4,9 +4,11 @@
 
 #include "models/alerts.hpp"
 #include "models/metrics.hpp"
+#include "models/series_window_tally.hpp"
 #include "models/tracer.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -125,9 +127,17 @@ struct RunResult {
     std::uint64_t traced = 0;                 ///< requests traced
     SpanColumns spans;                        ///< the kept traces' spans
     std::vector<TraceSummary> slowest_traces; ///< the kept traces, slowest first
-    /// Monitoring: the scrape times and one column per (metric, subject).
+    /// Monitoring: the kept rows' times and one column per (metric, subject). Past
+    /// MetricsRecorder::kMaxRows rows only every `metric_stride`-th scrape is kept.
     std::vector<double> metric_times_seconds;
     std::vector<MetricsRecorder::Column> metrics;
+    std::uint64_t metric_scrapes = 0; ///< scrapes made, kept as rows or not
+    std::uint64_t metric_stride = 1;  ///< a row is kept for every stride-th scrape
+    /// One per column of `metrics`, over every scrape made (exact whatever the stride).
+    std::vector<MetricsRecorder::SeriesTotals> metric_totals;
+    /// One per `expect:` check, in order: what a series check saw at every scrape of its
+    /// window (empty for the other kinds of check).
+    std::vector<std::optional<SeriesWindowTally>> expectation_tallies;
     std::vector<AlertResult> alerts; ///< in the scenario's order
     /// The event log in time order (equal times in the order they happened); bounded.
     std::vector<LoggedEvent> event_log;

@@ -1,8 +1,12 @@
 #include "models/expectations.hpp"
 
+#include "models/model.hpp"
+#include "scenarios/scenario.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <limits>
 
 using models::Comparison;
@@ -302,4 +306,56 @@ TEST_CASE("expectations: one result per expectation, in order") {
     REQUIRE(results.size() == 2);
     CHECK_FALSE(results[0].passed);
     CHECK(results[1].passed);
+}
+
+TEST_CASE("expect: checks and the monitoring summary see every scrape, also past the kept rows") {
+    // 71,999 scrapes (every 100 ms for 2 h) overflow the record's 65,536 rows, so it keeps every
+    // other one. In one scrape interval one request of two fails; its row is one of those not
+    // kept. The check must still see it (and the alert, evaluated at every scrape, fires).
+    const char* yaml = R"(
+name: thinned
+seed: 1
+duration: 2h
+load:
+  - {name: users, target: api, arrivals: constant, rate: 20/s}
+services:
+  api:
+    workers: 4
+    service_time: {dist: constant, value: 10ms}
+monitoring: {scrape_interval: 100ms}
+chaos:
+  - {at: 5000.11s, for: 50ms, target: api, errors: 100%}
+alerts:
+  - {name: Errors, when: "error_rate(api) > 0"}
+expect:
+  - "error_rate(api) == 0 during [0s, 2h]"
+  - "error_rate(api) > 0 at some point"
+)";
+    const auto sc = scenarios::load_scenario_text(yaml, "thinned.yaml");
+    models::RunOptions o;
+    o.seed = sc.seed;
+    const auto r = models::run_model(sc.model, o);
+    REQUIRE(r.metric_scrapes == 71'999); // the one at 2 h is past the end
+    CHECK(r.metric_stride == 2);
+    CHECK(r.metric_times_seconds.size() == 36'000);
+    REQUIRE(r.alerts.size() == 1);
+    REQUIRE(r.alerts[0].firings.size() == 1);
+    const double failing_scrape = r.alerts[0].firings[0].fired_seconds;
+
+    // The premise: the failing scrape's row is not kept, so the kept rows alone pass the check.
+    const auto& never = sc.model.operations.expectations[0];
+    const auto from_rows = models::tally_rows(never, r);
+    REQUIRE(from_rows);
+    CHECK(from_rows->max->value == 0.0);
+    for (double t : r.metric_times_seconds)
+        REQUIRE(t != failing_scrape);
+
+    REQUIRE(r.expectations.size() == 2);
+    CHECK_FALSE(r.expectations[0].passed);
+    CHECK(r.expectations[0].observed == fmt::format("value 0.5 at t={:.6g}s", failing_scrape));
+    CHECK(r.expectations[1].passed);
+    const auto c = models::find_column(r.metrics, "error_rate", "api");
+    REQUIRE(c);
+    CHECK(r.metric_totals[*c].max == 0.5);
+    CHECK(r.metric_totals[*c].samples == 71'999);
 }

@@ -106,6 +106,12 @@ models::RunResult ops_run(bool expectation_passes, double fired_at = 902.5) {
     r.metrics.push_back({"tps_latency_p99_seconds", "api", "seconds", {nan, 0.2, nan}});
     r.metrics.push_back({"tps_utilization", "worker", "ratio", {0.9, 0.8, 1.0}});
     r.metrics.push_back({"tps_call_rate", "api->worker", "1/s", {nan, nan, nan}});
+    r.metric_scrapes = 3;
+    for (const auto& c : r.metrics) {
+        auto& totals = r.metric_totals.emplace_back();
+        for (const double v : c.values)
+            totals.add(v);
+    }
     r.event_log.push_back({30.0, "scale", "worker", {}});
     r.event_log_dropped = 0;
     return r;

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 namespace tpssim {
 
@@ -31,23 +32,17 @@ DurationFigures durations(const std::vector<models::RunResult>& runs, Get get) {
     return d;
 }
 
-SeriesFigures series_figures(const models::MetricsRecorder::Column& c) {
+SeriesFigures series_figures(const models::MetricsRecorder::Column& c,
+                             const models::MetricsRecorder::SeriesTotals& totals) {
     SeriesFigures f;
     f.name = c.name;
     f.subject = c.subject;
     f.unit = c.unit;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    f.min = f.max = f.mean = f.last = nan;
-    double sum = 0.0;
-    for (const double x : c.values) {
-        if (std::isnan(x)) continue;
-        if (f.samples == 0 || x < f.min) f.min = x;
-        if (f.samples == 0 || x > f.max) f.max = x;
-        sum += x;
-        f.last = x;
-        ++f.samples;
-    }
-    if (f.samples > 0) f.mean = sum / static_cast<double>(f.samples);
+    f.samples = totals.samples;
+    f.min = totals.min;
+    f.max = totals.max;
+    f.mean = totals.mean();
+    f.last = totals.last;
     return f;
 }
 } // namespace
@@ -182,9 +177,13 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         ef.passed = !failure_seen;
         s.expectations.push_back(std::move(ef));
     }
-    s.scrapes = first.metric_times_seconds.size();
-    for (const auto& c : first.metrics)
-        s.series.push_back(series_figures(c));
+    s.scrapes = first.metric_scrapes;
+    s.rows_kept = first.metric_times_seconds.size();
+    s.stride = first.metric_stride;
+    if (first.metric_totals.size() != first.metrics.size())
+        throw std::logic_error("run result: one monitoring total per column expected");
+    for (std::size_t c = 0; c < first.metrics.size(); ++c)
+        s.series.push_back(series_figures(first.metrics[c], first.metric_totals[c]));
     s.event_log_events = first.event_log.size();
     s.event_log_dropped = first.event_log_dropped;
     return s;

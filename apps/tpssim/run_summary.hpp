@@ -77,8 +77,8 @@ struct ExpectationFigures {
     std::string observed;
 };
 
-/// A monitoring column of the first run: min, max, mean and last over its non-NaN values
-/// (all NaN when it has none).
+/// A monitoring column of the first run: min, max, mean and last over its non-NaN values at
+/// every scrape made, kept as a row or not (all NaN when it has none).
 struct SeriesFigures {
     std::string name;    ///< Prometheus name
     std::string subject; ///< service, queue, edge or link
@@ -107,8 +107,11 @@ struct RunSummary {
     std::vector<AlertFigures> alerts;
     /// `expect:` checks in the scenario's order.
     std::vector<ExpectationFigures> expectations;
-    /// Monitoring of the first run: how many scrapes, and each column's figures.
-    std::size_t scrapes = 0;
+    /// Monitoring of the first run: scrapes made, rows kept (every `stride`-th scrape), and
+    /// each column's figures over every scrape made.
+    std::uint64_t scrapes = 0;
+    std::uint64_t rows_kept = 0;
+    std::uint64_t stride = 1;
     std::vector<SeriesFigures> series;
     /// The first run's event log: entries kept and dropped beyond the bound.
     std::uint64_t event_log_events = 0;

@@ -182,7 +182,10 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
                                          {"max", number(c.max)},
                                          {"mean", number(c.mean)},
                                          {"last", number(c.last)}};
-    j["monitoring"] = Json{{"scrapes", s.scrapes}, {"series", std::move(series)}};
+    j["monitoring"] = Json{{"scrapes", s.scrapes},
+                           {"rows_kept", s.rows_kept},
+                           {"stride", s.stride},
+                           {"series", std::move(series)}};
     j["event_log"] = Json{{"events", s.event_log_events}, {"dropped", s.event_log_dropped}};
     return j.dump(2) + "\n";
 }
