@@ -46,31 +46,36 @@ CanaryAnalysis::Step CanaryAnalysis::analyse(SimTime now, std::uint64_t requests
     step.p99_seconds = requests > 0 ? p99_seconds : 0.0;
     if (phase_ != Phase::Progressing) return step; // not begun or ended: Check::None
 
-    if (requests < params_.min_requests) {
-        // Flagger halts: too few requests to judge, so neither the weight nor the failed-check
-        // count moves.
-        step.check = Step::Check::NoTraffic;
-        step.reason = "no_traffic";
+    // Flagger's advanceCanary tests the failed-check count at the start of an interval, before
+    // analysing it: the check that reaches the threshold rolls back one interval later.
+    if (failed_checks_ >= params_.threshold) {
+        phase_ = Phase::RolledBack;
+        weight_ = 0.0;
+        step.phase = phase_;
+        step.weight = weight_;
+        step.reason = "rollback";
         return step;
     }
 
+    // Too few requests to judge is a failed check: Flagger's metric query finds no values
+    // ("Halt advancement no values found ... probably not receiving traffic") and counts it, so
+    // a canary that serves nothing can neither be promoted nor progress for ever.
     std::string_view failed_gate;
-    if (params_.min_success_rate && step.success_rate < *params_.min_success_rate)
+    if (requests == 0 || requests < params_.min_requests) {
+        step.check = Step::Check::NoTraffic;
+        failed_gate = "no_traffic";
+    } else if (params_.min_success_rate && step.success_rate < *params_.min_success_rate) {
         failed_gate = "success_rate";
-    else if (params_.max_p99 && step.p99_seconds > params_.max_p99->seconds())
+    } else if (params_.max_p99 && step.p99_seconds > params_.max_p99->seconds()) {
         failed_gate = "p99";
+    }
 
     if (!failed_gate.empty()) {
         // Flagger never resets the count on a passed check: failures anywhere in the rollout
         // add up towards the threshold.
-        step.check = Step::Check::Failed;
+        if (step.check == Step::Check::None) step.check = Step::Check::Failed;
         step.failed_checks = ++failed_checks_;
         step.reason = failed_gate;
-        if (failed_checks_ >= params_.threshold) {
-            phase_ = Phase::RolledBack;
-            weight_ = 0.0;
-            step.reason = "rollback";
-        }
     } else {
         step.check = Step::Check::Passed;
         if (weight_ >= params_.max_weight - kWeightEpsilon) {

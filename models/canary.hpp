@@ -1,12 +1,16 @@
 #pragma once
-/// A canary rollout with Flagger's semantics (https://docs.flagger.app/usage/how-it-works):
-/// from `start`, every `interval` the canary's requests of the last interval are checked
-/// against the gates (success rate, p99 latency). A passed check adds `step_weight` to the
-/// canary's traffic weight; once the weight has reached `max_weight` and a further check
-/// passes, the canary is promoted (it becomes the primary: all traffic to the new version). A
-/// failed check adds to the failed-check count without advancing; when the count reaches
-/// `threshold` the canary is rolled back (weight 0: all traffic to the old version). An interval
-/// with fewer than `min_requests` canary requests neither passes nor fails (Flagger halts).
+/// A canary rollout with Flagger's semantics (https://docs.flagger.app/usage/how-it-works), as
+/// its scheduler (`advanceCanary`) runs them: from `start`, every `interval`
+/// - first, when the failed checks have reached `threshold`, the canary is rolled back (weight
+///   0: all traffic to the old version), before anything else: the check that reaches the
+///   threshold rolls back one interval after it;
+/// - else the canary's requests of the last interval are checked against the gates (success
+///   rate, p99 latency). An interval with no request, or fewer than `min_requests`, is a failed
+///   check (Flagger's query finds no values and halts the advance, counting a failure);
+/// - a passed check adds `step_weight` to the canary's traffic weight; once the weight has
+///   reached `max_weight` and a further check passes, the canary is promoted (it becomes the
+///   primary: all traffic to the new version). A failed check adds to the failed-check count
+///   without advancing; a passed one never resets it.
 /// A pure state machine: the model feeds it counts and applies its weight.
 
 #include "models/operations_params.hpp"
@@ -29,13 +33,15 @@ public:
         SimTime at;
         Phase phase = Phase::Waiting; ///< after this step
         double weight = 0.0;          ///< after this step
+        /// NoTraffic is a failed check too (counted in failed_checks); None: not analysed.
         enum class Check : std::uint8_t { Passed, Failed, NoTraffic, None } check = Check::None;
         std::uint32_t failed_checks = 0;
         std::uint64_t requests = 0;
         double success_rate = 0.0; ///< of the interval's canary requests (1 with none)
         double p99_seconds = 0.0;  ///< of the interval's canary requests (0 with none)
         std::string_view reason;   ///< "start", "advance", "promote", "success_rate", "p99",
-                                   ///< "no_traffic", "rollback", "aborted"
+                                   ///< "no_traffic" (failed checks), "rollback" (the
+                                   ///< threshold reached), "aborted" (by an operator)
     };
 
     /// `params` validated by the caller (CanaryParams' ranges).
@@ -43,7 +49,8 @@ public:
 
     /// The rollout begins at `now` (params.start): weight step_weight.
     Step begin(SimTime now);
-    /// One analysis at the end of an interval from the canary's requests in it.
+    /// One interval's end: the rollback when the threshold was reached, else the analysis of the
+    /// canary's requests in the interval.
     Step analyse(SimTime now, std::uint64_t requests, std::uint64_t failures, double p99_seconds);
     /// A manual rollback (an operator action): weight 0, phase RolledBack.
     Step abort(SimTime now);

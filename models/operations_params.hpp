@@ -61,12 +61,12 @@ struct CanaryParams {
     SimTime interval = SimTime::from_s(60); ///< analysis interval (Flagger `interval`)
     double step_weight = 0.1;    ///< weight added per passed interval (`stepWeight`), in (0, 1]
     double max_weight = 0.5;     ///< promote once this weight has passed (`maxWeight`), (0, 1]
-    std::uint32_t threshold = 5; ///< failed checks before rollback (`threshold`), >= 1
+    std::uint32_t threshold = 5; ///< failed checks that roll back at the next interval, >= 1
     /// Gates on the canary's requests of the last interval; a gate unset is not checked.
     std::optional<double> min_success_rate; ///< e.g. 0.99 (Flagger `request-success-rate`)
     std::optional<SimTime> max_p99;         ///< e.g. 500 ms (Flagger `request-duration`)
-    /// Fewer canary requests than this in an interval: the check neither passes nor fails
-    /// (Flagger halts the advancement when there is no traffic).
+    /// Fewer canary requests than this in an interval (or none at all, whatever this is) is a
+    /// failed check: Flagger's query finds no values, halts the advance and counts a failure.
     std::uint64_t min_requests = 10;
 };
 

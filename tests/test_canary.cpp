@@ -81,7 +81,7 @@ TEST_CASE("canary: max_weight below step_weight caps the first weight") {
     CHECK(canary.analyse(minute(1), 100, 0, 0.1).phase == Phase::Promoted);
 }
 
-TEST_CASE("canary: a bad canary is rolled back after `threshold` failed checks") {
+TEST_CASE("canary: `threshold` failed checks roll back at the next interval (Flagger)") {
     CanaryAnalysis canary(params());
     canary.begin(minute(0));
 
@@ -104,8 +104,17 @@ TEST_CASE("canary: a bad canary is rolled back after `threshold` failed checks")
     CHECK(step.weight == doctest::Approx(0.2));
     CHECK(canary.failed_checks() == 2);
 
+    // The third failure reaches the threshold; Flagger acts on it at the next interval's start.
     step = canary.analyse(minute(4), 100, 50, 0.2);
     CHECK(step.check == Check::Failed);
+    CHECK(step.reason == "success_rate");
+    CHECK(step.failed_checks == 3);
+    CHECK(step.phase == Phase::Progressing);
+    CHECK(step.weight == doctest::Approx(0.2));
+
+    // Rolled back before analysing, however good the interval was.
+    step = canary.analyse(minute(5), 100, 0, 0.1);
+    CHECK(step.check == Check::None);
     CHECK(step.reason == "rollback");
     CHECK(step.failed_checks == 3);
     CHECK(step.phase == Phase::RolledBack);
@@ -113,28 +122,66 @@ TEST_CASE("canary: a bad canary is rolled back after `threshold` failed checks")
     CHECK(canary.phase() == Phase::RolledBack);
     CHECK(canary.weight() == 0.0);
 
-    CHECK(canary.analyse(minute(5), 100, 0, 0.1).check == Check::None);
+    CHECK(canary.analyse(minute(6), 100, 0, 0.1).check == Check::None);
     CHECK(canary.phase() == Phase::RolledBack);
 }
 
-TEST_CASE("canary: an interval with too few requests neither passes nor fails") {
-    CanaryAnalysis canary(params());
-    canary.begin(minute(0));
-    for (int k = 1; k <= 10; ++k) {
-        const auto step = canary.analyse(minute(k), 9, 9, 5.0); // all failed, but only 9
-        CHECK(step.check == Check::NoTraffic);
-        CHECK(step.reason == "no_traffic");
-        CHECK(step.phase == Phase::Progressing);
-        CHECK(step.weight == doctest::Approx(0.1));
-        CHECK(step.failed_checks == 0);
+TEST_CASE("canary: failing from the start, rolled back at start + (threshold + 1) intervals") {
+    for (std::uint32_t threshold : {1U, 2U, 5U}) {
+        auto p = params();
+        p.threshold = threshold;
+        CanaryAnalysis canary(p);
+        canary.begin(minute(0));
+        std::int64_t k = 1;
+        while (canary.phase() == Phase::Progressing)
+            canary.analyse(minute(k++), 100, 100, 0.1);
+        CHECK(canary.phase() == Phase::RolledBack);
+        CHECK(k - 1 == static_cast<std::int64_t>(threshold) + 1);
     }
-    const auto none = canary.analyse(minute(11), 0, 0, 0.0);
-    CHECK(none.check == Check::NoTraffic);
-    CHECK(none.success_rate == 1.0);
-    CHECK(none.p99_seconds == 0.0);
+}
+
+TEST_CASE("canary: an interval with too few requests is a failed check") {
+    CanaryAnalysis canary(params()); // threshold 3, min_requests 10
+    canary.begin(minute(0));
+    auto step = canary.analyse(minute(1), 9, 0, 0.1); // all good, but only 9
+    CHECK(step.check == Check::NoTraffic);
+    CHECK(step.reason == "no_traffic");
+    CHECK(step.phase == Phase::Progressing);
+    CHECK(step.weight == doctest::Approx(0.1));
+    CHECK(step.failed_checks == 1);
+
+    step = canary.analyse(minute(2), 0, 0, 0.0);
+    CHECK(step.check == Check::NoTraffic);
+    CHECK(step.failed_checks == 2);
+    CHECK(step.success_rate == 1.0);
+    CHECK(step.p99_seconds == 0.0);
+
     // Exactly min_requests is enough.
-    CHECK(canary.analyse(minute(12), 10, 0, 0.1).check == Check::Passed);
+    step = canary.analyse(minute(3), 10, 0, 0.1);
+    CHECK(step.check == Check::Passed);
     CHECK(canary.weight() == doctest::Approx(0.2));
+
+    CHECK(canary.analyse(minute(4), 3, 0, 0.1).failed_checks == 3);
+    CHECK(canary.analyse(minute(5), 100, 0, 0.1).reason == "rollback");
+    CHECK(canary.phase() == Phase::RolledBack);
+}
+
+TEST_CASE("canary: with min_requests 0, a canary that serves nothing is never promoted") {
+    auto p = params();
+    p.min_requests = 0;
+    p.threshold = 2;
+    CanaryAnalysis canary(p);
+    canary.begin(minute(0));
+    for (std::int64_t k = 1; k <= 2; ++k) {
+        const auto step = canary.analyse(minute(k), 0, 0, 0.0);
+        CHECK(step.check == Check::NoTraffic);
+        CHECK(step.phase == Phase::Progressing);
+    }
+    CHECK(canary.analyse(minute(3), 0, 0, 0.0).phase == Phase::RolledBack);
+    // One request is enough to judge with min_requests 0.
+    CanaryAnalysis other(p);
+    other.begin(minute(0));
+    CHECK(other.analyse(minute(1), 1, 0, 0.1).check == Check::Passed);
 }
 
 TEST_CASE("canary: an unset gate is not checked") {

@@ -519,18 +519,32 @@ TEST_CASE("a canary: a good version is promoted, a bad one rolled back; nothing 
         CHECK(steps.back()->at_seconds == 360.0);
         check_conservation(r.services[0], 100);
     }
+    SUBCASE("without traffic: never promoted, rolled back after `threshold` empty intervals") {
+        // The canary is the service's only version, sent no requests (min_requests 0 and a
+        // load that ends before the rollout): Flagger finds no values, counts failed checks.
+        so.versions = {v2};
+        so.canary->min_requests = 0;
+        p.load[0].profile.steps = {{s(30), 0.0}};
+        const auto r = run(p);
+        CHECK(r.services[0].canary_phase == "rolled_back");
+        const auto steps = events(r, "canary");
+        REQUIRE(steps.size() == 4); // start 60 s, no traffic at 120 and 180 s, rollback 240 s
+        CHECK(steps.back()->at_seconds == 240.0);
+    }
     SUBCASE("bad: 20% errors") {
         v2.error_probability = 0.2;
         so.versions = {v2};
         const auto r = run(p);
         CHECK(r.services[0].canary_phase == "rolled_back");
         CHECK(r.services[0].canary_weight == 0.0);
-        // Two failed checks: at 120 and 180 s.
-        CHECK(events(r, "canary").back()->at_seconds == 180.0);
-        // Only canary requests failed, and only while it had traffic.
+        // Two failed checks, at 120 and 180 s; the threshold reached, the next interval's
+        // start rolls back (Flagger): at 240 s.
+        CHECK(events(r, "canary").back()->at_seconds == 240.0);
+        // Only canary requests failed, and only while it had traffic (60 s to 240 s): 180
+        // expected, sd 13.4.
         const double failed = static_cast<double>(r.services[0].failed);
-        CHECK(failed > 0.2 * 0.1 * 50 * 120 * 0.5);
-        CHECK(failed < 0.2 * 0.1 * 50 * 120 * 1.5);
+        CHECK(failed > 0.2 * 0.1 * 50 * 180 - 5 * 13.4);
+        CHECK(failed < 0.2 * 0.1 * 50 * 180 + 5 * 13.4);
         check_conservation(r.services[0], 100);
     }
 }
