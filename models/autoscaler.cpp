@@ -126,7 +126,17 @@ Autoscaler::Autoscaler(const AutoscalerParams& params)
 
 Autoscaler::Decision Autoscaler::decide(SimTime now, std::uint32_t current_replicas,
                                         double metric_value) {
+    HpaReading reading{metric_value, current_replicas, 0};
+    if (params_.algorithm == AutoscalerAlgorithm::Hpa &&
+        params_.target_type == HpaTargetType::AverageValue)
+        reading.value = metric_value * static_cast<double>(current_replicas);
+    return decide(now, current_replicas, reading);
+}
+
+Autoscaler::Decision Autoscaler::decide(SimTime now, std::uint32_t current_replicas,
+                                        const HpaReading& reading) {
     assert(!started_ || now >= last_decision_);
+    const double metric_value = reading.value;
     Decision d;
     d.at = now;
     d.current_replicas = current_replicas;
@@ -157,7 +167,7 @@ Autoscaler::Decision Autoscaler::decide(SimTime now, std::uint32_t current_repli
     } else if (!std::isfinite(metric_value) || metric_value < 0.0) {
         d.reason = Reason::MetricUnavailable;
     } else if (hpa) {
-        decide_hpa(d);
+        decide_hpa(d, reading);
     } else {
         decide_threshold(d);
     }
@@ -169,19 +179,93 @@ Autoscaler::Decision Autoscaler::decide(SimTime now, std::uint32_t current_repli
     return d;
 }
 
-void Autoscaler::decide_hpa(Decision& d) {
+void Autoscaler::decide_hpa(Decision& d, const HpaReading& reading) {
+    const std::uint32_t recommendation = params_.target_type == HpaTargetType::Utilization
+                                             ? utilization_replicas(d, reading)
+                                             : average_value_replicas(d, reading);
+    if (d.reason == Reason::MetricUnavailable) return;
+    d.recommendation = recommendation;
+    d.stabilized = stabilize(d.at, d.current_replicas, d.recommendation);
+    limit_rate(d);
+}
+
+namespace {
+
+// Kubernetes' quantities are integers in milli-units; a metric beyond this is saturated so that
+// the products below stay within int64.
+constexpr double kMaxMetric = 1e9;
+
+std::int64_t milli(double value) {
+    return std::llround(std::min(value, kMaxMetric) * 1000.0);
+}
+
+std::uint32_t replicas_of(double want) {
+    return static_cast<std::uint32_t>(std::min(want, kMaxRecommendation));
+}
+
+} // namespace
+
+std::uint32_t Autoscaler::utilization_replicas(Decision& d, const HpaReading& r) const {
     const std::uint32_t current = d.current_replicas;
-    const double ratio = d.metric_value / params_.target;
+    if (r.ready == 0) { // "did not receive metrics for any ready pods"
+        d.reason = Reason::MetricUnavailable;
+        return current;
+    }
+    // GetResourceUtilizationRatio: the summed usage over the summed requests, a whole
+    // percentage by integer division.
+    constexpr std::int64_t kRequestMilli = 1000;
+    const std::int64_t usage_milli = milli(r.value * static_cast<double>(r.ready));
+    const auto percent = [&](std::uint64_t pods) {
+        return usage_milli * 100 / (kRequestMilli * static_cast<std::int64_t>(pods));
+    };
+    const std::int64_t target_percent =
+        std::max<std::int64_t>(1, std::llround(params_.target * 100.0));
+    const std::int64_t utilization = percent(r.ready);
+    const double ratio = static_cast<double>(utilization) / static_cast<double>(target_percent);
+    d.metric_value = static_cast<double>(utilization) / 100.0;
+    d.reason = ratio > 1.0 ? Reason::MetricAboveTarget : Reason::MetricBelowTarget;
+
+    const bool rebalance_unready = r.unready > 0 && ratio > 1.0;
+    if (!rebalance_unready) {
+        if (std::fabs(1.0 - ratio) <= params_.tolerance) {
+            d.reason = Reason::WithinTolerance;
+            return current;
+        }
+        return replicas_of(std::ceil(ratio * static_cast<double>(r.ready)));
+    }
+    // Unready replicas count as using nothing on a scale-up.
+    const std::uint64_t all = std::uint64_t{r.ready} + r.unready;
+    const double new_ratio =
+        static_cast<double>(percent(all)) / static_cast<double>(target_percent);
+    if (std::fabs(1.0 - new_ratio) <= params_.tolerance) {
+        d.reason = Reason::WithinTolerance;
+        return current;
+    }
+    if (new_ratio < 1.0) { // the scale-up would turn into a scale-down
+        d.reason = Reason::StartingReplicas;
+        return current;
+    }
+    const std::uint32_t want = replicas_of(std::ceil(new_ratio * static_cast<double>(all)));
+    if (want < current) {
+        d.reason = Reason::StartingReplicas;
+        return current;
+    }
+    return want;
+}
+
+std::uint32_t Autoscaler::average_value_replicas(Decision& d, const HpaReading& r) const {
+    const std::uint32_t current = d.current_replicas;
+    const std::int64_t total_milli = milli(r.value);
+    const std::int64_t target_milli = std::max<std::int64_t>(1, milli(params_.target));
+    const double ratio = static_cast<double>(total_milli) /
+                         (static_cast<double>(target_milli) * static_cast<double>(current));
+    d.metric_value = static_cast<double>((total_milli + current - 1) / current) / 1000.0;
     if (std::fabs(1.0 - ratio) <= params_.tolerance) {
         d.reason = Reason::WithinTolerance;
-        d.recommendation = current;
-    } else {
-        d.reason = ratio > 1.0 ? Reason::MetricAboveTarget : Reason::MetricBelowTarget;
-        const double want = std::ceil(ratio * static_cast<double>(current));
-        d.recommendation = static_cast<std::uint32_t>(std::min(want, kMaxRecommendation));
+        return current;
     }
-    d.stabilized = stabilize(d.at, current, d.recommendation);
-    limit_rate(d);
+    d.reason = ratio > 1.0 ? Reason::MetricAboveTarget : Reason::MetricBelowTarget;
+    return replicas_of(static_cast<double>((total_milli + target_milli - 1) / target_milli));
 }
 
 void Autoscaler::decide_threshold(Decision& d) {
@@ -349,6 +433,8 @@ std::string_view to_string(Autoscaler::Reason reason) {
         return "scaling_disabled";
     case R::MetricUnavailable:
         return "metric_unavailable";
+    case R::StartingReplicas:
+        return "starting_replicas";
     }
     return "unknown";
 }

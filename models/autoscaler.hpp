@@ -7,8 +7,10 @@
 /// `convertDesiredReplicasWithBehaviorRate`, `calculateScale{Up,Down}Limit...`):
 /// - A replica count of 0 disables autoscaling; a count above max (below min) is set to max
 ///   (min) without reading the metric.
-/// - Otherwise the recommendation is ceil(current x metric / target), or the current count when
-///   |metric / target - 1| <= tolerance.
+/// - Otherwise the recommendation is the replica calculator's (`GetResourceReplicas`,
+///   `GetExternalPerPodMetricReplicas`) in Kubernetes' integer units: ceil(ready x ratio), or
+///   the current count when |ratio - 1| <= tolerance, with replicas still starting counted as
+///   using nothing on a scale-up (see `decide`).
 /// - Stabilisation: the recommendation used is the current count brought within
 ///   [min of the recommendations of the scale-up window, max of those of the scale-down window],
 ///   both windows including this one and counting recommendations strictly younger than the
@@ -28,10 +30,10 @@
 /// then clamp to [min, max].
 ///
 /// The caller calls `decide` every sync period with the replica count it asked for last (ready
-/// or still starting, as Kubernetes' `scale.spec.replicas`) and the metric averaged over the
-/// replicas; it applies the returned count and logs the returned Decision. The autoscaler keeps
-/// only what its windows need: the recommendations of the longer stabilisation window and the
-/// scalings of the longest policy period, dropped as they age out.
+/// or still starting, as Kubernetes' `scale.spec.replicas`) and the reading (HpaReading), or
+/// the metric averaged over the replicas; it applies the returned count and logs the returned
+/// Decision. The autoscaler keeps only what its windows need: the recommendations of the longer
+/// stabilisation window and the scalings of the longest policy period, dropped as they age out.
 
 #include "sim/sim_time.hpp"
 
@@ -99,6 +101,25 @@ struct ThresholdParams {
     SimTime cooldown = SimTime::from_s(300);
 };
 
+/// What an HPA target is (Kubernetes `MetricTarget.type`).
+enum class HpaTargetType : std::uint8_t {
+    /// `averageUtilization`: a whole percentage of the replicas' requests (a resource metric:
+    /// each replica requests one core, its usage is its busy share of it).
+    Utilization,
+    /// `averageValue` of an external metric (the queue's waiting items per replica).
+    AverageValue,
+};
+
+/// What the HPA reads at one sync period: the inputs of Kubernetes' replica calculator.
+struct HpaReading {
+    /// Utilization: the ready replicas' mean busy share over the period (a fraction of their
+    /// request); AverageValue: the metric's total (the waiting items), which Kubernetes
+    /// divides by the replica count. NaN or negative: no metric.
+    double value = 0.0;
+    std::uint32_t ready = 0;   ///< replicas that report a metric (ready)
+    std::uint32_t unready = 0; ///< replicas asked for that do not report yet (starting, down)
+};
+
 /// An autoscaler's configuration, with Kubernetes' names and defaults.
 struct AutoscalerParams {
     /// HPA or threshold.
@@ -110,8 +131,12 @@ struct AutoscalerParams {
     /// How often the caller decides (`--horizontal-pod-autoscaler-sync-period`); > 0.
     SimTime sync_period = SimTime::from_s(15);
     /// HPA: the target metric value (`averageUtilization` 70% is 0.7, or an average value);
-    /// > 0. (`kubectl autoscale` defaults to 80% CPU.)
+    /// > 0. (`kubectl autoscale` defaults to 80% CPU.) Kubernetes' integer units apply: a
+    /// utilisation target is a whole percentage, an average value a whole number of milli-units
+    /// (it is rounded to them).
     double target = 0.8;
+    /// HPA: what `target` is.
+    HpaTargetType target_type = HpaTargetType::Utilization;
     /// HPA: no scaling while |metric / target - 1| <= this (`--horizontal-pod-autoscaler-
     /// tolerance`); >= 0.
     double tolerance = 0.1;
@@ -141,7 +166,10 @@ public:
         AboveMaxReplicas,   ///< the current count exceeds max: set to max, metric unread
         BelowMinReplicas,   ///< the current count is below min: set to min, metric unread
         ScalingDisabled,    ///< the current count is 0: autoscaling disabled (Kubernetes)
-        MetricUnavailable,  ///< the metric is NaN or negative: no decision
+        MetricUnavailable,  ///< the metric is NaN or negative, or no replica is ready
+        /// HPA: counting the replicas still starting as idle would reverse the direction of a
+        /// scale-up: keep the count (Kubernetes' replica calculator)
+        StartingReplicas,
     };
 
     /// What held the desired count back from the (stabilised) recommendation (Kubernetes'
@@ -186,9 +214,23 @@ public:
     explicit Autoscaler(const AutoscalerParams& params);
 
     /// Decides the replica count at `now` (non-decreasing between calls) from the current
-    /// count and the metric (HPA: the same unit as `target`; threshold form: a utilisation).
-    /// Records what later decisions need and returns the decision for the caller to apply and
-    /// log.
+    /// count (asked for: ready or not) and the reading. Records what later decisions need and
+    /// returns the decision for the caller to apply and log.
+    ///
+    /// HPA: as Kubernetes' replica calculator, in its integer units. Utilization: the ready
+    /// replicas' usage in milli-cores over their requests (1000m each) as a whole percentage
+    /// (truncated), ratio = percentage / target percentage; within tolerance nothing changes,
+    /// else ceil(ratio x ready). With replicas still starting and a ratio above 1, they count
+    /// as using nothing: the ratio is taken again over all, and a change that this brings
+    /// within tolerance or turns into a scale-down keeps the count (`GetResourceReplicas`).
+    /// AverageValue: total and target in milli-units, ratio = total / (target x current);
+    /// outside tolerance, ceil(total / target) (`GetExternalPerPodMetricReplicas`). The
+    /// decision's metric_value is what Kubernetes reports: the whole percentage as a fraction,
+    /// or the average per replica rounded up to a milli-unit.
+    /// Threshold form: the reading's value is the metric (a utilisation or items per replica).
+    Decision decide(SimTime now, std::uint32_t current_replicas, const HpaReading& reading);
+    /// The same with every replica ready and `metric_value` per replica (Utilization: their
+    /// mean utilisation; AverageValue: the average, so the total is metric x current).
     Decision decide(SimTime now, std::uint32_t current_replicas, double metric_value);
 
     /// Counters since construction or the last restart.
@@ -225,7 +267,9 @@ private:
         std::size_t size_ = 0;
     };
 
-    void decide_hpa(Decision& d);
+    void decide_hpa(Decision& d, const HpaReading& reading);
+    std::uint32_t utilization_replicas(Decision& d, const HpaReading& reading) const;
+    std::uint32_t average_value_replicas(Decision& d, const HpaReading& reading) const;
     void decide_threshold(Decision& d);
     std::uint32_t stabilize(SimTime now, std::uint32_t current, std::uint32_t recommendation);
     void limit_rate(Decision& d) const;

@@ -463,36 +463,28 @@ void Model::on_autoscale(sim::Simulation& sim, std::uint32_t service) {
     s.last_busy_seconds = busy;
     s.last_ready_seconds = ready;
     if (s.autoscaler_broken || s.autoscaler_disabled) return;
-    double metric = std::nan("");
-    if (so.scaling_metric == ServiceOpsParams::ScalingMetric::Utilization) {
-        if (d_ready > 0.0) metric = d_busy / d_ready;
-    } else if (s.ready > 0) {
-        metric = static_cast<double>(s.queue.size()) / static_cast<double>(s.ready);
+    const bool by_queue =
+        so.scaling_metric == ServiceOpsParams::ScalingMetric::QueueDepthPerReplica;
+    Autoscaler::Decision d;
+    if (s.autoscaler->params().algorithm == AutoscalerAlgorithm::Hpa) {
+        // Kubernetes' replica calculator reads the ready replicas' usage (or the queue's total)
+        // and counts the replicas asked for but not ready (s.desired includes them) as
+        // unready pods; see Autoscaler::decide.
+        HpaReading reading;
+        reading.value = by_queue        ? static_cast<double>(s.queue.size())
+                        : d_ready > 0.0 ? d_busy / d_ready
+                                        : std::nan("");
+        reading.ready = s.ready;
+        reading.unready = s.desired > s.ready ? s.desired - s.ready : 0;
+        d = s.autoscaler->decide(sim.now(), s.desired, reading);
+    } else {
+        double metric = std::nan("");
+        if (!by_queue && d_ready > 0.0)
+            metric = d_busy / d_ready;
+        else if (by_queue && s.ready > 0)
+            metric = static_cast<double>(s.queue.size()) / static_cast<double>(s.ready);
+        d = s.autoscaler->decide(sim.now(), s.desired, metric);
     }
-    // The HPA multiplies the metric by the replicas asked for (s.desired, starting and down
-    // ones included), so replicas not ready yet must not count as if they were busy like the
-    // ready ones. Kubernetes (replica_calculator.go): for utilisation, the ready pods' ratio
-    // decides, within tolerance nothing changes; else unready pods count at 0% usage when
-    // scaling up, giving ceil(ready x utilisation / target), and a scale-up that this turns
-    // into a scale-down keeps the count; an external AverageValue metric (the queue length)
-    // is divided by the current replica count. Without this a saturated service asked for
-    // replicas on top of those still starting at every sync period (2 ready at 100%: 3, then
-    // 5, 8, 12 before the first was up), and a repaired one went 8 -> 5 -> 8 while 5 started.
-    if (s.autoscaler->params().algorithm == AutoscalerAlgorithm::Hpa && s.desired > s.ready &&
-        !std::isnan(metric)) {
-        const double target = s.autoscaler->params().target;
-        const double share = static_cast<double>(s.ready) / static_cast<double>(s.desired);
-        if (so.scaling_metric == ServiceOpsParams::ScalingMetric::QueueDepthPerReplica)
-            metric *= share;
-        else if (s.ready == 0 ||
-                 std::abs(metric / target - 1.0) <= s.autoscaler->params().tolerance)
-            metric = target; // no pod reports / within tolerance: keep the count
-        else if (metric > target)
-            metric = std::max(metric * share, target);
-        else
-            metric *= share;
-    }
-    const auto d = s.autoscaler->decide(sim.now(), s.desired, metric);
     log(sim.now(), "autoscaler", params_.services[service].name,
         {{"current", static_cast<double>(d.current_replicas)},
          {"metric", d.metric_value},

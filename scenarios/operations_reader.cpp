@@ -503,6 +503,8 @@ private:
         }
         const bool by_queue =
             ops.scaling_metric == models::ServiceOpsParams::ScalingMetric::QueueDepthPerReplica;
+        a.target_type =
+            by_queue ? models::HpaTargetType::AverageValue : models::HpaTargetType::Utilization;
         const auto target = map.get("target");
         const auto thresholds = map.get("thresholds");
         if (target && thresholds) {
@@ -514,10 +516,23 @@ private:
             const auto t = by_queue ? read_number_above(sink_, *target, 0.0, kMaxQueueTarget,
                                                         "the limit on waiting items per replica")
                                     : read_ratio(sink_, *target, true);
-            if (t)
-                a.target = *t;
-            else
+            if (t && !by_queue && std::fabs(*t * 100.0 - std::round(*t * 100.0)) > 1e-9) {
+                // Kubernetes' averageUtilization is an int32 percentage.
+                sink_.error(target->mark, target->path,
+                            expected_got("a whole percentage (Kubernetes' averageUtilization)",
+                                         target->node));
                 ok = false;
+            } else if (t && by_queue && std::fabs(*t * 1000.0 - std::round(*t * 1000.0)) > 1e-6) {
+                // Kubernetes' quantities are whole milli-units.
+                sink_.error(
+                    target->mark, target->path,
+                    expected_got("a multiple of 0.001 (Kubernetes' milli-units)", target->node));
+                ok = false;
+            } else if (t) {
+                a.target = *t;
+            } else {
+                ok = false;
+            }
         } else if (thresholds && metric_known) {
             a.algorithm = models::AutoscalerAlgorithm::Threshold;
             ok = read_thresholds(*thresholds, by_queue, a.thresholds) && ok;

@@ -11,6 +11,7 @@
 using models::Autoscaler;
 using models::AutoscalerAlgorithm;
 using models::AutoscalerParams;
+using models::HpaReading;
 using models::ScalingPolicy;
 using models::ScalingPolicyType;
 using models::ScalingRules;
@@ -30,6 +31,7 @@ SimTime sec(std::int64_t s) {
 AutoscalerParams hpa_100m() {
     AutoscalerParams p;
     p.target = 100.0;
+    p.target_type = models::HpaTargetType::AverageValue;
     p.min_replicas = 1;
     p.max_replicas = 100;
     return p;
@@ -382,4 +384,91 @@ TEST_CASE("decisions carry names for the event log") {
     CHECK(models::to_string(Limit::ScaleUpLimit) == "scale_up_limit");
     CHECK(models::to_string(Limit::TooFewReplicas) == "too_few_replicas");
     CHECK(models::to_string(Limit::Cooldown) == "cooldown");
+}
+
+// Kubernetes computes a utilisation as a whole percentage of integer milli-core sums, and an
+// average value in milli-units; float noise in the metric must not tip a ceiling.
+AutoscalerParams hpa_utilization(double target) {
+    AutoscalerParams p;
+    p.target = target;
+    p.min_replicas = 1;
+    p.max_replicas = 100;
+    return p;
+}
+
+TEST_CASE("HPA arithmetic: a utilisation a hair above 25% is 25%, as in Kubernetes") {
+    // 4 replicas at 0.2500000000000001 against 50%: the float ratio 0.5000000000000002 would
+    // give ceil(2.0000000000000009) = 3; Kubernetes reads 25% and asks for 2.
+    Autoscaler a(without_scale_down_window(hpa_utilization(0.5)));
+    const auto d = a.decide(SimTime::zero(), 4, 0.2500000000000001);
+    CHECK(d.metric_value == 0.25);
+    CHECK(d.recommendation == 2);
+    CHECK(d.desired_replicas == 2);
+}
+
+TEST_CASE("HPA arithmetic: a saturated service asks for 2c, not 2c + 1") {
+    // Busy over ready worker-seconds summed from float integrals can come out 1.0000000000000002.
+    for (std::uint32_t c : {1U, 3U, 7U}) {
+        Autoscaler a(hpa_utilization(0.5));
+        const auto d = a.decide(SimTime::zero(), c, 1.0000000000000002);
+        CHECK(d.metric_value == 1.0);
+        CHECK(d.recommendation == 2 * c);
+    }
+}
+
+TEST_CASE("HPA arithmetic: utilisation is truncated to a whole percentage") {
+    // 10 replicas at 77.9% against 70%: 77% / 70% = 1.1 is within the 10% tolerance (in float64
+    // |1 - 1.1| is 0.10000000000000009 > 0.1, so 77/70 counts as outside, as in Kubernetes);
+    // 76.9% reads 76%: 1.0857 within tolerance, no change.
+    Autoscaler a(hpa_utilization(0.7));
+    CHECK(a.decide(SimTime::zero(), 10, 0.769).reason == Reason::WithinTolerance);
+    const auto d = a.decide(sec(15), 10, 0.779);
+    CHECK(d.metric_value == 0.77);
+    CHECK(d.reason == Reason::MetricAboveTarget);
+    CHECK(d.recommendation == 11);
+}
+
+TEST_CASE("HPA: starting replicas count as using nothing on a scale-up (GetResourceReplicas)") {
+    // 2 ready at 100%, 1 starting, target 50%: 100% / 50% = 2 > 1, so the starting one counts
+    // at 0%: 200000m x 100 / 300000m = 66%, ratio 1.32, ceil(1.32 x 3) = 4.
+    Autoscaler a(hpa_utilization(0.5));
+    auto d = a.decide(SimTime::zero(), 3, HpaReading{1.0, 2, 1});
+    CHECK(d.metric_value == 1.0); // what the ready replicas report
+    CHECK(d.recommendation == 4);
+    // 2 ready at 100%, 2 starting: 50% over all is the target: keep 4.
+    Autoscaler b(hpa_utilization(0.5));
+    d = b.decide(SimTime::zero(), 4, HpaReading{1.0, 2, 2});
+    CHECK(d.reason == Reason::WithinTolerance);
+    CHECK(d.recommendation == 4);
+    // 2 ready at 100%, 3 starting, target 70%: over all 40%, a scale-up turned scale-down:
+    // keep 5.
+    Autoscaler c(hpa_utilization(0.7));
+    d = c.decide(SimTime::zero(), 5, HpaReading{1.0, 2, 3});
+    CHECK(d.reason == Reason::StartingReplicas);
+    CHECK(d.recommendation == 5);
+    // Below target the starting ones are ignored: 2 ready at 20% against 50%: ceil(0.4 x 2).
+    Autoscaler e(without_scale_down_window(hpa_utilization(0.5)));
+    d = e.decide(SimTime::zero(), 4, HpaReading{0.2, 2, 2});
+    CHECK(d.recommendation == 1);
+    // No ready replica: no metric, no decision.
+    Autoscaler f(hpa_utilization(0.5));
+    d = f.decide(SimTime::zero(), 3, HpaReading{0.0, 0, 3});
+    CHECK(d.reason == Reason::MetricUnavailable);
+    CHECK(d.desired_replicas == 3);
+}
+
+TEST_CASE("HPA: an average value is ceil(total / target) in milli-units") {
+    AutoscalerParams p = hpa_utilization(10.0); // 10 waiting items per replica
+    p.target_type = models::HpaTargetType::AverageValue;
+    // 30.000000000000004 items over 2 replicas: 30000m / 10000m = 3 (not ceil(3.0000000001) =
+    // 4 in float); the reported average is ceil(30000m / 2) = 15.
+    Autoscaler a(p);
+    auto d = a.decide(SimTime::zero(), 2, HpaReading{30.000000000000004, 2, 0});
+    CHECK(d.metric_value == 15.0);
+    CHECK(d.recommendation == 3);
+    // Divided by every replica asked for, ready or not (Kubernetes' status replicas).
+    Autoscaler b(p);
+    d = b.decide(SimTime::zero(), 3, HpaReading{31.0, 1, 2});
+    CHECK(d.reason == Reason::WithinTolerance); // 31 / 30 within 10%
+    CHECK(d.recommendation == 3);
 }

@@ -151,41 +151,47 @@ TEST_CASE("scaling up: new replicas are ready after their start-up; down: idle o
 }
 
 TEST_CASE("the autoscaler follows a ramp up and down without oscillating") {
-    // Work 100 ms: a replica serves 10/s; HPA target 70%. The load ramps 20/s -> 100/s over
-    // 10 min, holds, and ramps back down: the replicas needed go ~3 -> ~15 -> ~3.
-    auto p = one_service(20.0, 3, Distribution::exponential(s(0.1)), 3600);
-    p.load[0].profile.ramps = {{s(300), s(900), 100.0}, {s(1800), s(2400), 20.0}};
-    models::AutoscalerParams a;
-    a.min_replicas = 2;
-    a.max_replicas = 40;
-    a.target = 0.7;
-    a.scale_down.stabilization_window = s(120);
-    p.operations.services[0].autoscaler = a;
-    p.operations.services[0].startup = s(20);
-    const auto r = run(p);
-    const auto& desired = column(r, "tps_replicas_desired", "api");
-    const auto& util = column(r, "tps_utilization", "api");
-    const double peak = *std::max_element(desired.values.begin(), desired.values.end());
-    // 100/s at 10/s per replica and 70%: 100 / 7 = 14.3.
-    CHECK(peak >= 14.0);
-    CHECK(peak <= 20.0);
-    CHECK(at(r, desired, 285) <= 5.0);
-    CHECK(at(r, desired, 3585) <= 5.0);
-    // At the plateau utilisation sits near the target.
-    CHECK(at(r, util, 1500) == doctest::Approx(0.7).epsilon(0.15));
-    // No oscillation: the desired count changes direction at most twice (up, then down).
-    int turns = 0;
-    double last_change = 0.0;
-    for (std::size_t i = 1; i < desired.values.size(); ++i) {
-        const double d = desired.values[i] - desired.values[i - 1];
-        if (d == 0.0) continue;
-        if (last_change != 0.0 && (d > 0) != (last_change > 0)) ++turns;
-        last_change = d;
+    // Work 100 ms: a replica serves 10/s; HPA target 70%. The load ramps 16/s -> 100/s over
+    // 10 min, holds, and ramps back down: the replicas needed go 3 -> ~15 -> 3. At 16/s three
+    // replicas are 53% busy, a ratio of 0.76 (ceil(0.76 x 3) = 3): far enough from the
+    // tolerance band's edges (0.9, 1.1) that the noise of a 15 s window (sd ~0.07) does not
+    // cross them, as it would at 20/s (a ratio of 0.95, where Kubernetes too scales up now
+    // and then).
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+        CAPTURE(seed);
+        auto p = one_service(16.0, 3, Distribution::exponential(s(0.1)), 3600);
+        p.load[0].profile.ramps = {{s(300), s(900), 100.0}, {s(1800), s(2400), 16.0}};
+        models::AutoscalerParams a;
+        a.min_replicas = 2;
+        a.max_replicas = 40;
+        a.target = 0.7;
+        a.scale_down.stabilization_window = s(120);
+        p.operations.services[0].autoscaler = a;
+        p.operations.services[0].startup = s(20);
+        const auto r = run(p, seed);
+        const auto& desired = column(r, "tps_replicas_desired", "api");
+        const auto& util = column(r, "tps_utilization", "api");
+        const double peak = *std::max_element(desired.values.begin(), desired.values.end());
+        // 100/s at 10/s per replica and 70%: 100 / 7 = 14.3.
+        CHECK(peak >= 14.0);
+        CHECK(peak <= 20.0);
+        CHECK(at(r, desired, 285) <= 5.0);
+        CHECK(at(r, desired, 3585) <= 5.0);
+        // At the plateau utilisation sits near the target.
+        CHECK(at(r, util, 1500) == doctest::Approx(0.7).epsilon(0.15));
+        // No oscillation: the desired count changes direction at most twice (up, then down).
+        int turns = 0;
+        double last_change = 0.0;
+        for (std::size_t i = 1; i < desired.values.size(); ++i) {
+            const double d = desired.values[i] - desired.values[i - 1];
+            if (d == 0.0) continue;
+            if (last_change != 0.0 && (d > 0) != (last_change > 0)) ++turns;
+            last_change = d;
+        }
+        CHECK(turns <= 2);
+        CHECK(events(r, "autoscaler").size() == 3600 / 15 - 1); // at 15, 30, ..., 3585 s
+        check_conservation(r.services[0], 200);
     }
-    CHECK(turns <= 2);
-    CHECK(!events(r, "autoscaler").empty());                // every decision is logged
-    CHECK(events(r, "autoscaler").size() == 3600 / 15 - 1); // at 15, 30, ..., 3585 s
-    check_conservation(r.services[0], 200);
 }
 
 TEST_CASE("the HPA counts replicas still starting as idle (Kubernetes' unready pods)") {
