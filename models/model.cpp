@@ -740,7 +740,12 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
             e.budget->on_retry_finished();
             slot.retry_active = false;
         }
-        call_failed(sim, slot_id); // fail fast: the callee is never occupied
+        // The callee is never occupied; resilience4j counts the refusal as an attempt.
+        if (e.retry && e.retry->params().on_refused == RefusedAttempt::Retry) {
+            ++slot.attempts;
+            if (schedule_retry(sim, slot_id)) return;
+        }
+        call_failed(sim, slot_id);
         return;
     }
     ++slot.attempts;
@@ -848,18 +853,23 @@ void Model::attempt_done(sim::Simulation& sim, std::uint32_t slot_id, bool faile
         return;
     }
     ++e.stats.errors;
-    if (e.retry && e.retry->has_attempts_left(slot.attempts)) {
-        const bool budget_ok = !e.budget || e.budget->try_start_retry();
-        if (budget_ok) {
-            ++e.stats.retries;
-            slot.retry_active = e.budget.has_value();
-            sim.schedule_in(e.retry->backoff_before_attempt(slot.attempts + 1, e.rng), kRetry, 0,
-                            pack_ref(slot_id, slot.gen));
-            return;
-        }
-        ++e.stats.retry_budget_exhausted;
-    }
+    if (e.retry && schedule_retry(sim, slot_id)) return;
     call_failed(sim, slot_id);
+}
+
+bool Model::schedule_retry(sim::Simulation& sim, std::uint32_t slot_id) {
+    CallSlot& slot = slots_[slot_id];
+    auto& e = edges_[slot.edge];
+    if (!e.retry->has_attempts_left(slot.attempts)) return false;
+    if (e.budget && !e.budget->try_start_retry()) {
+        ++e.stats.retry_budget_exhausted;
+        return false;
+    }
+    ++e.stats.retries;
+    slot.retry_active = e.budget.has_value();
+    sim.schedule_in(e.retry->backoff_before_attempt(slot.attempts + 1, e.rng), kRetry, 0,
+                    pack_ref(slot_id, slot.gen));
+    return true;
 }
 
 void Model::call_failed(sim::Simulation& sim, std::uint32_t slot_id) {

@@ -306,6 +306,9 @@ private:
     void start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t edge);
     void attempt(sim::Simulation& sim, std::uint32_t slot);
     void attempt_done(sim::Simulation& sim, std::uint32_t slot, bool failed);
+    /// Schedules the call's next attempt after its back-off if attempts and the retry budget
+    /// allow; false if not (the call then fails).
+    bool schedule_retry(sim::Simulation& sim, std::uint32_t slot);
     void call_answered(sim::Simulation& sim, std::uint32_t slot, bool ok);
     void call_failed(sim::Simulation& sim, std::uint32_t slot);
     void on_call_timeout(sim::Simulation& sim, std::uint32_t slot);

@@ -43,6 +43,18 @@ struct RetryBudgetParams {
     void validate() const;
 };
 
+/// What a retry policy does with an attempt its circuit breaker refuses (the breaker is open,
+/// or half-open with no trial call left). The two systems tpssim follows disagree.
+enum class RefusedAttempt : std::uint8_t {
+    /// Envoy: a call the circuit breaker refuses (an overflow) is not retried: the call fails
+    /// at once, never occupying the callee.
+    Fail,
+    /// resilience4j: Retry around a CircuitBreaker retries CallNotPermittedException by
+    /// default (retryExceptions is empty, so every exception is retried); the refused attempt
+    /// counts as one of max_attempts, and the next waits its back-off.
+    Retry,
+};
+
 /// A call's retry policy, in the scenario's words (`retry: {max_attempts, backoff, ...}`).
 struct RetryPolicyParams {
     /// Total attempts including the first, >= 1. Envoy counts retries instead:
@@ -56,6 +68,9 @@ struct RetryPolicyParams {
     RetryJitter jitter = RetryJitter::Full;
     /// Envoy's retry budget; empty means no budget (every retry the attempts allow is made).
     std::optional<RetryBudgetParams> budget;
+    /// An attempt the breaker refuses: fail the call (Envoy, the default) or retry it
+    /// (resilience4j).
+    RefusedAttempt on_refused = RefusedAttempt::Fail;
 
     /// The cap in force: `max_backoff`, or 10 x `backoff` when it is empty.
     SimTime effective_max_backoff() const;

@@ -27,8 +27,10 @@ const std::vector<std::string> kCallSettings{"probability",     "timeout",  "ret
                                              "circuit_breaker", "fallback", "cache"};
 const std::vector<std::string> kErrorsKeys{"probability"};
 const std::vector<std::string> kPublishKeys{"to", "probability"};
-const std::vector<std::string> kRetryKeys{"max_attempts", "backoff", "max_backoff", "jitter",
-                                          "budget"};
+const std::vector<std::string> kRetryKeys{"max_attempts", "backoff", "max_backoff",
+                                          "jitter",       "budget",  "on_refused"};
+// Index order matches models::RefusedAttempt.
+const std::vector<std::string> kRefusedNames{"fail", "retry"};
 // Index order matches models::RetryJitter.
 const std::vector<std::string> kJitterNames{"full", "none"};
 const std::vector<std::string> kBudgetKeys{"percent", "min_retry_concurrency"};
@@ -192,6 +194,12 @@ std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const 
         } else {
             ok = false;
         }
+    }
+    if (const auto o = map.get("on_refused")) {
+        if (const auto k = read_choice(sink, *o, kRefusedNames))
+            r.on_refused = static_cast<models::RefusedAttempt>(*k);
+        else
+            ok = false;
     }
     if (const auto j = map.get("jitter")) {
         if (const auto k = read_choice(sink, *j, kJitterNames))

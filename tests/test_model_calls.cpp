@@ -183,6 +183,52 @@ TEST_CASE("a circuit breaker opens on failures, fails fast, and records its tran
     CHECK(r.services[1].arrivals == 14); // an open breaker never occupies the callee
 }
 
+TEST_CASE("an attempt an open breaker refuses: Envoy fails the call, resilience4j retries it") {
+    // db always fails after 5 ms; 3 attempts with back-offs of 10 and 30 ms; a breaker over 10
+    // outcomes opening at 50% and staying open past the run. Calls at 1, 2, 3 s fail three
+    // attempts each (9 errors); call 4's first attempt is the 10th error and opens the breaker
+    // at 4.015 s; every attempt after it is refused.
+    CallParams c = call(1);
+    models::RetryPolicyParams rp;
+    rp.max_attempts = 3;
+    rp.backoff = ms(10);
+    rp.max_backoff = ms(100);
+    rp.jitter = models::RetryJitter::None;
+    models::CircuitBreakerParams cb;
+    cb.sliding_window_size = 10;
+    cb.minimum_number_of_calls = 10;
+    cb.failure_rate_threshold = 0.5;
+    cb.wait_duration_in_open_state = SimTime::from_s(1000);
+    c.circuit_breaker = cb;
+    SUBCASE("on_refused: fail (Envoy, the default)") {
+        c.retry = rp;
+        const auto r = run(api_calls(c, service("db", 1, ms(5), 1.0)));
+        const auto& e = r.services[0].calls[0];
+        CHECK(e.attempts == 10);
+        CHECK(e.errors == 10);
+        CHECK(e.retries == 3 * 2 + 1); // call 4's retry is the first refusal
+        CHECK(e.not_permitted == 1 + 95);
+        CHECK(e.failed == 99);
+        // A refused call fails at once: 10 ms of work, then the refusal.
+        CHECK(r.services[0].latency_seconds.p50 == doctest::Approx(0.010).epsilon(0.01));
+    }
+    SUBCASE("on_refused: retry (resilience4j)") {
+        rp.on_refused = models::RefusedAttempt::Retry;
+        c.retry = rp;
+        const auto r = run(api_calls(c, service("db", 1, ms(5), 1.0)));
+        const auto& e = r.services[0].calls[0];
+        CHECK(e.attempts == 10); // sent to db: refusals never reach it
+        CHECK(r.services[1].arrivals == 10);
+        CHECK(e.errors == 10);
+        // Call 4: its 2nd and 3rd attempts refused; calls 5..99: all three refused.
+        CHECK(e.not_permitted == 2 + 3 * 95);
+        CHECK(e.retries == 3 * 2 + 2 + 2 * 95);
+        CHECK(e.failed == 99);
+        // A refused call waits its back-offs: 10 ms of work + 10 ms + 30 ms.
+        CHECK(r.services[0].latency_seconds.p50 == doctest::Approx(0.050).epsilon(0.01));
+    }
+}
+
 TEST_CASE("a cache hit skips the call") {
     CallParams c = call(1);
     models::CacheParams cp;

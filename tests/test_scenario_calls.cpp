@@ -172,6 +172,11 @@ TEST_CASE("defaults where the file is silent: Envoy's and resilience4j's") {
     CHECK(retry.effective_max_backoff() == SimTime::from_ms(250));
     CHECK(retry.jitter == models::RetryJitter::Full);
     CHECK_FALSE(retry.budget);
+    CHECK(retry.on_refused == models::RefusedAttempt::Fail); // Envoy: an overflow is not retried
+    CHECK(call_of("{call: db, retry: {on_refused: retry}}").retry->on_refused ==
+          models::RefusedAttempt::Retry);
+    CHECK(call_of("{call: db, retry: {on_refused: fail}}").retry->on_refused ==
+          models::RefusedAttempt::Fail);
     // A budget as a ratio keeps Envoy's min_retry_concurrency of 3; as a map, both default.
     const auto ratio = *call_of("{call: db, retry: {budget: 50%}}").retry->budget;
     CHECK(ratio.budget_fraction == 0.5);
