@@ -108,8 +108,9 @@ Figures run(const models::ModelParams& m) {
               r.services[0].latency_seconds.p99};
     for (const auto& s : r.services)
         f.scalings += s.scale_ups + s.scale_downs;
-    std::fprintf(stderr, "  peak in flight %llu, event log %zu, metric rows %zu x %zu columns\n",
-                 static_cast<unsigned long long>(r.peak_in_flight), r.event_log.size(),
+    std::fprintf(stderr, "  peak in flight %llu, event log %llu, metric rows %zu x %zu columns\n",
+                 static_cast<unsigned long long>(r.peak_in_flight),
+                 static_cast<unsigned long long>(r.event_log.events()),
                  r.metric_times_seconds.size(), r.metrics.size());
     return f;
 }

@@ -50,8 +50,8 @@ SimTime from_ns(double ns) {
 }
 } // namespace
 
-Model::Model(const ModelParams& params, std::uint64_t seed)
-    : params_(params), ops_rng_(seed, "operations", "chaos") {
+Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
+    : params_(params), ops_rng_(seed, "operations", "chaos"), events_(keep_event_log) {
     sources_.reserve(params.load.size());
     for (std::uint32_t i = 0; i < params.load.size(); ++i) {
         const auto& l = params.load[i];
@@ -996,7 +996,7 @@ RunResult Model::result(const sim::Simulation& sim) const {
 RunResult run_model(const ModelParams& params, const RunOptions& options) {
     const auto wall_start = std::chrono::steady_clock::now();
     sim::Simulation sim;
-    Model model(params, options.seed);
+    Model model(params, options.seed, options.keep_event_log);
     model.start(sim);
     const SimTime until = options.until == SimTime::max() ? params.duration : options.until;
     bool interrupted = false;

@@ -15,6 +15,7 @@
 #include "models/cache.hpp"
 #include "models/canary.hpp"
 #include "models/circuit_breaker.hpp"
+#include "models/event_log.hpp"
 #include "models/fifo_queue.hpp"
 #include "models/load_profile.hpp"
 #include "models/metrics.hpp"
@@ -80,7 +81,8 @@ constexpr std::uint32_t ref_gen(std::uint64_t arg) {
 class Model {
 public:
     /// Builds the model's state; random streams derive from `seed` and component names.
-    Model(const ModelParams& params, std::uint64_t seed);
+    /// `keep_event_log`: store the event log's rows (else only count them: no output asks).
+    Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log = true);
 
     /// Schedules the initial events (first arrivals, end of warm-up).
     void start(sim::Simulation& sim);
@@ -359,8 +361,8 @@ private:
     /// The delay an attempt on `edge` spends on the network (edge latency faults, links).
     SimTime network_delay(sim::Simulation& sim, std::uint32_t edge);
     void start_operations(sim::Simulation& sim);
-    void log(SimTime at, std::string type, std::string subject,
-             std::vector<std::pair<std::string, LoggedEvent::Value>> fields = {});
+    void log(SimTime at, std::string_view type, std::string_view subject,
+             std::initializer_list<EventLog::Field> fields = {});
     std::string edge_label(std::uint32_t edge) const;
     void fill_operations_result(const sim::Simulation& sim, RunResult& out) const;
 
@@ -413,8 +415,7 @@ private:
     std::vector<ServiceReading> service_readings_;
     std::vector<EdgeReading> edge_readings_;
     std::vector<LinkReading> link_readings_;
-    std::vector<LoggedEvent> events_;
-    std::uint64_t events_dropped_ = 0;
+    EventLog events_;
 };
 
 /// How to run a model.
@@ -425,6 +426,9 @@ struct RunOptions {
     /// Called every chunk of events with (simulated seconds, events so far); return false to
     /// stop early (Ctrl-C). Not called on the hot path.
     std::function<bool(double, std::uint64_t)> progress;
+    /// Store the event log's rows (bounded by EventLog::kMaxRows); false: only count them,
+    /// when no output reads them (memory then does not grow with the run's events).
+    bool keep_event_log = true;
 };
 
 /// Builds the model, runs it to the horizon and returns its figures.

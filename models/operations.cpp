@@ -13,7 +13,6 @@
 namespace models {
 
 namespace {
-constexpr std::size_t kMaxEventsKept = 1'000'000;
 
 const ServiceOpsParams& default_ops() {
     static const ServiceOpsParams d{};
@@ -140,13 +139,9 @@ std::string Model::edge_label(std::uint32_t edge) const {
     return params_.services[edges_[edge].caller].name + "->" + edges_[edge].key;
 }
 
-void Model::log(SimTime at, std::string type, std::string subject,
-                std::vector<std::pair<std::string, LoggedEvent::Value>> fields) {
-    if (events_.size() >= kMaxEventsKept) {
-        ++events_dropped_;
-        return;
-    }
-    events_.push_back({at.seconds(), std::move(type), std::move(subject), std::move(fields)});
+void Model::log(SimTime at, std::string_view type, std::string_view subject,
+                std::initializer_list<EventLog::Field> fields) {
+    events_.add(at.seconds(), type, subject, fields);
 }
 
 // ---- replicas -----------------------------------------------------------------------------
@@ -301,7 +296,7 @@ void Model::kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint3
     ++s.crashes;
     s.stats.workers.set(sim.now(), s.ready + s.draining);
     log(sim.now(), "crash", params_.services[service].name,
-        {{"replica", static_cast<double>(replica)}, {"cause", std::string(why)}});
+        {{"replica", static_cast<double>(replica)}, {"cause", why}});
     refresh_dynamic(service);
     if (job != kNone) {
         // Its request fails: at once if it was working (its pending work-done is made stale),
@@ -372,7 +367,7 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
     log(sim.now(), "scale", params_.services[service].name,
         {{"from", static_cast<double>(before)},
          {"to", static_cast<double>(s.desired)},
-         {"by", std::string(why)}});
+         {"by", why}});
     dispatch(sim, service);
 }
 
@@ -490,8 +485,8 @@ void Model::on_autoscale(sim::Simulation& sim, std::uint32_t service) {
          {"metric", d.metric_value},
          {"recommendation", static_cast<double>(d.recommendation)},
          {"desired", static_cast<double>(d.desired_replicas)},
-         {"reason", std::string(to_string(d.reason))},
-         {"limit", std::string(to_string(d.limit))}});
+         {"reason", to_string(d.reason)},
+         {"limit", to_string(d.limit)}});
     if (d.scales()) scale(sim, service, d.desired_replicas, "autoscaler");
 }
 
@@ -594,7 +589,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
     st.active = true;
     ++st.activation;
     st.level = f.ramp ? f.ramp->from : f.probability;
-    log(sim.now(), "fault_start", f.name, {{"kind", std::string(fault_kind_name(f.kind))}});
+    log(sim.now(), "fault_start", f.name, {{"kind", fault_kind_name(f.kind)}});
     apply_fault(sim, fault, true, st.level);
     if (f.ramp) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
     if (f.end != kNever)
@@ -938,9 +933,9 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
         if (services_[t].canary) {
             const auto step = services_[t].canary->abort(sim.now());
             log(sim.now(), "canary", subject,
-                {{"phase", std::string(to_string(step.phase))},
+                {{"phase", to_string(step.phase)},
                  {"weight", step.weight},
-                 {"reason", std::string(step.reason)}});
+                 {"reason", step.reason}});
             refresh_dynamic(t);
         }
         break;
@@ -969,13 +964,13 @@ void Model::on_canary(sim::Simulation& sim, std::uint32_t service) {
     s.canary_failures = 0;
     s.canary_latency.reset();
     log(sim.now(), "canary", params_.services[service].name,
-        {{"phase", std::string(to_string(step.phase))},
+        {{"phase", to_string(step.phase)},
          {"weight", step.weight},
          {"requests", static_cast<double>(step.requests)},
          {"success_rate", step.success_rate},
          {"p99", step.p99_seconds},
          {"failed_checks", static_cast<double>(step.failed_checks)},
-         {"reason", std::string(step.reason)}});
+         {"reason", step.reason}});
     refresh_dynamic(service);
     if (c.phase() == Phase::Progressing) sim.schedule_in(c.params().interval, kCanary, service);
 }
@@ -994,7 +989,7 @@ void Model::fill_operations_result(const sim::Simulation& sim, RunResult& out) c
         r.replaced = s.replaced;
         r.duplicates = s.duplicates;
         if (s.canary) {
-            r.canary_phase = std::string(to_string(s.canary->phase()));
+            r.canary_phase = to_string(s.canary->phase());
             r.canary_weight = s.canary->weight();
         }
     }
@@ -1009,19 +1004,27 @@ void Model::fill_operations_result(const sim::Simulation& sim, RunResult& out) c
         out.alerts.push_back({rule.name, rule.severity, rule.condition.text,
                               rule.for_duration.seconds(), alerts_->firings(a)});
     }
-    out.event_log = events_;
-    // Breaker transitions join the log, in time order (stable: the order things happened).
+    // Breaker transitions join the log in time order (after the model's events at equal
+    // times). Time-driven ones are applied lazily, at their due times but after later events,
+    // so they are merged here rather than logged as they happen.
+    struct Transition {
+        double at_seconds;
+        std::string subject;
+        const BreakerTransition* t;
+    };
+    std::vector<Transition> transitions;
     for (const auto& sr : out.services)
         for (const auto& c : sr.calls)
             for (const auto& t : c.breaker_transitions)
-                out.event_log.push_back({t.at_seconds,
-                                         "breaker",
-                                         sr.name + "->" + c.key,
-                                         {{"from", t.from}, {"to", t.to}, {"cause", t.cause}}});
+                transitions.push_back({t.at_seconds, sr.name + "->" + c.key, &t});
     std::stable_sort(
-        out.event_log.begin(), out.event_log.end(),
-        [](const LoggedEvent& a, const LoggedEvent& b) { return a.at_seconds < b.at_seconds; });
-    out.event_log_dropped = events_dropped_;
+        transitions.begin(), transitions.end(),
+        [](const Transition& a, const Transition& b) { return a.at_seconds < b.at_seconds; });
+    EventLog breakers(events_.keeps_rows());
+    for (const auto& x : transitions)
+        breakers.add(x.at_seconds, "breaker", x.subject,
+                     {{"from", x.t->from}, {"to", x.t->to}, {"cause", x.t->cause}});
+    out.event_log = EventLog::merge_by_time(events_, breakers);
 }
 
 } // namespace models

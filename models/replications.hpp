@@ -28,6 +28,9 @@ struct ReplicationOptions {
     /// every chunk of events of every running replication; false stops them all within their
     /// chunk, as a false from `progress` does. This is how Ctrl-C stops long replications.
     std::function<bool()> keep_going;
+    /// Store the event log's rows of replication 0 (the one an output such as `--events`
+    /// reads); the others, and replication 0 when false, only count their events.
+    bool keep_first_event_log = true;
 };
 
 /// Runs the replications; result i is replication i. On a stop request the vector holds only

@@ -3,6 +3,7 @@
 /// summary JSON, the report and the Python bindings read.
 
 #include "models/alerts.hpp"
+#include "models/event_log.hpp"
 #include "models/metrics.hpp"
 #include "models/series_window_tally.hpp"
 #include "models/tracer.hpp"
@@ -90,15 +91,6 @@ struct ServiceResult {
     double canary_weight = 0.0;    ///< with a canary: the canary's share at the end
 };
 
-/// One entry of the event log (`--events FILE`: one JSON object a line).
-struct LoggedEvent {
-    double at_seconds = 0.0;
-    std::string type;    ///< "breaker", "scaling", "replica_ready", "crash", "fault_start", ...
-    std::string subject; ///< the service, edge ("worker->db"), link, alert or fault
-    using Value = std::variant<double, std::string>;
-    std::vector<std::pair<std::string, Value>> fields; ///< in a fixed order per type
-};
-
 /// An alert rule's record over the run.
 struct AlertResult {
     std::string name;
@@ -139,9 +131,9 @@ struct RunResult {
     /// window (empty for the other kinds of check).
     std::vector<std::optional<SeriesWindowTally>> expectation_tallies;
     std::vector<AlertResult> alerts; ///< in the scenario's order
-    /// The event log in time order (equal times in the order they happened); bounded.
-    std::vector<LoggedEvent> event_log;
-    std::uint64_t event_log_dropped = 0;         ///< beyond the bound (1,000,000)
+    /// The event log in time order (equal times in the order they happened): its rows when
+    /// kept (RunOptions::keep_event_log, at most EventLog::kMaxRows), and its counts.
+    EventLog event_log;
     std::vector<ExpectationResult> expectations; ///< in the scenario's order
 };
 

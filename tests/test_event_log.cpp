@@ -12,23 +12,17 @@
 
 namespace {
 
-std::vector<models::LoggedEvent> sample_log() {
-    using V = models::LoggedEvent::Value;
-    std::vector<models::LoggedEvent> log;
-    log.push_back({15.0,
-                   "autoscaler",
-                   "worker",
-                   {{"current", V(2.0)},
-                    {"metric", V(std::nan(""))},
-                    {"recommendation", V(2.0)},
-                    {"desired", V(2.0)},
-                    {"reason", V(std::string("within_tolerance"))},
-                    {"limit", V(std::string("none"))}}});
-    log.push_back({30.25,
-                   "scale",
-                   "worker",
-                   {{"from", V(2.0)}, {"to", V(4.0)}, {"by", V(std::string("autoscaler"))}}});
-    log.push_back({3725.5, "fault_end", "db-slow", {}});
+models::EventLog sample_log() {
+    models::EventLog log;
+    log.add(15.0, "autoscaler", "worker",
+            {{"current", 2.0},
+             {"metric", std::nan("")},
+             {"recommendation", 2.0},
+             {"desired", 2.0},
+             {"reason", "within_tolerance"},
+             {"limit", "none"}});
+    log.add(30.25, "scale", "worker", {{"from", 2.0}, {"to", 4.0}, {"by", "autoscaler"}});
+    log.add(3725.5, "fault_end", "db-slow");
     return log;
 }
 
@@ -70,7 +64,7 @@ TEST_CASE("event log JSONL: one object a line, fields in order, NaN as null") {
     // No calendar start: no clock time.
     for (const auto& l : lines)
         CHECK_FALSE(l.contains("time"));
-    CHECK(tpssim::event_log_jsonl({}, std::nullopt).empty());
+    CHECK(tpssim::event_log_jsonl(models::EventLog{}, std::nullopt).empty());
 }
 
 TEST_CASE("event log JSONL: with a calendar start every event has its local date and time") {

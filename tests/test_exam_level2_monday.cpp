@@ -11,6 +11,7 @@
 #include "scenarios/scenario.hpp"
 
 #include <doctest/doctest.h>
+#include <optional>
 
 #include <cmath>
 #include <cstdint>
@@ -58,11 +59,11 @@ double mean_over(const models::RunResult& r, const std::vector<double>& values, 
     return n == 0 ? std::nan("") : sum / static_cast<double>(n);
 }
 
-const models::LoggedEvent* find_event(const models::RunResult& r, const std::string& type,
-                                      const std::string& subject) {
-    for (const auto& e : r.event_log)
-        if (e.type == type && e.subject == subject) return &e;
-    return nullptr;
+std::optional<models::EventLog::Event>
+find_event(const models::RunResult& r, const std::string& type, const std::string& subject) {
+    for (const auto e : r.event_log)
+        if (e.type == type && e.subject == subject) return e;
+    return std::nullopt;
 }
 
 } // namespace
@@ -81,21 +82,21 @@ TEST_CASE("exam level 2: Monday's abnormal metrics, and the cause in the logs an
     }
 
     // The event log names both causes, at their times.
-    const auto* outage = find_event(r, "fault_start", "service-c outage");
-    REQUIRE(outage != nullptr);
+    const auto outage = find_event(r, "fault_start", "service-c outage");
+    REQUIRE(outage);
     CHECK(outage->at_seconds == doctest::Approx(kOutage));
-    const auto* outage_end = find_event(r, "fault_end", "service-c outage");
-    REQUIRE(outage_end != nullptr);
+    const auto outage_end = find_event(r, "fault_end", "service-c outage");
+    REQUIRE(outage_end);
     CHECK(outage_end->at_seconds == doctest::Approx(kOutage + 20 * 60));
-    const auto* sick = find_event(r, "fault_start", "worker replica sick");
-    REQUIRE(sick != nullptr);
+    const auto sick = find_event(r, "fault_start", "worker replica sick");
+    REQUIRE(sick);
     CHECK(sick->at_seconds == doctest::Approx(kSick));
-    const auto* unhealthy = find_event(r, "unhealthy", "worker");
-    REQUIRE(unhealthy != nullptr);
+    const auto unhealthy = find_event(r, "unhealthy", "worker");
+    REQUIRE(unhealthy);
     CHECK(unhealthy->at_seconds == doctest::Approx(kSick));
     // Nothing replaced it: there is no health check and no action.
-    CHECK(find_event(r, "health_check_failed", "worker") == nullptr);
-    CHECK(find_event(r, "crash", "worker") == nullptr);
+    CHECK(!find_event(r, "health_check_failed", "worker"));
+    CHECK(!find_event(r, "crash", "worker"));
 
     // The metrics show when each started. The dead-letter count (cumulative) is 0 until the
     // outage and jumps within its first minute (an item fails 3 deliveries in well under a

@@ -103,7 +103,7 @@ TEST_CASE("lab 2.2 load: the queue rises to about half, workers scale up and bac
     CHECK(min_in(r, replicas, 300, 600) == 2.0);
     CHECK(max_in(r, replicas, 300, 600) == 2.0);
     double first_down = -1, last_scale = -1;
-    for (const auto& e : r.event_log) {
+    for (const auto e : r.event_log) {
         if (e.type != "scale" || e.subject != "worker") continue;
         last_scale = e.at_seconds;
         if (first_down < 0 && number(e, "to") < number(e, "from")) first_down = e.at_seconds;

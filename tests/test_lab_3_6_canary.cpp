@@ -31,10 +31,10 @@ const std::string kGood = TPSSIM_SOURCE_DIR "/scenarios/labs/3.6-canary.yaml";
 const std::string kBad = TPSSIM_SOURCE_DIR "/scenarios/labs/3.6-canary-bad.yaml";
 
 /// The canary steps of service-b in the event log, in time order.
-std::vector<const models::LoggedEvent*> canary_steps(const models::RunResult& r) {
-    std::vector<const models::LoggedEvent*> out;
-    for (const auto& e : r.event_log)
-        if (e.type == "canary" && e.subject == "service-b") out.push_back(&e);
+std::vector<models::EventLog::Event> canary_steps(const models::RunResult& r) {
+    std::vector<models::EventLog::Event> out;
+    for (const auto e : r.event_log)
+        if (e.type == "canary" && e.subject == "service-b") out.push_back(e);
     return out;
 }
 
@@ -65,16 +65,16 @@ TEST_CASE("lab 3.6 good canary: 10% -> 50% in 10% steps, promoted, no degradatio
     const double weights[] = {0.1, 0.2, 0.3, 0.4, 0.5, 1.0};
     for (std::size_t k = 0; k < steps.size(); ++k) {
         CAPTURE(k);
-        CHECK(steps[k]->at_seconds == doctest::Approx(300.0 + 60.0 * static_cast<double>(k)));
-        CHECK(number(*steps[k], "weight") == doctest::Approx(weights[k]));
+        CHECK(steps[k].at_seconds == doctest::Approx(300.0 + 60.0 * static_cast<double>(k)));
+        CHECK(number(steps[k], "weight") == doctest::Approx(weights[k]));
         if (k == 0) continue;
-        CHECK(number(*steps[k], "requests") > 200);
-        CHECK(number(*steps[k], "success_rate") == 1.0);
-        CHECK(number(*steps[k], "p99") < 0.1);
-        CHECK(number(*steps[k], "failed_checks") == 0);
+        CHECK(number(steps[k], "requests") > 200);
+        CHECK(number(steps[k], "success_rate") == 1.0);
+        CHECK(number(steps[k], "p99") < 0.1);
+        CHECK(number(steps[k], "failed_checks") == 0);
     }
-    CHECK(text(*steps.front(), "reason") == "start");
-    CHECK(text(*steps.back(), "reason") == "promote");
+    CHECK(text(steps.front(), "reason") == "start");
+    CHECK(text(steps.back(), "reason") == "promote");
 
     // No degradation: v2 is 20% faster, so B's p99 after the promotion is no worse than
     // before the rollout (the scrapes of [10m, 40m] against those of [0, 5m]), with margin.
@@ -114,16 +114,16 @@ TEST_CASE("lab 3.6 bad canary: 5% errors, rolled back at the interval after two 
     const auto steps = canary_steps(r);
     REQUIRE(steps.size() == 4);
     for (std::size_t k : {1U, 2U}) {
-        CHECK(steps[k]->at_seconds == 300.0 + 60.0 * static_cast<double>(k));
-        CHECK(text(*steps[k], "reason") == "success_rate");
-        CHECK(number(*steps[k], "success_rate") < 0.98);
-        CHECK(number(*steps[k], "weight") == doctest::Approx(0.1));
-        CHECK(number(*steps[k], "failed_checks") == static_cast<double>(k));
+        CHECK(steps[k].at_seconds == 300.0 + 60.0 * static_cast<double>(k));
+        CHECK(text(steps[k], "reason") == "success_rate");
+        CHECK(number(steps[k], "success_rate") < 0.98);
+        CHECK(number(steps[k], "weight") == doctest::Approx(0.1));
+        CHECK(number(steps[k], "failed_checks") == static_cast<double>(k));
     }
-    CHECK(steps[3]->at_seconds == 480.0);
-    CHECK(text(*steps[3], "reason") == "rollback");
-    CHECK(number(*steps[3], "failed_checks") == 2);
-    CHECK(number(*steps[3], "weight") == 0.0);
+    CHECK(steps[3].at_seconds == 480.0);
+    CHECK(text(steps[3], "reason") == "rollback");
+    CHECK(number(steps[3], "failed_checks") == 2);
+    CHECK(number(steps[3], "weight") == 0.0);
 
     // Only the canary's requests failed, and only while it had traffic: 5% of 10% of 50/s for
     // 180 s is 45 expected (sd 6.7); afterwards B's error ratio is 0 at every scrape.
@@ -161,10 +161,10 @@ TEST_CASE("lab 3.6 a slow v2 fails the good file's checks: rolled back on p99") 
     CHECK(b.canary_phase == "rolled_back");
     const auto steps = canary_steps(r);
     REQUIRE(steps.size() == 4);
-    CHECK(text(*steps[3], "reason") == "rollback");
-    CHECK(text(*steps[1], "reason") == "p99");
-    CHECK(number(*steps[1], "p99") > 0.1);
-    CHECK(number(*steps[1], "success_rate") == 1.0);
+    CHECK(text(steps[3], "reason") == "rollback");
+    CHECK(text(steps[1], "reason") == "p99");
+    CHECK(number(steps[1], "p99") > 0.1);
+    CHECK(number(steps[1], "success_rate") == 1.0);
     // The file's "promoted" check, among others, fails.
     bool promoted_failed = false;
     for (const auto& e : r.expectations)

@@ -36,7 +36,7 @@ const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/labs/3.7-recovery.yaml";
 std::vector<double> times_of(const models::RunResult& r, const std::string& type,
                              const std::string& subject) {
     std::vector<double> out;
-    for (const auto& e : r.event_log)
+    for (const auto e : r.event_log)
         if (e.type == type && e.subject == subject) out.push_back(e.at_seconds);
     return out;
 }
@@ -144,16 +144,13 @@ TEST_CASE("lab 3.7 recovery: four failures, each detected and recovered") {
     CHECK(max_in(r, depth, 1440, 1620) > 300);
     CHECK(min_in(r, replicas, t4 + 30, 1800) >= 8.0);
     bool by_action = false, up_after = false, down_after = false;
-    for (const auto& e : r.event_log) {
+    for (const auto e : r.event_log) {
         if (e.type != "scale" || e.subject != "worker" || e.at_seconds < t4) continue;
         const double from = number(e, "from"), to = number(e, "to");
-        for (const auto& [k, v] : e.fields)
-            if (k == "by") {
-                const auto& by = std::get<std::string>(v);
-                if (by == "action" && to == 8.0) by_action = true;
-                if (by == "autoscaler" && to > from) up_after = true;
-                if (by == "autoscaler" && to < from) down_after = true;
-            }
+        const std::string by = text(e, "by");
+        if (by == "action" && to == 8.0) by_action = true;
+        if (by == "autoscaler" && to > from) up_after = true;
+        if (by == "autoscaler" && to < from) down_after = true;
     }
     CHECK(by_action);
     CHECK(up_after);

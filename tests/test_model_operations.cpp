@@ -76,18 +76,17 @@ double at(const RunResult& r, const models::MetricsRecorder::Column& c, double t
     return 0.0;
 }
 
-std::vector<const models::LoggedEvent*> events(const RunResult& r, const std::string& type) {
-    std::vector<const models::LoggedEvent*> out;
-    for (const auto& e : r.event_log)
-        if (e.type == type) out.push_back(&e);
+std::vector<models::EventLog::Event> events(const RunResult& r, const std::string& type) {
+    std::vector<models::EventLog::Event> out;
+    for (const auto e : r.event_log)
+        if (e.type == type) out.push_back(e);
     return out;
 }
 
-double field(const models::LoggedEvent& e, const std::string& key) {
-    for (const auto& [k, v] : e.fields)
-        if (k == key) return std::get<double>(v);
-    FAIL("no field " << key);
-    return 0.0;
+double field(const models::EventLog::Event& e, const std::string& key) {
+    const auto v = e.find(key);
+    if (!v) FAIL("no field " << key);
+    return std::get<double>(*v);
 }
 
 /// Everything that arrived has ended or is still inside: nothing is lost.
@@ -214,8 +213,8 @@ TEST_CASE("the HPA counts replicas still starting as idle (Kubernetes' unready p
     const double expected[] = {3, 3, 3, 3, 5};
     for (std::size_t k = 0; k < decisions.size(); ++k) {
         CAPTURE(k);
-        CHECK(decisions[k]->at_seconds == doctest::Approx(15.0 * static_cast<double>(k + 1)));
-        CHECK(field(*decisions[k], "desired") == expected[k]);
+        CHECK(decisions[k].at_seconds == doctest::Approx(15.0 * static_cast<double>(k + 1)));
+        CHECK(field(decisions[k], "desired") == expected[k]);
     }
     CHECK(r.services[0].scale_ups == 2);
 }
@@ -260,7 +259,7 @@ TEST_CASE("an unhealthy worker is taken out by its health check and replaced (Ji
         CHECK(r.services[0].replaced == 1);
         const auto failed = events(r, "health_check_failed");
         REQUIRE(failed.size() == 1);
-        CHECK(failed[0]->at_seconds == 90.0); // probes at 70, 80, 90 s fail
+        CHECK(failed[0].at_seconds == 90.0); // probes at 70, 80, 90 s fail
     }
 }
 
@@ -276,9 +275,9 @@ TEST_CASE("a memory leak ends in an OOM kill at the time the limit is reached") 
     const auto r = run(p);
     const auto ooms = events(r, "oom_kill");
     REQUIRE(ooms.size() >= 2);
-    CHECK(ooms[0]->at_seconds == doctest::Approx(150.0));
+    CHECK(ooms[0].at_seconds == doctest::Approx(150.0));
     // The restarted replica is ready at 160 s and leaks from then: the next kill at 260 s.
-    CHECK(ooms[1]->at_seconds == doctest::Approx(260.0));
+    CHECK(ooms[1].at_seconds == doctest::Approx(260.0));
     CHECK(r.services[0].oom_kills == ooms.size());
     const auto& memory = column(r, "tps_memory_bytes", "api");
     CHECK(at(r, memory, 105) == doctest::Approx(155e6));
@@ -296,7 +295,7 @@ TEST_CASE("a per-request leak kills after limit / leak requests") {
     const auto r = run(p);
     const auto ooms = events(r, "oom_kill");
     REQUIRE(!ooms.empty());
-    CHECK(ooms[0]->at_seconds == doctest::Approx(50.01));
+    CHECK(ooms[0].at_seconds == doctest::Approx(50.01));
 }
 
 TEST_CASE("the queue backend down: nothing pulled, nothing lost, replays counted as duplicates") {
@@ -408,7 +407,7 @@ TEST_CASE("an alert fires after its `for`, and triggers its action after the rea
     CHECK(fired > 300.0);
     const auto actions = events(r, "action");
     REQUIRE(actions.size() == 1);
-    CHECK(actions[0]->at_seconds == doctest::Approx(fired + 120.0));
+    CHECK(actions[0].at_seconds == doctest::Approx(fired + 120.0));
     // Scaled to 6 replicas (60/s of capacity for 30/s): the backlog clears and it resolves.
     CHECK(!std::isnan(r.alerts[0].firings[0].resolved_seconds));
     // The rule went pending at least `for` before it fired: the depth was > 50 at fired - 60.
@@ -522,7 +521,7 @@ TEST_CASE("a canary: a good version is promoted, a bad one rolled back; nothing 
         // Begun at 60 s at 10%, advanced at 120..300 s to 50%, promoted at 360 s.
         const auto steps = events(r, "canary");
         REQUIRE(!steps.empty());
-        CHECK(steps.back()->at_seconds == 360.0);
+        CHECK(steps.back().at_seconds == 360.0);
         check_conservation(r.services[0], 100);
     }
     SUBCASE("without traffic: never promoted, rolled back after `threshold` empty intervals") {
@@ -535,7 +534,7 @@ TEST_CASE("a canary: a good version is promoted, a bad one rolled back; nothing 
         CHECK(r.services[0].canary_phase == "rolled_back");
         const auto steps = events(r, "canary");
         REQUIRE(steps.size() == 4); // start 60 s, no traffic at 120 and 180 s, rollback 240 s
-        CHECK(steps.back()->at_seconds == 240.0);
+        CHECK(steps.back().at_seconds == 240.0);
     }
     SUBCASE("bad: 20% errors") {
         v2.error_probability = 0.2;
@@ -545,7 +544,7 @@ TEST_CASE("a canary: a good version is promoted, a bad one rolled back; nothing 
         CHECK(r.services[0].canary_weight == 0.0);
         // Two failed checks, at 120 and 180 s; the threshold reached, the next interval's
         // start rolls back (Flagger): at 240 s.
-        CHECK(events(r, "canary").back()->at_seconds == 240.0);
+        CHECK(events(r, "canary").back().at_seconds == 240.0);
         // Only canary requests failed, and only while it had traffic (60 s to 240 s): 180
         // expected, sd 13.4.
         const double failed = static_cast<double>(r.services[0].failed);
@@ -569,6 +568,7 @@ TEST_CASE("operations are deterministic: same seed, same event log and metrics")
     const auto x = run(p, 7);
     const auto y = run(p, 7);
     REQUIRE(x.event_log.size() == y.event_log.size());
+    REQUIRE(!x.event_log.empty());
     for (std::size_t i = 0; i < x.event_log.size(); ++i) {
         CHECK(x.event_log[i].at_seconds == y.event_log[i].at_seconds);
         CHECK(x.event_log[i].type == y.event_log[i].type);

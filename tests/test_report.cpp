@@ -112,8 +112,7 @@ models::RunResult ops_run(bool expectation_passes, double fired_at = 902.5) {
         for (const double v : c.values)
             totals.add(v);
     }
-    r.event_log.push_back({30.0, "scale", "worker", {}});
-    r.event_log_dropped = 0;
+    r.event_log.add(30.0, "scale", "worker");
     return r;
 }
 } // namespace

@@ -221,6 +221,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (a.replications == 1) {
         models::RunOptions ro;
         ro.seed = seed;
+        ro.keep_event_log = a.events.has_value(); // only --events reads the rows
         ro.progress = [&](double simulated, std::uint64_t events) {
             bar.update(simulated / horizon,
                        fmt::format("{} / {} simulated, {} events", human_seconds(simulated),
@@ -233,6 +234,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         ro.seed = seed;
         ro.replications = a.replications;
         ro.threads = a.threads;
+        ro.keep_first_event_log = a.events.has_value();
         ro.keep_going = [] { return !g_interrupted.load(); };
         ro.progress = [&](std::uint32_t done, std::uint32_t total) {
             bar.update(static_cast<double>(done) / total,
@@ -268,8 +270,22 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     };
     if (a.summary_json)
         write("--summary-json", *a.summary_json, summary_json(summary, {a.reproducible}));
-    if (a.events)
-        write("--events", *a.events, event_log_jsonl(runs.front().event_log, sc.model.start));
+    if (a.events) {
+        const auto& log = runs.front().event_log;
+        if (*a.events == "-") {
+            write_event_log_jsonl(log, sc.model.start,
+                                  [&](std::string_view lines) { fmt::print(out, "{}", lines); });
+        } else {
+            try {
+                AtomicFile file(*a.events);
+                write_event_log_jsonl(log, sc.model.start,
+                                      [&](std::string_view lines) { file.write(lines); });
+                file.commit();
+            } catch (const std::runtime_error& e) {
+                bad_flag("--events", e.what());
+            }
+        }
+    }
     if (interrupted) {
         fmt::print(err, "tpssim: interrupted: kept {} of {} replication(s){}\n", runs.size(),
                    a.replications,

@@ -184,8 +184,8 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         throw std::logic_error("run result: one monitoring total per column expected");
     for (std::size_t c = 0; c < first.metrics.size(); ++c)
         s.series.push_back(series_figures(first.metrics[c], first.metric_totals[c]));
-    s.event_log_events = first.event_log.size();
-    s.event_log_dropped = first.event_log_dropped;
+    s.event_log_events = first.event_log.events();
+    s.event_log_dropped = first.event_log.dropped();
     return s;
 }
 

@@ -205,25 +205,41 @@ std::string local_time_text(double at_seconds, std::chrono::local_seconds start)
                        hms.subseconds().count());
 }
 
-std::string event_log_jsonl(const std::vector<models::LoggedEvent>& log,
+std::string event_log_jsonl(const models::EventLog& log,
                             const std::optional<std::chrono::local_seconds>& start) {
     std::string out;
-    for (const auto& e : log) {
+    write_event_log_jsonl(log, start, [&](std::string_view lines) { out += lines; });
+    return out;
+}
+
+void write_event_log_jsonl(const models::EventLog& log,
+                           const std::optional<std::chrono::local_seconds>& start,
+                           const std::function<void(std::string_view)>& sink) {
+    // Handed to the sink in pieces of about a megabyte: a long run's log is never one string.
+    constexpr std::size_t kPiece = 1 << 20;
+    std::string out;
+    for (const auto e : log) {
         Json j;
         j["t"] = e.at_seconds;
         if (start) j["time"] = local_time_text(e.at_seconds, *start);
         j["type"] = e.type;
         j["subject"] = e.subject;
-        for (const auto& [key, value] : e.fields) {
+        for (std::size_t i = 0; i < e.field_count(); ++i) {
+            const auto value = e.value(i);
+            const std::string key(e.key(i));
             if (const auto* d = std::get_if<double>(&value))
                 j[key] = number(*d);
             else
-                j[key] = std::get<std::string>(value);
+                j[key] = std::get<std::string_view>(value);
         }
         out += j.dump();
         out += '\n';
+        if (out.size() >= kPiece) {
+            sink(out);
+            out.clear();
+        }
     }
-    return out;
+    if (!out.empty()) sink(out);
 }
 
 } // namespace tpssim

@@ -4,6 +4,7 @@
 #include "apps/tpssim/run_summary.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,7 +27,11 @@ std::string local_time_text(double at_seconds, std::chrono::local_seconds start)
 /// An event log as JSON Lines (`--events`): one object a line, `{"t": seconds, "time": local
 /// date and time (only with a calendar start), "type", "subject", then the event's fields in
 /// order}`; a NaN field is null.
-std::string event_log_jsonl(const std::vector<models::LoggedEvent>& log,
+std::string event_log_jsonl(const models::EventLog& log,
                             const std::optional<std::chrono::local_seconds>& start);
+/// The same, handed to `sink` piece by piece (whole lines), so that it is never held whole.
+void write_event_log_jsonl(const models::EventLog& log,
+                           const std::optional<std::chrono::local_seconds>& start,
+                           const std::function<void(std::string_view)>& sink);
 
 } // namespace tpssim
