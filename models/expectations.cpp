@@ -76,6 +76,11 @@ ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) 
     if (!value)
         return result(e, false,
                       fmt::format("no total {} of '{}'", cond.metric.name, cond.metric.subject));
+    // A latency of no request is no evidence: "p99(api) < 1ms" must not pass vacuously.
+    if (std::isnan(*value))
+        return result(
+            e, false,
+            fmt::format("no data: no request ended at {} after the warm-up", cond.metric.subject));
     return result(e, holds(cond.op, *value, cond.threshold), fmt::format("value {:.6g}", *value));
 }
 

@@ -921,6 +921,7 @@ RunResult Model::result(const sim::Simulation& sim) const {
     out.peak_in_flight = peak_in_flight_;
     const double measured = out.simulated_seconds - out.warmup_seconds;
     auto summarise = [](const sim::QuantileSketch& q) {
+        if (q.count() == 0) return DurationSummary{}; // no data
         return DurationSummary{q.mean_seconds(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
                                q.quantile_seconds(0.99), q.max_seconds()};
     };

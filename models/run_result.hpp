@@ -8,7 +8,9 @@
 #include "models/series_window_tally.hpp"
 #include "models/tracer.hpp"
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,13 +19,16 @@
 
 namespace models {
 
-/// Summary of a distribution of durations, in seconds.
+/// Summary of a distribution of durations, in seconds; NaN when there is no data (nothing
+/// ended after the warm-up), never a 0 that would read as "instant".
 struct DurationSummary {
-    double mean = 0.0;
-    double p50 = 0.0;
-    double p90 = 0.0;
-    double p99 = 0.0;
-    double max = 0.0;
+    static constexpr double kNoData = std::numeric_limits<double>::quiet_NaN();
+    double mean = kNoData;
+    double p50 = kNoData;
+    double p90 = kNoData;
+    double p99 = kNoData;
+    double max = kNoData;
+    bool has_data() const { return !std::isnan(mean); }
 };
 
 /// One circuit-breaker transition.

@@ -100,16 +100,25 @@ struct ParsedScenario {
 
 // --- parse: read the document, collecting every problem ------------------------------------
 
-std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Value& v) {
+// `least` is 0 for a service's waiting room (0: no waiting, a loss system) and 1 for a Kanban
+// queue (kind: queue), where 0 would reject every publish.
+std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Value& v,
+                                                 std::int64_t least) {
     if (v.node.IsScalar() && v.node.Scalar() == "unbounded") return models::kUnbounded;
     if (!v.node.IsScalar() || v.node.Tag() == "!" ||
         v.node.Scalar().find_first_not_of("+-0123456789") != std::string::npos) {
-        sink.error(
-            v.mark, v.path,
-            fmt::format("expected unbounded or an integer >= 0, got {}", detail::describe(v.node)));
+        sink.error(v.mark, v.path,
+                   fmt::format("expected unbounded or an integer >= {}, got {}", least,
+                               detail::describe(v.node)));
         return std::nullopt;
     }
-    return detail::read_integer(sink, v, 0, kMaxQueueCapacity,
+    if (least > 0 && v.node.Scalar() == "0") {
+        sink.error(v.mark, v.path,
+                   "expected unbounded or an integer >= 1 (a queue that stores nothing rejects "
+                   "every publish), got 0");
+        return std::nullopt;
+    }
+    return detail::read_integer(sink, v, least, kMaxQueueCapacity,
                                 "2^40, the limit on a queue's capacity; write unbounded for no "
                                 "limit");
 }
@@ -202,7 +211,7 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
     if (const auto queue = get("queue")) {
         MapReader q(sink, *queue, "a map of queue settings, e.g. {capacity: 100}", kQueueKeys);
         if (const auto capacity = q.ok() ? q.get("capacity") : std::nullopt) {
-            if (const auto c = read_queue_capacity(sink, *capacity))
+            if (const auto c = read_queue_capacity(sink, *capacity, 0))
                 s.params.queue_capacity = *c;
             else
                 fail();
@@ -250,7 +259,7 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
             fail();
     }
     if (const auto capacity = get("capacity")) {
-        if (const auto c = read_queue_capacity(sink, *capacity))
+        if (const auto c = read_queue_capacity(sink, *capacity, 1))
             s.params.queue_capacity = *c;
         else
             fail();

@@ -359,3 +359,30 @@ expect:
     CHECK(r.metric_totals[*c].max == 0.5);
     CHECK(r.metric_totals[*c].samples == 71'999);
 }
+
+TEST_CASE("a latency check with no request ended fails with 'no data', never vacuously") {
+    // 10 s of work per request, a 5 s run: nothing ends.
+    const char* yaml = R"(
+name: nothing-ends
+duration: 5s
+load:
+  - {name: users, target: api, arrivals: constant, rate: 1/s}
+services:
+  api:
+    service_time: {dist: constant, value: 10s}
+expect:
+  - "p99(api) < 1ms"
+  - "mean(api) >= 0s"
+  - "arrivals(api) > 0"
+)";
+    const auto sc = scenarios::load_scenario_text(yaml, "nothing-ends.yaml");
+    models::RunOptions o;
+    const auto r = models::run_model(sc.model, o);
+    CHECK_FALSE(r.services[0].latency_seconds.has_data());
+    REQUIRE(r.expectations.size() == 3);
+    for (int i : {0, 1}) {
+        CHECK_FALSE(r.expectations[i].passed);
+        CHECK(r.expectations[i].observed == "no data: no request ended at api after the warm-up");
+    }
+    CHECK(r.expectations[2].passed);
+}

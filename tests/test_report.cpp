@@ -296,3 +296,17 @@ TEST_CASE("report: a long expectation puts what was observed on its own line") {
     check_fits_100_columns(report);
     CHECK(report.find("\n      observed: yyy") != std::string::npos);
 }
+
+TEST_CASE("latencies without data are null in the JSON and 'no data' in the report, not 0") {
+    models::RunResult r = fake_run(0.0, 0);
+    r.services[0].latency_seconds = {}; // nothing ended
+    r.services[0].wait_seconds = {};
+    const auto s = tpssim::summarise({r}, "x", "x.yaml", 1, 0.5);
+    const auto j = nlohmann::json::parse(tpssim::summary_json(s));
+    for (const char* k : {"mean", "p50", "p90", "p99", "max"}) {
+        CHECK(j["services"]["api"]["latency_seconds"][k].is_null());
+        CHECK(j["services"]["api"]["wait_seconds"][k].is_null());
+    }
+    CHECK(tpssim::format_report(s).find("no data") != std::string::npos);
+    CHECK(tpssim::human_seconds(std::nan("")) == "no data");
+}

@@ -339,7 +339,7 @@ services:
       - work: {dist: constant, value: 1ms}
       - publish: {to: later, probability: 5%}
       - publish: audit
-  later: {kind: queue, capacity: 0, consumers: audit}
+  later: {kind: queue, capacity: 1, consumers: audit}
   audit:
     service_time: {dist: constant, value: 1ms}
 )");
@@ -348,7 +348,7 @@ services:
     CHECK(s[0].kind == ServiceKind::Queue);
     CHECK(s[0].max_deliver == 1'000'000);
     CHECK(s[2].kind == ServiceKind::Queue);
-    CHECK(s[2].queue_capacity == 0);
+    CHECK(s[2].queue_capacity == 1);
     CHECK(s[2].consumer == 3);
     // A publish may go to a service too.
     CHECK(s[1].steps[2].publish.target == 3);

@@ -7,6 +7,7 @@
 namespace tpssim {
 
 std::string human_seconds(double s) {
+    if (std::isnan(s)) return "no data";
     const double a = std::fabs(s);
     if (a == 0.0) return "0";
     if (a < 1e-6) return fmt::format("{:.3g}ns", s * 1e9);

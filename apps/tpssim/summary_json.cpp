@@ -26,7 +26,8 @@ Json count(const Figure& f, bool replicated) {
 }
 
 Json durations(const DurationFigures& d, bool half_width) {
-    auto v = [half_width](const Figure& f) { return half_width ? f.half_width : f.value; };
+    // null when there is no data (no request ended): never a 0 that reads as "instant".
+    auto v = [half_width](const Figure& f) { return number(half_width ? f.half_width : f.value); };
     return Json{{"mean", v(d.mean)},
                 {"p50", v(d.p50)},
                 {"p90", v(d.p90)},
