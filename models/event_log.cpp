@@ -70,7 +70,8 @@ void EventLog::append_row(const Event& e) {
         push_value(e.value(i));
 }
 
-EventLog EventLog::merge_by_time(const EventLog& first, const EventLog& second) {
+EventLog EventLog::merge_by_time(EventLog first, const EventLog& second) {
+    if (second.events_ == 0) return first;
     EventLog out(first.keep_, first.max_rows_);
     std::size_t i = 0, j = 0;
     while (i < first.size() || j < second.size()) {

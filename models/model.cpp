@@ -913,6 +913,18 @@ void Model::set_error_probability(std::uint32_t service, double probability) {
 // ---- results ----------------------------------------------------------------------------
 
 RunResult Model::result(const sim::Simulation& sim) const {
+    RunResult out = figures(sim);
+    out.event_log = with_breaker_transitions(events_, out);
+    return out;
+}
+
+RunResult Model::finish(const sim::Simulation& sim) {
+    RunResult out = figures(sim);
+    out.event_log = with_breaker_transitions(std::move(events_), out);
+    return out;
+}
+
+RunResult Model::figures(const sim::Simulation& sim) const {
     RunResult out;
     const SimTime now = sim.now();
     out.simulated_seconds = now.seconds();
@@ -1016,7 +1028,7 @@ RunResult run_model(const ModelParams& params, const RunOptions& options) {
             }
         }
     }
-    RunResult out = model.result(sim);
+    RunResult out = model.finish(sim);
     out.expectations = check_expectations(params.operations.expectations, out);
     out.seed = options.seed;
     out.interrupted = interrupted;

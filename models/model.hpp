@@ -102,8 +102,11 @@ public:
     }
     std::uint32_t replicas_ready(std::uint32_t service) const { return services_[service].ready; }
 
-    /// The figures at the simulation's current time.
+    /// The figures at the simulation's current time (the model can go on).
     RunResult result(const sim::Simulation& sim) const;
+    /// The same at the end of a run: the event log is moved out, not copied (the model is
+    /// done with it).
+    RunResult finish(const sim::Simulation& sim);
     /// Requests (jobs) in flight now, across all services.
     std::size_t jobs_in_flight() const { return jobs_.in_flight(); }
     const ServiceStats& service_stats(std::uint32_t s) const { return services_[s].stats; }
@@ -364,7 +367,10 @@ private:
     void log(SimTime at, std::string_view type, std::string_view subject,
              std::initializer_list<EventLog::Field> fields = {});
     std::string edge_label(std::uint32_t edge) const;
+    RunResult figures(const sim::Simulation& sim) const; // all but the event log
     void fill_operations_result(const sim::Simulation& sim, RunResult& out) const;
+    /// `log` with the breaker transitions of `out` merged in, in time order.
+    static EventLog with_breaker_transitions(EventLog log, const RunResult& out);
 
     bool draw(std::uint32_t service, double probability) {
         if (probability >= 1.0) return true;

@@ -1004,6 +1004,9 @@ void Model::fill_operations_result(const sim::Simulation& sim, RunResult& out) c
         out.alerts.push_back({rule.name, rule.severity, rule.condition.text,
                               rule.for_duration.seconds(), alerts_->firings(a)});
     }
+}
+
+EventLog Model::with_breaker_transitions(EventLog log, const RunResult& out) {
     // Breaker transitions join the log in time order (after the model's events at equal
     // times). Time-driven ones are applied lazily, at their due times but after later events,
     // so they are merged here rather than logged as they happen.
@@ -1020,11 +1023,11 @@ void Model::fill_operations_result(const sim::Simulation& sim, RunResult& out) c
     std::stable_sort(
         transitions.begin(), transitions.end(),
         [](const Transition& a, const Transition& b) { return a.at_seconds < b.at_seconds; });
-    EventLog breakers(events_.keeps_rows());
+    EventLog breakers(log.keeps_rows());
     for (const auto& x : transitions)
         breakers.add(x.at_seconds, "breaker", x.subject,
                      {{"from", x.t->from}, {"to", x.t->to}, {"cause", x.t->cause}});
-    out.event_log = EventLog::merge_by_time(events_, breakers);
+    return EventLog::merge_by_time(std::move(log), breakers);
 }
 
 } // namespace models
