@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs, with apt, whatever of tpssim's build and test dependencies is missing (Debian 12).
 set -euo pipefail
+# gcc (build-essential) builds the default, debug and tsan presets; clang, with its sanitizer
+# and libFuzzer runtimes (libclang-rt-dev: libclang-rt-14-dev) the asan preset; llvm brings
+# llvm-symbolizer, without which clang's sanitizer reports show bare addresses.
 packages=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config clang-format clang libclang-rt-dev llvm
   libeigen3-dev libboost-graph-dev libhdf5-dev pybind11-dev libfmt-dev doctest-dev
   libyaml-cpp-dev libpcg-cpp-dev nlohmann-json3-dev libbenchmark-dev
 )
