@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds and runs every test: unit and statistical tests (Release), the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, the tests of parallel code (replications)
-# under ThreadSanitizer, and the code-format check.
+# Builds and runs every test: the code-format check, unit and statistical tests (Release, gcc),
+# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (clang, so the code
+# builds warning-free with both compilers; the same build holds the libFuzzer targets), each
+# fuzz target for a brief run (20 s), and the tests of parallel code (replications) under
+# ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,10 +16,19 @@ cmake --preset default >/dev/null
 cmake --build --preset default
 ctest --preset default
 
-echo "== AddressSanitizer + UBSan build and unit tests" >&2
+echo "== AddressSanitizer + UBSan build (clang, with the fuzz targets) and unit tests" >&2
+# A build-asan/ from when the preset used gcc cannot switch compilers in place: start afresh.
+if [ -f build-asan/CMakeCache.txt ] &&
+  ! grep -q '^CMAKE_CXX_COMPILER:.*clang++' build-asan/CMakeCache.txt; then
+  echo "tpssim: build-asan/ was configured with another compiler than clang++; removing it" >&2
+  rm -rf build-asan
+fi
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan
+
+echo "== fuzzing: each libFuzzer target for 20 s from its seeds" >&2
+scripts/fuzz.sh --brief 20
 
 echo "== ThreadSanitizer build and the tests of parallel code" >&2
 cmake --preset tsan >/dev/null
