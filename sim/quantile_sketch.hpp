@@ -5,14 +5,23 @@
 /// above, each power of two is split into 2^kSubBits equal sub-buckets, so a bucket's width is
 /// at most 2^-kSubBits of its lower edge. Reporting the bucket's midpoint bounds the relative
 /// error by 2^-(kSubBits+1) = 0.39% (the contract is 1%). The index is computed from the
-/// integer's bit pattern (no logarithm), memory is fixed (~57 KiB) whatever the run length,
-/// and two sketches merge by adding counts, exactly, in any order. The exact mean and maximum
-/// ride along, so one `add` records everything a duration summary needs.
+/// integer's bit pattern (no logarithm), and two sketches merge by adding counts, exactly, in
+/// any order. The exact mean and maximum ride along, so one `add` records everything a duration
+/// summary needs.
+///
+/// Memory follows the spread of the values seen, not the run length: counts are kept in a
+/// dense window of bucket indices (8 bytes a bucket, 2^kSubBits = 128 buckets = 1 KiB an
+/// octave) that covers every index seen so far and grows by a quarter of its span or more,
+/// toward the value that fell outside it (a DDSketch-style dense store). A sketch that never
+/// sees a value allocates nothing; values spanning 1 ms..1 s take about 12 KiB, a service's
+/// latencies (some us to a second) 10-30 KiB; the whole range [0, 2^63) ns, at most, is
+/// kBuckets (57 KiB, what every sketch took before). `reset` zeroes the window and keeps it,
+/// so a sketch cleared at every scrape allocates nothing in a steady run.
 
 #include "sim/sim_time.hpp"
 
-#include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -27,16 +36,18 @@ public:
     /// Guaranteed bound on |reported - true| / true for any quantile's value.
     static constexpr double kRelativeError = 1.0 / (2.0 * kSub);
 
-    QuantileSketch() : counts_(kBuckets, 0) {}
+    QuantileSketch() = default;
 
     void add(SimTime value) {
         const auto v = static_cast<std::uint64_t>(value.ns() < 0 ? 0 : value.ns());
-        ++counts_[index_of(v)];
-        ++total_;
-        sum_ns_ += static_cast<double>(v);
-        max_ns_ = v > max_ns_ ? v : max_ns_;
+        const std::size_t k = index_of(v) - base_; // wraps above the window when below it
+        if (k >= counts_.size()) [[unlikely]]
+            return add_outside(v); // a tail call: the common path saves no register
+        ++counts_[k];
+        record(v);
     }
     void merge(const QuantileSketch& other);
+    /// Forgets every value; keeps the window's memory (zeroed) for the next ones.
     void reset();
 
     std::uint64_t count() const { return total_; }
@@ -50,6 +61,11 @@ public:
     /// recorded value v such that at least ceil(q * n) values are <= v. 0 when empty.
     double quantile_seconds(double q) const;
 
+    /// Buckets the window holds (0 until the first value); each is 8 bytes.
+    std::size_t buckets_stored() const { return counts_.size(); }
+    /// Heap memory the counts hold, in bytes (0 until the first value).
+    std::size_t bytes_allocated() const { return counts_.capacity() * sizeof(std::uint64_t); }
+
     static std::size_t index_of(std::uint64_t v) {
         if (v < kSub) return static_cast<std::size_t>(v);
         const unsigned e = static_cast<unsigned>(std::bit_width(v)) - 1; // e >= kSubBits
@@ -61,7 +77,17 @@ public:
     static double value_of(std::size_t i);
 
 private:
-    std::vector<std::uint64_t> counts_;
+    /// Grows the window to cover bucket indices [lo, hi] (no-op when it does already).
+    void cover(std::size_t lo, std::size_t hi);
+    void add_outside(std::uint64_t v);
+    void record(std::uint64_t v) {
+        ++total_;
+        sum_ns_ += static_cast<double>(v);
+        max_ns_ = v > max_ns_ ? v : max_ns_;
+    }
+
+    std::vector<std::uint64_t> counts_; ///< counts_[k]: bucket base_ + k; empty until a value
+    std::size_t base_ = 0;
     std::uint64_t total_ = 0;
     double sum_ns_ = 0.0;
     std::uint64_t max_ns_ = 0;
