@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
 namespace sim {
@@ -112,17 +113,40 @@ double QuantileSketch::value_of(std::size_t i) {
 }
 
 double QuantileSketch::quantile_seconds(double q) const {
-    if (total_ == 0) return 0.0;
-    q = std::clamp(q, 0.0, 1.0);
-    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_)));
-    rank = std::max<std::uint64_t>(rank, 1);
-    std::uint64_t seen = 0;
-    // Buckets outside the window hold nothing, so scanning it finds the same bucket.
-    for (std::size_t k = 0; k < counts_.size(); ++k) {
-        seen += count_at(k);
-        if (seen >= rank) return value_of(base_ + k) / 1e9;
+    double out = 0.0;
+    quantiles_seconds(std::span<const double>(&q, 1), std::span<double>(&out, 1));
+    return out;
+}
+
+void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<double> out) const {
+    if (out.size() != qs.size())
+        throw std::invalid_argument("QuantileSketch::quantiles_seconds: out and qs differ in size");
+    if (!std::is_sorted(qs.begin(), qs.end())) {
+        for (std::size_t i = 0; i < qs.size(); ++i)
+            out[i] = quantile_seconds(qs[i]);
+        return;
     }
-    return value_of(kBuckets - 1) / 1e9;
+    // Nearest rank: the smallest recorded value v with at least ceil(q n) values <= v.
+    const auto rank_of = [this](double q) {
+        const auto r = static_cast<std::uint64_t>(
+            std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(total_)));
+        return std::max<std::uint64_t>(r, 1);
+    };
+    std::size_t i = 0;
+    if (total_ == 0) {
+        for (; i < qs.size(); ++i)
+            out[i] = 0.0;
+        return;
+    }
+    std::uint64_t seen = 0;
+    // Buckets outside the window hold nothing, so scanning it finds the same buckets.
+    for (std::size_t k = 0; k < counts_.size() && i < qs.size(); ++k) {
+        seen += count_at(k);
+        while (i < qs.size() && seen >= rank_of(qs[i]))
+            out[i++] = value_of(base_ + k) / 1e9;
+    }
+    for (; i < qs.size(); ++i)
+        out[i] = value_of(kBuckets - 1) / 1e9;
 }
 
 } // namespace sim

@@ -24,6 +24,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace sim {
@@ -62,6 +63,10 @@ public:
     /// The q-quantile (0 <= q <= 1) in seconds, by the nearest-rank definition: the smallest
     /// recorded value v such that at least ceil(q * n) values are <= v. 0 when empty.
     double quantile_seconds(double q) const;
+    /// out[i] = quantile_seconds(qs[i]) for every i, in one pass over the window when `qs` is
+    /// ascending (a dashboard's p50, p90 and p99 cost one scan, not three). `out` must be as
+    /// long as `qs`.
+    void quantiles_seconds(std::span<const double> qs, std::span<double> out) const;
 
     /// Buckets the window holds (0 until the first value); each is 4 bytes.
     std::size_t buckets_stored() const { return counts_.size(); }

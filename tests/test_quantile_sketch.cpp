@@ -353,3 +353,24 @@ TEST_CASE("a bucket's count goes past 2^32 without losing any") {
         CHECK(q.quantile_seconds(0.0) == above_bucket);
     }
 }
+
+TEST_CASE("quantiles in one pass equal the quantiles one by one") {
+    const auto xs = log_uniform(7, 5000, 1e3, 1e9);
+    const QuantileSketch q = sketch_of(xs);
+    const std::vector<double> ascending = {0.0, 0.1, 0.5, 0.5, 0.9, 0.99, 0.999, 1.0};
+    std::vector<double> out(ascending.size());
+    q.quantiles_seconds(ascending, out);
+    for (std::size_t i = 0; i < ascending.size(); ++i)
+        CHECK(out[i] == q.quantile_seconds(ascending[i]));
+    const std::vector<double> unsorted = {0.99, 0.5, 0.9};
+    std::vector<double> out2(unsorted.size());
+    q.quantiles_seconds(unsorted, out2);
+    for (std::size_t i = 0; i < unsorted.size(); ++i)
+        CHECK(out2[i] == q.quantile_seconds(unsorted[i]));
+    std::vector<double> too_short(1);
+    CHECK_THROWS_AS(q.quantiles_seconds(unsorted, too_short), std::invalid_argument);
+    const QuantileSketch empty;
+    empty.quantiles_seconds(ascending, out);
+    for (const double v : out)
+        CHECK(v == 0.0);
+}
