@@ -46,6 +46,11 @@ void QuantileSketch::add_outside(std::uint64_t v) {
     record(v);
 }
 
+void QuantileSketch::add_carried(std::size_t bucket, std::uint64_t v) {
+    carry(bucket);
+    record(v);
+}
+
 void QuantileSketch::carry(std::size_t bucket, std::uint64_t high) {
     const auto at = std::lower_bound(carries_.begin(), carries_.end(), bucket,
                                      [](const Carry& c, std::size_t b) { return c.bucket < b; });
@@ -126,24 +131,29 @@ void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<dou
             out[i] = quantile_seconds(qs[i]);
         return;
     }
-    // Nearest rank: the smallest recorded value v with at least ceil(q n) values <= v.
-    const auto rank_of = [this](double q) {
-        const auto r = static_cast<std::uint64_t>(
-            std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(total_)));
-        return std::max<std::uint64_t>(r, 1);
-    };
     std::size_t i = 0;
     if (total_ == 0) {
         for (; i < qs.size(); ++i)
             out[i] = 0.0;
         return;
     }
+    // Nearest rank: the smallest recorded value v with at least ceil(q n) values <= v.
+    const auto rank_of = [this](double q) {
+        const auto r = static_cast<std::uint64_t>(
+            std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(total_)));
+        return std::max<std::uint64_t>(r, 1);
+    };
+    std::uint64_t rank = qs.empty() ? 0 : rank_of(qs[0]);
     std::uint64_t seen = 0;
     // Buckets outside the window hold nothing, so scanning it finds the same buckets.
+    const bool carried = !carries_.empty();
     for (std::size_t k = 0; k < counts_.size() && i < qs.size(); ++k) {
-        seen += count_at(k);
-        while (i < qs.size() && seen >= rank_of(qs[i]))
+        seen += carried ? count_at(k) : counts_[k];
+        while (seen >= rank) {
             out[i++] = value_of(base_ + k) / 1e9;
+            if (i == qs.size()) return;
+            rank = rank_of(qs[i]);
+        }
     }
     for (; i < qs.size(); ++i)
         out[i] = value_of(kBuckets - 1) / 1e9;

@@ -46,7 +46,7 @@ public:
         if (k >= counts_.size()) [[unlikely]]
             return add_outside(v); // a tail call: the common path saves no register
         if (++counts_[k] == 0) [[unlikely]]
-            carry(base_ + k);
+            return add_carried(base_ + k, v); // a tail call too: no register saved here
         record(v);
     }
     void merge(const QuantileSketch& other);
@@ -101,6 +101,8 @@ private:
     /// Grows the window to cover bucket indices [lo, hi] (no-op when it does already).
     void cover(std::size_t lo, std::size_t hi);
     void add_outside(std::uint64_t v);
+    /// `add`'s rest after bucket `bucket`'s low word wrapped to 0.
+    void add_carried(std::size_t bucket, std::uint64_t v);
     void record(std::uint64_t v) {
         ++total_;
         sum_ns_ += static_cast<double>(v);
