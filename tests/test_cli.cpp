@@ -64,7 +64,7 @@ TEST_CASE("run prints a report with every service") {
     CHECK(r.err.empty());
 }
 
-TEST_CASE("summary JSON has every key of ARCHITECTURE.md") {
+TEST_CASE("summary JSON has every key of docs/outputs.md") {
     const auto r = tpssim(std::string("run ") + kMM1 + " --until 30m --quiet --summary-json -");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
