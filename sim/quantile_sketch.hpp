@@ -13,10 +13,10 @@
 /// dense window of bucket indices (8 bytes a bucket, 2^kSubBits = 128 buckets = 1 KiB an
 /// octave) that covers every index seen so far and grows by a quarter of its span or more,
 /// toward the value that fell outside it (a DDSketch-style dense store). A sketch that never
-/// sees a value allocates nothing; values spanning 1 ms..1 s take about 12 KiB, a service's
-/// latencies (some us to a second) 10-30 KiB; the whole range [0, 2^63) ns, at most, is
-/// kBuckets (57 KiB, what every sketch took before). `reset` zeroes the window and keeps it,
-/// so a sketch cleared at every scrape allocates nothing in a steady run.
+/// sees a value allocates nothing; values spanning 1 ms..1 s (10 octaves) take about 12 KiB;
+/// the whole range [0, 2^63) ns, at most, is kBuckets (57 KiB). `reset` zeroes the window and
+/// keeps it, so a sketch cleared at every scrape allocates nothing in a steady run. (What real
+/// runs hold, and what the window cost and saved: bench/README.md, History.)
 
 #include "sim/sim_time.hpp"
 
