@@ -13,12 +13,13 @@
 /// dense window of bucket indices (4 bytes a bucket, 2^kSubBits = 128 buckets = 512 bytes an
 /// octave) that covers every index seen so far and grows by a quarter of its span or more,
 /// toward the value that fell outside it (a DDSketch-style dense store). A sketch that never
-/// sees a value allocates nothing; values spanning 1 ms..1 s take about 6 KiB, a service's
-/// latencies (some us to a second) 5-15 KiB; the whole range [0, 2^63) ns, at most, is
-/// kBuckets (29 KiB). A bucket's count is 32 bits wide because almost none ever reaches 2^32;
-/// the one that does carries into a short sorted list of high words, so no count is ever lost
-/// (a sketch of 10^10 equal values reports them all). `reset` zeroes the window and keeps it,
-/// so a sketch cleared at every scrape allocates nothing in a steady run.
+/// sees a value allocates nothing; values spanning 1 ms..1 s (10 octaves) take about 6 KiB;
+/// the whole range [0, 2^63) ns, at most, is kBuckets (29 KiB). A bucket's count is 32 bits
+/// wide because almost none ever reaches 2^32; the one that does carries into a short sorted
+/// list of high words, so no count is ever lost. `reset` zeroes the window and keeps it, so a
+/// sketch cleared at every scrape allocates nothing in a steady run. (What real runs hold, and
+/// what the window cost and saved: bench/README.md, History.)
+
 #include "sim/sim_time.hpp"
 
 #include <bit>
