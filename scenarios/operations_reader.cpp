@@ -1,10 +1,12 @@
 #include "scenarios/operations_reader.hpp"
 
 #include "scenarios/expression_reader.hpp"
+#include "scenarios/key_table.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/step_reader.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/value_readers.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -25,57 +27,65 @@ using ActionKind = models::ActionParams::Kind;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-const std::vector<std::string> kAutoscalerKeys{
-    "min",        "max",         "metric",
-    "target",     "sync_period", "tolerance",
-    "scale_up",   "scale_down",  "scale_down_stabilization",
-    "thresholds", "startup"};
-// Index order matches models::ServiceOpsParams::ScalingMetric.
-const std::vector<std::string> kScalingMetrics{"utilization", "queue_depth"};
-const std::vector<std::string> kRulesKeys{"stabilization_window", "select_policy", "policies"};
-// Index order matches models::SelectPolicy.
-const std::vector<std::string> kSelectPolicies{"max", "min", "disabled"};
-const std::vector<std::string> kPolicyKeys{"type", "value", "period"};
-// Index order matches models::ScalingPolicyType.
-const std::vector<std::string> kPolicyTypes{"pods", "percent"};
-const std::vector<std::string> kThresholdKeys{"up", "down", "cooldown", "step_up", "step_down"};
-const std::vector<std::string> kResourcesKeys{"cpu_per_request", "memory", "memory_limit"};
-const std::vector<std::string> kHealthCheckKeys{"period", "failure_threshold"};
-const std::vector<std::string> kDeploymentKeys{"versions", "canary"};
-const std::vector<std::string> kVersionKeys{"work_factor", "errors", "memory_leak"};
-const std::vector<std::string> kCanaryKeys{"version",    "start",     "interval",     "step_weight",
-                                           "max_weight", "threshold", "min_requests", "gates"};
-const std::vector<std::string> kGateKeys{"success_rate", "p99"};
-const std::vector<std::string> kNetworkKeys{"links"};
-const std::vector<std::string> kLinkKeys{"between", "bandwidth", "payload"};
-const std::vector<std::string> kMonitoringKeys{"scrape_interval"};
-const std::vector<std::string> kAlertKeys{"name", "when", "for", "severity"};
+const KeySchema kAutoscalerSchema({"min", "max", "metric", "target", "sync_period", "tolerance",
+                                   "scale_up", "scale_down", "scale_down_stabilization",
+                                   "thresholds", "startup"},
+                                  {"thresholds", "scale_up", "scale_down"});
+const std::vector<std::string> kAutoscalerKeys = kAutoscalerSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kScalingMetrics =
+    models::names_of<models::ServiceOpsParams::ScalingMetric>();
+const KeySchema kRulesSchema({"stabilization_window", "select_policy", "policies"});
+const std::vector<std::string> kRulesKeys = kRulesSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kSelectPolicies = models::names_of<models::SelectPolicy>();
+const KeySchema kPolicySchema({"type", "value", "period"});
+const std::vector<std::string> kPolicyKeys = kPolicySchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kPolicyTypes = models::names_of<models::ScalingPolicyType>();
+const KeySchema kThresholdSchema({"up", "down", "cooldown", "step_up", "step_down"});
+const std::vector<std::string> kThresholdKeys = kThresholdSchema.keys();
+const KeySchema kResourcesSchema({"cpu_per_request", "memory", "memory_limit"});
+const std::vector<std::string> kResourcesKeys = kResourcesSchema.keys();
+const KeySchema kHealthCheckSchema({"period", "failure_threshold"});
+const std::vector<std::string> kHealthCheckKeys = kHealthCheckSchema.keys();
+const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "canary"});
+const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
+const KeySchema kVersionSchema({"work_factor", "errors", "memory_leak"}, {"errors"});
+const std::vector<std::string> kVersionKeys = kVersionSchema.keys();
+const KeySchema kCanarySchema({"version", "start", "interval", "step_weight", "max_weight",
+                               "threshold", "min_requests", "gates"},
+                              {"gates"});
+const std::vector<std::string> kCanaryKeys = kCanarySchema.keys();
+const KeySchema kGateSchema({"success_rate", "p99"});
+const std::vector<std::string> kGateKeys = kGateSchema.keys();
+const KeySchema kNetworkSchema({"links"});
+const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
+const KeySchema kLinkSchema({"between", "bandwidth", "payload"});
+const std::vector<std::string> kLinkKeys = kLinkSchema.keys();
+const KeySchema kMonitoringSchema({"scrape_interval"});
+const std::vector<std::string> kMonitoringKeys = kMonitoringSchema.keys();
+const KeySchema kAlertSchema({"name", "when", "for", "severity"});
+const std::vector<std::string> kAlertKeys = kAlertSchema.keys();
 const std::vector<std::string> kSeverities{"page", "ticket", "info"};
-// Index order matches models::FaultKind.
-const std::vector<std::string> kFaultKinds{
-    "latency",     "errors",         "crash",        "unhealthy",       "slow_query",
-    "memory_leak", "bandwidth_used", "backend_down", "monitoring_down", "autoscaler_broken"};
-const std::vector<std::string> kFaultKeys{"name",
-                                          "at",
-                                          "for",
-                                          "until",
-                                          "target",
-                                          "latency",
-                                          "errors",
-                                          "crash",
-                                          "restart_after",
-                                          "unhealthy",
-                                          "slow_query",
-                                          "memory_leak",
-                                          "bandwidth_used",
-                                          "backend_down",
-                                          "monitoring_down",
-                                          "autoscaler_broken"};
-const std::vector<std::string> kFaultErrorsKeys{"probability", "ramp"};
-const std::vector<std::string> kRampKeys{"from", "to", "step", "every"};
-const std::vector<std::string> kUnhealthyKeys{"count", "factor", "errors"};
-const std::vector<std::string> kSlowQueryKeys{"fraction", "factor"};
-const std::vector<std::string> kLeakKeys{"per_second", "per_request"};
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kFaultKinds = models::names_of<models::FaultKind>();
+const KeySchema kFaultSchema({"name", "at", "for", "until", "target", "latency", "errors", "crash",
+                              "restart_after", "unhealthy", "slow_query", "memory_leak",
+                              "bandwidth_used", "backend_down", "monitoring_down",
+                              "autoscaler_broken"},
+                             {"errors", "unhealthy", "slow_query", "memory_leak"});
+const std::vector<std::string> kFaultKeys = kFaultSchema.keys();
+const KeySchema kFaultErrorsSchema({"probability", "ramp"}, {"ramp"});
+const std::vector<std::string> kFaultErrorsKeys = kFaultErrorsSchema.keys();
+const KeySchema kRampSchema({"from", "to", "step", "every"});
+const std::vector<std::string> kRampKeys = kRampSchema.keys();
+const KeySchema kUnhealthySchema({"count", "factor", "errors"});
+const std::vector<std::string> kUnhealthyKeys = kUnhealthySchema.keys();
+const KeySchema kSlowQuerySchema({"fraction", "factor"});
+const std::vector<std::string> kSlowQueryKeys = kSlowQuerySchema.keys();
+const KeySchema kLeakSchema({"per_second", "per_request"});
+const std::vector<std::string> kLeakKeys = kLeakSchema.keys();
 const std::vector<std::string> kActionKinds{"scale",
                                             "set",
                                             "restart",
@@ -84,20 +94,10 @@ const std::vector<std::string> kActionKinds{"scale",
                                             "repair_autoscaler",
                                             "rollback",
                                             "stop_fault"};
-const std::vector<std::string> kActionKeys{"at",
-                                           "on",
-                                           "after",
-                                           "repeat",
-                                           "scale",
-                                           "set",
-                                           "restart",
-                                           "replace_unhealthy",
-                                           "disable_autoscaler",
-                                           "repair_autoscaler",
-                                           "rollback",
-                                           "stop_fault",
-                                           "to",
-                                           "by"};
+const KeySchema kActionSchema({"at", "on", "after", "repeat", "scale", "set", "restart",
+                               "replace_unhealthy", "disable_autoscaler", "repair_autoscaler",
+                               "rollback", "stop_fault", "to", "by"});
+const std::vector<std::string> kActionKeys = kActionSchema.keys();
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -112,161 +112,6 @@ constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
 constexpr std::int64_t kMaxScrapes = 10'000'000;
 
 // --- small readers ----------------------------------------------------------------------------
-
-std::string expected_got(std::string_view expected, const YAML::Node& found) {
-    return fmt::format("expected {}, got {}", expected, describe(found));
-}
-
-bool contains(const std::vector<std::string>& list, std::string_view key) {
-    return std::find(list.begin(), list.end(), key) != list.end();
-}
-
-/// A duration in [min, max].
-std::optional<SimTime> duration_between(DiagnosticSink& sink, const Value& v, SimTime min,
-                                        SimTime max) {
-    const auto t = read_duration(sink, v, min > SimTime::zero());
-    if (!t) return std::nullopt;
-    if (*t < min) {
-        sink.error(v.mark, v.path,
-                   expected_got(fmt::format("a duration >= {}", format_duration(min)), v.node));
-        return std::nullopt;
-    }
-    if (*t > max) {
-        sink.error(v.mark, v.path,
-                   expected_got(fmt::format("a duration <= {}", format_duration(max)), v.node));
-        return std::nullopt;
-    }
-    return t;
-}
-
-/// A size in bytes (see units.hpp); `positive` requires > 0.
-std::optional<double> read_size(DiagnosticSink& sink, const Value& v, bool positive) {
-    if (!v.node.IsScalar()) {
-        sink.error(v.mark, v.path, expected_got(kSizeExpected, v.node));
-        return std::nullopt;
-    }
-    const auto parsed = parse_size_bytes(v.node.Scalar());
-    if (const auto* message = std::get_if<std::string>(&parsed)) {
-        sink.error(v.mark, v.path, *message);
-        return std::nullopt;
-    }
-    const auto bytes = std::get<std::uint64_t>(parsed);
-    if (positive && bytes == 0) {
-        sink.error(v.mark, v.path, expected_got("a size > 0", v.node));
-        return std::nullopt;
-    }
-    return static_cast<double>(bytes);
-}
-
-/// A data rate in bytes per second (see units.hpp); `positive` requires > 0.
-std::optional<double> read_data_rate(DiagnosticSink& sink, const Value& v, bool positive) {
-    if (!v.node.IsScalar()) {
-        sink.error(v.mark, v.path, expected_got(kDataRateExpected, v.node));
-        return std::nullopt;
-    }
-    const auto parsed = parse_data_rate(v.node.Scalar());
-    if (const auto* message = std::get_if<std::string>(&parsed)) {
-        sink.error(v.mark, v.path, *message);
-        return std::nullopt;
-    }
-    const double rate = std::get<double>(parsed);
-    if (positive && rate == 0.0) {
-        sink.error(v.mark, v.path, expected_got("a data rate > 0", v.node));
-        return std::nullopt;
-    }
-    return rate;
-}
-
-constexpr std::string_view kPerRequestSuffix = "/request";
-
-bool is_per_request(const YAML::Node& node) {
-    return node.IsScalar() && std::string_view(node.Scalar()).ends_with(kPerRequestSuffix);
-}
-
-/// `10KiB/request` (or, when `bare_ok`, `10KiB`): bytes per request.
-std::optional<double> read_per_request(DiagnosticSink& sink, const Value& v, bool bare_ok) {
-    if (!v.node.IsScalar() || (!bare_ok && !is_per_request(v.node))) {
-        sink.error(v.mark, v.path, expected_got("a size per request, e.g. 10KiB/request", v.node));
-        return std::nullopt;
-    }
-    std::string_view s = v.node.Scalar();
-    if (s.ends_with(kPerRequestSuffix)) s.remove_suffix(kPerRequestSuffix.size());
-    const auto parsed = parse_size_bytes(s);
-    if (std::holds_alternative<std::string>(parsed)) {
-        sink.error(v.mark, v.path,
-                   expected_got(bare_ok ? "a size (per request), e.g. 10KiB or 10KiB/request"
-                                        : "a size per request, e.g. 10KiB/request",
-                                v.node));
-        return std::nullopt;
-    }
-    return static_cast<double>(std::get<std::uint64_t>(parsed));
-}
-
-/// A whole number, possibly negative, non-zero, of magnitude at most `max`.
-std::optional<std::int64_t> read_change(DiagnosticSink& sink, const Value& v, std::int64_t max) {
-    const auto bad = [&] {
-        sink.error(
-            v.mark, v.path,
-            expected_got(fmt::format("a non-zero integer from -{} to {}, e.g. 4 or -2", max, max),
-                         v.node));
-        return std::nullopt;
-    };
-    if (!v.node.IsScalar() || v.node.Tag() == "!") return bad();
-    std::string_view s = v.node.Scalar();
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec != std::errc() || end != s.data() + s.size() || value == 0 || value > max ||
-        value < -max)
-        return bad();
-    return value;
-}
-
-/// `true`; `false` is an error (a fault that does nothing).
-bool read_true(DiagnosticSink& sink, const Value& v, std::string_view key) {
-    const auto b = read_bool(sink, v);
-    if (!b) return false;
-    if (!*b) {
-        sink.error(v.mark, v.path,
-                   fmt::format("expected true ({}: false would do nothing: remove the fault "
-                               "instead)",
-                               key));
-        return false;
-    }
-    return true;
-}
-
-/// Whether the map at `v` has a key outside `allowed` (reported by its MapReader): a check
-/// that a required key is missing then stays silent, the unknown key being the likely cause.
-bool has_unknown_key(const Value& v, const std::vector<std::string>& allowed) {
-    if (!v.node.IsMap()) return false;
-    for (auto it = v.node.begin(); it != v.node.end(); ++it)
-        if (it->first.IsScalar() && !contains(allowed, it->first.Scalar())) return true;
-    return false;
-}
-
-/// The entry of `key` in `map` (which has it).
-const MapReader::Entry& entry_of(const MapReader& map, std::string_view key) {
-    for (const auto& e : map.entries())
-        if (e.key == key) return e;
-    throw std::logic_error("entry_of: missing key");
-}
-
-/// Reports "expected either A or B, got both" at whichever comes second.
-void both(DiagnosticSink& sink, const MapReader& map, std::string_view a, std::string_view b,
-          std::string_view message) {
-    const MapReader::Entry* second = nullptr;
-    for (const auto& e : map.entries())
-        if (e.key == a || e.key == b) second = &e;
-    sink.error(second->key_mark, second->value.path, std::string(message));
-}
-
-std::string join_and(const std::vector<std::string>& items) {
-    if (items.size() <= 1) return items.empty() ? "" : items[0];
-    return fmt::format("{} and {}",
-                       text::join(std::span<const std::string>(items).first(items.size() - 1)),
-                       items.back());
-}
 
 /// Alert names follow Prometheus' (CamelCase is customary): letters, digits, '_' and '-',
 /// starting with a letter.
@@ -1985,6 +1830,15 @@ std::optional<YAML::Node> parse_chaos_flag(DiagnosticSink& sink, std::string_vie
     }
     sink.set_command_line_origin(kSetFile);
     return map;
+}
+
+std::vector<const KeySchema*> operations_schemas() {
+    return {&kAutoscalerSchema, &kRulesSchema,       &kPolicySchema,     &kThresholdSchema,
+            &kResourcesSchema,  &kHealthCheckSchema, &kDeploymentSchema, &kVersionSchema,
+            &kCanarySchema,     &kGateSchema,        &kNetworkSchema,    &kLinkSchema,
+            &kMonitoringSchema, &kAlertSchema,       &kFaultSchema,      &kFaultErrorsSchema,
+            &kRampSchema,       &kUnhealthySchema,   &kSlowQuerySchema,  &kLeakSchema,
+            &kActionSchema};
 }
 
 } // namespace scenarios::detail

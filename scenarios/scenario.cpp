@@ -2,6 +2,7 @@
 
 #include "models/call_graph.hpp"
 #include "scenarios/distribution_reader.hpp"
+#include "scenarios/key_table.hpp"
 #include "scenarios/load_reader.hpp"
 #include "scenarios/operations_reader.hpp"
 #include "scenarios/overrides.hpp"
@@ -31,28 +32,37 @@ using detail::ParsedStep;
 using detail::TargetName;
 using detail::Value;
 namespace fs = std::filesystem;
+using detail::KeySchema;
 
 // --- the schema ---------------------------------------------------------------------------
 // Each list is every key its map may hold, in the order the documentation lists them (the
 // order "expected one of" shows them). A new key: add it here and read it below.
 
-const std::vector<std::string> kTopKeys{
-    "name",    "description", "seed",    "start",      "duration", "warmup", "load",    "services",
-    "tracing", "deployments", "network", "monitoring", "alerts",   "chaos",  "actions", "expect"};
-const std::vector<std::string> kLoadKeys{"name",       "target",     "arrivals", "rate",
-                                         "multiplier", "steps",      "trace",    "states",
-                                         "users",      "think_time", "timeout"};
-const std::vector<std::string> kMmppStateKeys{"rate", "mean_duration"};
-const std::vector<std::string> kServiceKeys{"kind",        "workers",    "queue",    "service_time",
-                                            "steps",       "errors",     "capacity", "consumers",
-                                            "max_deliver", "autoscaler", "startup",  "resources",
-                                            "health_check"};
-const std::vector<std::string> kQueueKeys{"capacity"};
-const std::vector<std::string> kTracingKeys{"sample", "keep_slowest"};
-// Index order matches models::ArrivalProcess.
-const std::vector<std::string> kArrivalNames{"poisson", "constant", "closed", "mmpp"};
-// Index order matches models::ServiceKind.
-const std::vector<std::string> kServiceKinds{"service", "queue"};
+const KeySchema kTopSchema({"name", "description", "seed", "start", "duration", "warmup", "load",
+                            "services", "tracing", "deployments", "network", "monitoring", "alerts",
+                            "chaos", "actions", "expect"},
+                           {"tracing", "monitoring", "network"});
+const std::vector<std::string> kTopKeys = kTopSchema.keys();
+const KeySchema kLoadSchema({"name", "target", "arrivals", "rate", "multiplier", "steps", "trace",
+                             "states", "users", "think_time", "timeout"},
+                            {"multiplier", "trace", "think_time"});
+const std::vector<std::string> kLoadKeys = kLoadSchema.keys();
+const KeySchema kMmppStateSchema({"rate", "mean_duration"});
+const std::vector<std::string> kMmppStateKeys = kMmppStateSchema.keys();
+const KeySchema kServiceSchema({"kind", "workers", "queue", "service_time", "steps", "errors",
+                                "capacity", "consumers", "max_deliver", "autoscaler", "startup",
+                                "resources", "health_check"},
+                               {"queue", "service_time", "errors", "autoscaler", "resources",
+                                "health_check"});
+const std::vector<std::string> kServiceKeys = kServiceSchema.keys();
+const KeySchema kQueueSchema({"capacity"});
+const std::vector<std::string> kQueueKeys = kQueueSchema.keys();
+const KeySchema kTracingSchema({"sample", "keep_slowest"});
+const std::vector<std::string> kTracingKeys = kTracingSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kArrivalNames = models::names_of<models::ArrivalProcess>();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kServiceKinds = models::names_of<models::ServiceKind>();
 
 constexpr std::uint64_t kMaxWorkers = 1'000'000;
 constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
@@ -922,5 +932,14 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
                             std::span<const std::string> chaos) {
     return load(text, display_name, fs::path(display_name).parent_path(), overrides, chaos);
 }
+
+namespace detail {
+
+std::vector<const KeySchema*> scenario_schemas() {
+    return {&kTopSchema,     &kLoadSchema,  &kMmppStateSchema,
+            &kServiceSchema, &kQueueSchema, &kTracingSchema};
+}
+
+} // namespace detail
 
 } // namespace scenarios

@@ -1,6 +1,7 @@
 #include "scenarios/step_reader.hpp"
 
 #include "scenarios/distribution_reader.hpp"
+#include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
 
@@ -18,39 +19,47 @@ using Kind = models::StepParams::Kind;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-// Index order matches models::StepParams::Kind.
-const std::vector<std::string> kStepKinds{"work", "call", "parallel", "publish"};
-const std::vector<std::string> kStepKeys{
-    "work",        "call",    "parallel", "publish",         "operation", "errors",
-    "probability", "timeout", "retry",    "circuit_breaker", "fallback",  "cache"};
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kStepKinds = models::names_of<models::StepParams::Kind>();
+const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation", "errors",
+                             "probability", "timeout", "retry", "circuit_breaker", "fallback",
+                             "cache"},
+                            {"errors", "retry", "circuit_breaker", "fallback", "cache"});
+const std::vector<std::string> kStepKeys = kStepSchema.keys();
 const std::vector<std::string> kCallSettings{"probability",     "timeout",  "retry",
                                              "circuit_breaker", "fallback", "cache"};
-const std::vector<std::string> kErrorsKeys{"probability"};
-const std::vector<std::string> kPublishKeys{"to", "probability"};
-const std::vector<std::string> kRetryKeys{"max_attempts", "backoff", "max_backoff",
-                                          "jitter",       "budget",  "on_refused"};
-// Index order matches models::RefusedAttempt.
-const std::vector<std::string> kRefusedNames{"fail", "retry"};
-// Index order matches models::RetryJitter.
-const std::vector<std::string> kJitterNames{"full", "none"};
-const std::vector<std::string> kBudgetKeys{"percent", "min_retry_concurrency"};
-const std::vector<std::string> kBreakerKeys{"sliding_window",
-                                            "failure_rate_threshold",
-                                            "slow_call_rate_threshold",
-                                            "slow_call_duration_threshold",
-                                            "minimum_number_of_calls",
-                                            "wait_duration_in_open_state",
-                                            "permitted_number_of_calls_in_half_open_state",
-                                            "automatic_transition_from_open_to_half_open",
-                                            "max_wait_duration_in_half_open_state"};
-const std::vector<std::string> kWindowKeys{"type", "size"};
-// Index order matches models::SlidingWindowType.
-const std::vector<std::string> kWindowTypes{"count", "time"};
-const std::vector<std::string> kFallbackKeys{"latency"};
-const std::vector<std::string> kCacheKeys{"hit_ratio", "keys",   "zipf",
-                                          "capacity",  "policy", "latency"};
-// Index order matches models::CacheReplacement.
-const std::vector<std::string> kCachePolicies{"lru", "perfect"};
+const KeySchema kErrorsSchema({"probability"});
+const std::vector<std::string> kErrorsKeys = kErrorsSchema.keys();
+const KeySchema kPublishSchema({"to", "probability"});
+const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
+const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
+                              "on_refused"},
+                             {"budget"});
+const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kRefusedNames = models::names_of<models::RefusedAttempt>();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kJitterNames = models::names_of<models::RetryJitter>();
+const KeySchema kBudgetSchema({"percent", "min_retry_concurrency"});
+const std::vector<std::string> kBudgetKeys = kBudgetSchema.keys();
+const KeySchema kBreakerSchema({"sliding_window", "failure_rate_threshold",
+                                "slow_call_rate_threshold", "slow_call_duration_threshold",
+                                "minimum_number_of_calls", "wait_duration_in_open_state",
+                                "permitted_number_of_calls_in_half_open_state",
+                                "automatic_transition_from_open_to_half_open",
+                                "max_wait_duration_in_half_open_state"},
+                               {"sliding_window"});
+const std::vector<std::string> kBreakerKeys = kBreakerSchema.keys();
+const KeySchema kWindowSchema({"type", "size"});
+const std::vector<std::string> kWindowKeys = kWindowSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kWindowTypes = models::names_of<models::SlidingWindowType>();
+const KeySchema kFallbackSchema({"latency"});
+const std::vector<std::string> kFallbackKeys = kFallbackSchema.keys();
+const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
+const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kCachePolicies = models::names_of<models::CacheReplacement>();
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -706,6 +715,11 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
     for (const auto& item : *items)
         steps.push_back(read_step(sink, item, base_dir, false));
     return steps;
+}
+
+std::vector<const KeySchema*> step_schemas() {
+    return {&kStepSchema,    &kErrorsSchema, &kPublishSchema,  &kRetrySchema, &kBudgetSchema,
+            &kBreakerSchema, &kWindowSchema, &kFallbackSchema, &kCacheSchema};
 }
 
 } // namespace scenarios::detail
