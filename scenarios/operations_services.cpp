@@ -1,0 +1,334 @@
+// The operations reader's a service's autoscaler (rules, policies, thresholds), startup, resources
+// and health check (see operations_sections.hpp).
+#include "scenarios/operations_sections.hpp"
+
+namespace scenarios::detail::ops {
+
+void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops) {
+    if (v.autoscaler) read_autoscaler(*v.autoscaler, ops);
+    if (v.startup) {
+        const bool twice =
+            v.autoscaler && v.autoscaler->node.IsMap() && v.autoscaler->node["startup"].IsDefined();
+        if (twice)
+            sink_.error(v.startup->mark, v.startup->path,
+                        "startup is given twice: here and in autoscaler.startup; keep one");
+        else if (const auto t = duration_between(sink_, *v.startup, SimTime::zero(), kMaxDuration))
+            ops.startup = *t;
+    }
+    if (v.resources) read_resources(*v.resources, ops.resources);
+    if (v.health_check) {
+        MapReader map(sink_, *v.health_check,
+                      "health check settings, e.g. {period: 10s, failure_threshold: 3}",
+                      kHealthCheckKeys);
+        if (map.ok()) {
+            models::HealthCheckParams h;
+            bool ok = true;
+            if (const auto p = map.get("period")) {
+                if (const auto t = read_duration(sink_, *p, true))
+                    h.period = *t;
+                else
+                    ok = false;
+            }
+            if (const auto f = map.get("failure_threshold")) {
+                if (const auto n = read_integer(sink_, *f, 1, kMaxThreshold))
+                    h.failure_threshold = static_cast<std::uint32_t>(*n);
+                else
+                    ok = false;
+            }
+            if (ok) ops.health_check = h;
+        }
+    }
+}
+
+bool Reader::read_rules(const Value& v, models::ScalingRules& rules) {
+    MapReader map(sink_, v,
+                  "scaling rules, e.g. {stabilization_window: 5m, policies: [{type: pods, "
+                  "value: 4, period: 15s}]}",
+                  kRulesKeys);
+    if (!map.ok()) return false;
+    bool ok = true;
+    if (const auto w = map.get("stabilization_window")) {
+        if (const auto t = duration_between(sink_, *w, SimTime::zero(), SimTime::from_s(3600)))
+            rules.stabilization_window = *t;
+        else
+            ok = false;
+    }
+    if (const auto s = map.get("select_policy")) {
+        if (const auto k = read_choice(sink_, *s, kSelectPolicies))
+            rules.select_policy = static_cast<models::SelectPolicy>(*k);
+        else
+            ok = false;
+    }
+    if (const auto p = map.get("policies")) {
+        const auto items = read_sequence(
+            sink_, *p, "a list of policies, e.g. [{type: pods, value: 4, period: 15s}]");
+        if (!items) return false;
+        if (items->empty() && rules.select_policy != models::SelectPolicy::Disabled) {
+            sink_.error(p->mark, p->path,
+                        "expected at least one policy, got an empty list (or select_policy: "
+                        "disabled)");
+            return false;
+        }
+        rules.policies.clear();
+        for (const auto& item : *items) {
+            if (auto policy = read_policy(item))
+                rules.policies.push_back(*policy);
+            else
+                ok = false;
+        }
+    }
+    return ok;
+}
+
+std::optional<models::ScalingPolicy> Reader::read_policy(const Value& v) {
+    MapReader map(sink_, v, "a policy, e.g. {type: percent, value: 100%, period: 15s}",
+                  kPolicyKeys);
+    if (!map.ok()) return std::nullopt;
+    models::ScalingPolicy policy;
+    bool ok = true;
+    const auto type = map.require("type", "pods or percent");
+    if (type) {
+        if (const auto k = read_choice(sink_, *type, kPolicyTypes))
+            policy.type = static_cast<models::ScalingPolicyType>(*k);
+        else
+            ok = false;
+    } else {
+        ok = false;
+    }
+    if (const auto value = map.require("value", "the change allowed per period, e.g. 4 "
+                                                "(pods) or 100% (percent)")) {
+        if (ok && policy.type == models::ScalingPolicyType::Percent && value->node.IsScalar() &&
+            value->node.Scalar().ends_with('%')) {
+            const auto r = parse_ratio(value->node.Scalar(), kMaxPercentPolicy / 100.0);
+            const double* x = std::get_if<double>(&r);
+            const double percent = x ? std::round(*x * 100.0) : 0.0;
+            if (x == nullptr || percent < 1.0 || std::abs(*x * 100.0 - percent) > 1e-9) {
+                sink_.error(value->mark, value->path,
+                            expected_got("a whole percentage >= 1%, e.g. 100%", value->node));
+                ok = false;
+            } else {
+                policy.value = static_cast<std::uint32_t>(percent);
+            }
+        } else if (ok) {
+            if (const auto n = read_integer(sink_, *value, 1,
+                                            policy.type == models::ScalingPolicyType::Pods
+                                                ? kMaxReplicas
+                                                : kMaxPercentPolicy))
+                policy.value = static_cast<std::uint32_t>(*n);
+            else
+                ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    if (const auto p = map.get("period")) {
+        if (const auto t = duration_between(sink_, *p, SimTime::from_ns(1), SimTime::from_s(1800)))
+            policy.period = *t;
+        else
+            ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return policy;
+}
+
+void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
+    MapReader map(sink_, v,
+                  "autoscaler settings, e.g. {min: 2, max: 40, metric: utilization, target: "
+                  "70%}",
+                  kAutoscalerKeys);
+    if (!map.ok()) return;
+    models::AutoscalerParams a;
+    bool ok = true;
+    const auto whole = [&](const Value& x) -> std::optional<std::uint32_t> {
+        if (const auto n =
+                read_integer(sink_, x, 1, kMaxReplicas, "the limit on workers per service"))
+            return static_cast<std::uint32_t>(*n);
+        ok = false;
+        return std::nullopt;
+    };
+    const auto min = map.get("min");
+    std::optional<std::uint32_t> min_n;
+    if (min) {
+        min_n = whole(*min);
+        if (min_n) a.min_replicas = *min_n;
+    }
+    const auto max = map.require("max", "the most replicas the autoscaler may run, e.g. max: 40");
+    std::optional<std::uint32_t> max_n;
+    if (max) max_n = whole(*max);
+    if (max_n) a.max_replicas = *max_n;
+    if (!max) ok = false;
+    if (min_n && max_n && *min_n > *max_n) {
+        sink_.error(min->mark, min->path,
+                    expected_got(fmt::format("an integer <= max ({})", *max_n), min->node));
+        ok = false;
+    }
+    bool metric_known = true;
+    if (const auto m = map.get("metric")) {
+        if (const auto k = read_choice(sink_, *m, kScalingMetrics))
+            ops.scaling_metric = static_cast<models::ServiceOpsParams::ScalingMetric>(*k);
+        else
+            ok = metric_known = false;
+    }
+    const bool by_queue =
+        ops.scaling_metric == models::ServiceOpsParams::ScalingMetric::QueueDepthPerReplica;
+    a.target_type =
+        by_queue ? models::HpaTargetType::AverageValue : models::HpaTargetType::Utilization;
+    const auto target = map.get("target");
+    const auto thresholds = map.get("thresholds");
+    if (target && thresholds) {
+        both(sink_, map, "target", "thresholds",
+             "expected either target (the HPA form) or thresholds (scaling by steps), got "
+             "both");
+        ok = false;
+    } else if (target && metric_known) {
+        const auto t = by_queue ? read_number_above(sink_, *target, 0.0, kMaxQueueTarget,
+                                                    "the limit on waiting items per replica")
+                                : read_ratio(sink_, *target, true);
+        if (t && !by_queue && std::fabs(*t * 100.0 - std::round(*t * 100.0)) > 1e-9) {
+            // Kubernetes' averageUtilization is an int32 percentage.
+            sink_.error(
+                target->mark, target->path,
+                expected_got("a whole percentage (Kubernetes' averageUtilization)", target->node));
+            ok = false;
+        } else if (t && by_queue && std::fabs(*t * 1000.0 - std::round(*t * 1000.0)) > 1e-6) {
+            // Kubernetes' quantities are whole milli-units.
+            sink_.error(
+                target->mark, target->path,
+                expected_got("a multiple of 0.001 (Kubernetes' milli-units)", target->node));
+            ok = false;
+        } else if (t) {
+            a.target = *t;
+        } else {
+            ok = false;
+        }
+    } else if (thresholds && metric_known) {
+        a.algorithm = models::AutoscalerAlgorithm::Threshold;
+        ok = read_thresholds(*thresholds, by_queue, a.thresholds) && ok;
+    }
+    if (const auto s = map.get("sync_period")) {
+        if (const auto t = read_duration(sink_, *s, true))
+            a.sync_period = *t;
+        else
+            ok = false;
+    }
+    if (const auto t = map.get("tolerance")) {
+        if (const auto r = read_ratio(sink_, *t, false))
+            a.tolerance = *r;
+        else
+            ok = false;
+    }
+    if (const auto up = map.get("scale_up")) ok = read_rules(*up, a.scale_up) && ok;
+    if (const auto down = map.get("scale_down")) ok = read_rules(*down, a.scale_down) && ok;
+    if (const auto s = map.get("scale_down_stabilization")) {
+        const auto down = map.get("scale_down");
+        if (down && down->node.IsMap() && down->node["stabilization_window"].IsDefined()) {
+            sink_.error(s->mark, s->path,
+                        "the scale-down stabilization window is given twice: here and in "
+                        "scale_down.stabilization_window; keep one");
+            ok = false;
+        } else if (const auto t =
+                       duration_between(sink_, *s, SimTime::zero(), SimTime::from_s(3600))) {
+            a.scale_down.stabilization_window = *t;
+        } else {
+            ok = false;
+        }
+    }
+    if (const auto s = map.get("startup")) {
+        if (const auto t = duration_between(sink_, *s, SimTime::zero(), kMaxDuration))
+            ops.startup = *t;
+        else
+            ok = false;
+    }
+    if (!ok) return;
+    try {
+        a.validate();
+    } catch (const std::invalid_argument& e) {
+        sink_.error(v.mark, v.path, fmt::format("invalid settings: {}", e.what()));
+        return;
+    }
+    ops.autoscaler = a;
+}
+
+bool Reader::read_thresholds(const Value& v, bool by_queue, models::ThresholdParams& t) {
+    MapReader map(sink_, v,
+                  "thresholds, e.g. {up: 80%, down: 20%, cooldown: 2m, step_up: 1, "
+                  "step_down: 1}",
+                  kThresholdKeys);
+    if (!map.ok()) return false;
+    bool ok = true;
+    const auto level = [&](std::string_view key, double& out) -> bool {
+        const auto x = map.get(key);
+        if (!x) return false;
+        const auto r = by_queue ? read_number_at_least(sink_, *x, 0.0, kMaxQueueTarget,
+                                                       "the limit on waiting items per "
+                                                       "replica")
+                                : read_ratio(sink_, *x, false);
+        if (!r) {
+            ok = false;
+            return false;
+        }
+        out = *r;
+        return true;
+    };
+    const bool up = level("up", t.scale_up_threshold);
+    level("down", t.scale_down_threshold);
+    if (ok && !(t.scale_up_threshold > t.scale_down_threshold)) {
+        const auto at = up ? map.get("up") : map.get("down");
+        const auto& shown = up ? t.scale_down_threshold : t.scale_up_threshold;
+        const auto fmt_level = [&](double x) {
+            return by_queue ? fmt::format("{:g}", x) : fmt::format("{:g}%", x * 100.0);
+        };
+        sink_.error(
+            at->mark, at->path,
+            up ? expected_got(fmt::format("a level above down ({})", fmt_level(shown)), at->node)
+               : expected_got(fmt::format("a level below up ({})", fmt_level(shown)), at->node));
+        ok = false;
+    }
+    if (const auto c = map.get("cooldown")) {
+        if (const auto d = duration_between(sink_, *c, SimTime::zero(), kMaxDuration))
+            t.cooldown = *d;
+        else
+            ok = false;
+    }
+    for (const auto& [key, out] :
+         {std::pair{"step_up", &t.scale_up_step}, std::pair{"step_down", &t.scale_down_step}}) {
+        if (const auto s = map.get(key)) {
+            if (const auto n =
+                    read_integer(sink_, *s, 1, kMaxReplicas, "the limit on workers per service"))
+                *out = static_cast<std::uint32_t>(*n);
+            else
+                ok = false;
+        }
+    }
+    return ok;
+}
+
+void Reader::read_resources(const Value& v, models::ResourcesParams& r) {
+    MapReader map(sink_, v,
+                  "resources, e.g. {cpu_per_request: 4ms, memory: 512MiB, memory_limit: 2GiB}",
+                  kResourcesKeys);
+    if (!map.ok()) return;
+    if (const auto c = map.get("cpu_per_request")) {
+        if (const auto t = duration_between(sink_, *c, SimTime::zero(), kMaxDuration))
+            r.cpu_per_request = *t;
+    }
+    std::optional<double> memory;
+    if (const auto m = map.get("memory")) {
+        memory = read_size(sink_, *m, false);
+        if (memory) r.memory_bytes = *memory;
+    }
+    if (const auto l = map.get("memory_limit")) {
+        if (const auto limit = read_size(sink_, *l, true)) {
+            if (memory && *limit <= *memory)
+                sink_.error(l->mark, l->path,
+                            expected_got(fmt::format("a size above memory ({}), or a fresh "
+                                                     "replica would be killed at once",
+                                                     map.get("memory")->node.Scalar()),
+                                         l->node));
+            else
+                r.memory_limit_bytes = *limit;
+        }
+    }
+}
+
+} // namespace scenarios::detail::ops
