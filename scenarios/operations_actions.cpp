@@ -53,7 +53,7 @@ void Reader::read_action(const Value& v) {
         ok = false;
     } else if (at) {
         if (const auto t = read_time_point(sink_, *at, c_.start);
-            t && before_end(*at, *t, "it happens"))
+            t && before_end(sink_, c_, *at, *t, "it happens"))
             a.at = *t;
         else
             ok = false;

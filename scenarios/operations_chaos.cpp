@@ -234,7 +234,7 @@ void Reader::read_fault(const Value& v) {
     // When.
     if (const auto at = map.get("at")) {
         if (const auto t = read_time_point(sink_, *at, c_.start);
-            t && before_end(*at, *t, "it starts"))
+            t && before_end(sink_, c_, *at, *t, "it starts"))
             f.start = *t;
         else
             ok = false;

@@ -1,4 +1,5 @@
-// The operations reader's `deployments`: versions and canaries (see operations_sections.hpp).
+// The operations reader's section for `deployments`: versions and canaries (see
+// operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
 namespace scenarios::detail::ops {
@@ -40,14 +41,15 @@ void Reader::read_deployments(const Value& v) {
                     sink_.error(ve.key_mark, ve.value.path,
                                 fmt::format("expected a version name of {}, got {}", kNameRule,
                                             text::quote(ve.key)));
-                if (auto version = read_version(ve.value)) {
+                if (auto version = kVersion.read(sink_, ve.value)) {
                     version->name = ve.key;
                     versions.push_back(std::move(*version));
                 }
             }
         }
         std::optional<models::CanaryParams> canary;
-        if (const auto cv = map.get("canary")) canary = read_canary(*cv, e.key, names);
+        if (const auto cv = map.get("canary"))
+            canary = kCanary.read(sink_, *cv, CanaryContext{c_, e.key, names});
         if (!s) continue;
         out_.services[*s].versions = std::move(versions);
         out_.services[*s].canary = canary;
@@ -55,144 +57,81 @@ void Reader::read_deployments(const Value& v) {
     }
 }
 
-std::optional<models::VersionParams> Reader::read_version(const Value& v) {
-    MapReader map(sink_, v,
-                  "a version's settings, e.g. {work_factor: 1.5, errors: {probability: 3%}}",
-                  kVersionKeys);
-    if (!map.ok()) return std::nullopt;
-    models::VersionParams version;
-    bool ok = true;
-    if (const auto w = map.get("work_factor")) {
-        if (const auto x = read_number_above(sink_, *w, 0.0, kMaxFactor, "the limit on a factor"))
-            version.work_factor = *x;
-        else
-            ok = false;
-    }
-    if (const auto e = map.get("errors")) {
-        if (const auto p = read_errors(sink_, *e))
-            version.error_probability = *p;
-        else
-            ok = false;
-    }
-    if (const auto m = map.get("memory_leak")) {
-        if (const auto b = read_per_request(sink_, *m, false))
-            version.memory_leak_bytes_per_request = *b;
-        else
-            ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return version;
-}
+const KeyTable<models::VersionParams> kVersion =
+    KeyTable<models::VersionParams>(
+        "a version's settings, e.g. {work_factor: 1.5, errors: {probability: 3%}}")
+        .optional("work_factor", &models::VersionParams::work_factor,
+                  number_above(0.0, kMaxFactor, "the limit on a factor"))
+        .optional_block("errors", &models::VersionParams::error_probability,
+                        [](DiagnosticSink& sink, const Value& v) { return read_errors(sink, v); })
+        .optional("memory_leak", &models::VersionParams::memory_leak_bytes_per_request,
+                  per_request(false));
 
-bool Reader::before_end(const Value& v, SimTime t, std::string_view what) {
-    if (!c_.duration || t < *c_.duration) return true;
-    sink_.error(v.mark, v.path,
-                fmt::format("{} at {}, when the run is over (duration: {}); got {}", what,
-                            show_time(t, c_.start), format_duration(*c_.duration),
-                            describe(v.node)));
+const KeyTable<models::CanaryParams, CanaryContext> kGates =
+    KeyTable<models::CanaryParams, CanaryContext>(
+        "canary gates, e.g. {success_rate: 99%, p99: 500ms}")
+        .optional("success_rate", &models::CanaryParams::min_success_rate, ratio(false))
+        .optional("p99", &models::CanaryParams::max_p99, positive_duration());
+
+namespace {
+
+/// The canary's `version`: one of the service's versions, by name.
+bool read_canary_version(DiagnosticSink& sink, const Value& version, models::CanaryParams& c,
+                         const CanaryContext& ctx) {
+    const auto name = read_name(sink, version);
+    if (!name) return false;
+    const auto& versions = ctx.versions;
+    const auto it = std::find(versions.begin(), versions.end(), *name);
+    if (it != versions.end()) {
+        c.version = static_cast<std::uint32_t>(it - versions.begin());
+        return true;
+    }
+    std::string message = fmt::format("unknown version {}", text::quote(*name));
+    const std::string suggestion = text::closest(*name, versions);
+    if (versions.empty())
+        message += fmt::format(": {} has no versions (deployments.{}.versions)",
+                               text::quote(ctx.service), ctx.service);
+    else if (!suggestion.empty())
+        message += fmt::format("; did you mean {}?", text::quote(suggestion));
+    else
+        message += fmt::format(" (versions: {})", text::join(versions));
+    sink.error(version.mark, version.path, message);
     return false;
 }
 
-std::optional<models::CanaryParams> Reader::read_canary(const Value& v, const std::string& service,
-                                                        const std::vector<std::string>& versions) {
-    MapReader map(sink_, v,
-                  "canary settings, e.g. {version: v2, start: 20h, step_weight: 10%, "
-                  "max_weight: 50%}",
-                  kCanaryKeys);
-    if (!map.ok()) return std::nullopt;
-    models::CanaryParams c;
-    bool ok = true;
-    if (const auto version = map.require("version", "the version to roll out, e.g. v2")) {
-        if (const auto name = read_name(sink_, *version)) {
-            const auto it = std::find(versions.begin(), versions.end(), *name);
-            if (it != versions.end()) {
-                c.version = static_cast<std::uint32_t>(it - versions.begin());
-            } else {
-                std::string message = fmt::format("unknown version {}", text::quote(*name));
-                const std::string suggestion = text::closest(*name, versions);
-                if (versions.empty())
-                    message += fmt::format(": {} has no versions (deployments.{}.versions)",
-                                           text::quote(service), service);
-                else if (!suggestion.empty())
-                    message += fmt::format("; did you mean {}?", text::quote(suggestion));
-                else
-                    message += fmt::format(" (versions: {})", text::join(versions));
-                sink_.error(version->mark, version->path, message);
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    } else {
-        ok = false;
-    }
-    if (const auto s = map.get("start")) {
-        if (const auto t = read_time_point(sink_, *s, c_.start);
-            t && before_end(*s, *t, "it starts"))
-            c.start = *t;
-        else
-            ok = false;
-    }
-    if (const auto i = map.get("interval")) {
-        if (const auto t = read_duration(sink_, *i, true))
-            c.interval = *t;
-        else
-            ok = false;
-    }
+/// A step weight above the largest weight, reported at whichever of the two is given.
+bool check_weights(DiagnosticSink& sink, const MapReader& map, models::CanaryParams& c,
+                   const CanaryContext&) {
+    if (c.step_weight <= c.max_weight) return true;
     const auto step = map.get("step_weight");
-    const auto max = map.get("max_weight");
-    if (step) {
-        if (const auto r = read_ratio(sink_, *step, true))
-            c.step_weight = *r;
-        else
-            ok = false;
-    }
-    if (max) {
-        if (const auto r = read_ratio(sink_, *max, true))
-            c.max_weight = *r;
-        else
-            ok = false;
-    }
-    if (ok && c.step_weight > c.max_weight) {
-        const Value& at = step ? *step : *max;
-        sink_.error(at.mark, at.path,
-                    expected_got(
-                        step
-                            ? fmt::format("a weight <= max_weight ({:g}%)", c.max_weight * 100.0)
-                            : fmt::format("a weight >= step_weight ({:g}%)", c.step_weight * 100.0),
-                        at.node));
-        ok = false;
-    }
-    if (const auto t = map.get("threshold")) {
-        if (const auto n = read_integer(sink_, *t, 1, kMaxThreshold))
-            c.threshold = static_cast<std::uint32_t>(*n);
-        else
-            ok = false;
-    }
-    if (const auto m = map.get("min_requests")) {
-        if (const auto n = read_integer(sink_, *m, 0, kMaxMinRequests))
-            c.min_requests = *n;
-        else
-            ok = false;
-    }
-    if (const auto g = map.get("gates")) {
-        MapReader gates(sink_, *g, "canary gates, e.g. {success_rate: 99%, p99: 500ms}", kGateKeys);
-        if (!gates.ok()) ok = false;
-        if (const auto s = gates.ok() ? gates.get("success_rate") : std::nullopt) {
-            if (const auto r = read_ratio(sink_, *s, false))
-                c.min_success_rate = *r;
-            else
-                ok = false;
-        }
-        if (const auto p = gates.ok() ? gates.get("p99") : std::nullopt) {
-            if (const auto t = read_duration(sink_, *p, true))
-                c.max_p99 = *t;
-            else
-                ok = false;
-        }
-    }
-    if (!ok) return std::nullopt;
-    return c;
+    const Value at = step ? *step : *map.get("max_weight");
+    sink.error(
+        at.mark, at.path,
+        expected_got(step ? fmt::format("a weight <= max_weight ({:g}%)", c.max_weight * 100.0)
+                          : fmt::format("a weight >= step_weight ({:g}%)", c.step_weight * 100.0),
+                     at.node));
+    return false;
 }
+
+} // namespace
+
+const KeyTable<models::CanaryParams, CanaryContext> kCanary =
+    KeyTable<models::CanaryParams, CanaryContext>(
+        "canary settings, e.g. {version: v2, start: 20h, step_weight: 10%, max_weight: 50%}")
+        .custom_required("version", "the version to roll out, e.g. v2", read_canary_version)
+        .optional("start", &models::CanaryParams::start,
+                  [](DiagnosticSink& sink, const Value& v,
+                     const CanaryContext& ctx) -> std::optional<SimTime> {
+                      const auto t = read_time_point(sink, v, ctx.run.start);
+                      if (!t || !before_end(sink, ctx.run, v, *t, "it starts")) return std::nullopt;
+                      return t;
+                  })
+        .optional("interval", &models::CanaryParams::interval, positive_duration())
+        .optional("step_weight", &models::CanaryParams::step_weight, ratio(true))
+        .optional("max_weight", &models::CanaryParams::max_weight, ratio(true))
+        .check(check_weights)
+        .optional("threshold", &models::CanaryParams::threshold, integer(1, kMaxThreshold))
+        .optional("min_requests", &models::CanaryParams::min_requests, integer(0, kMaxMinRequests))
+        .into("gates", kGates);
 
 } // namespace scenarios::detail::ops

@@ -7,6 +7,19 @@ namespace scenarios::detail {
 // The schemas and the Reader of the operations blocks.
 using namespace ops;
 
+namespace ops {
+
+bool before_end(DiagnosticSink& sink, const OperationsContext& c, const Value& v, SimTime t,
+                std::string_view what) {
+    if (!c.duration || t < *c.duration) return true;
+    sink.error(v.mark, v.path,
+               fmt::format("{} at {}, when the run is over (duration: {}); got {}", what,
+                           show_time(t, c.start), format_duration(*c.duration), describe(v.node)));
+    return false;
+}
+
+} // namespace ops
+
 models::OperationsParams read_operations(DiagnosticSink& sink, const OperationsValues& values,
                                          const OperationsContext& context) {
     Reader reader(sink, context);
@@ -76,11 +89,11 @@ std::optional<YAML::Node> parse_chaos_flag(DiagnosticSink& sink, std::string_vie
 }
 
 std::vector<const KeySchema*> operations_schemas() {
-    return {&kAutoscalerSchema, &kRulesSchema,       &kPolicySchema,     &kThresholdSchema,
-            &kResourcesSchema,  &kHealthCheckSchema, &kDeploymentSchema, &kVersionSchema,
-            &kCanarySchema,     &kGateSchema,        &kNetworkSchema,    &kLinkSchema,
-            &kMonitoringSchema, &kAlertSchema,       &kFaultSchema,      &kFaultErrorsSchema,
-            &kRampSchema,       &kUnhealthySchema,   &kSlowQuerySchema,  &kLeakSchema,
+    return {&kAutoscalerSchema, &kRules,           &kPolicySchema,     &kThresholdSchema,
+            &kResourcesSchema,  &kHealthCheck,     &kDeploymentSchema, &kVersion,
+            &kCanary,           &kGates,           &kNetworkSchema,    &kLinkSchema,
+            &kMonitoringSchema, &kAlertSchema,     &kFaultSchema,      &kFaultErrorsSchema,
+            &kRampSchema,       &kUnhealthySchema, &kSlowQuerySchema,  &kLeakSchema,
             &kActionSchema};
 }
 

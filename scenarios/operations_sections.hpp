@@ -36,33 +36,14 @@ inline const KeySchema kAutoscalerSchema({"min", "max", "metric", "target", "syn
                                           "scale_down_stabilization", "thresholds", "startup"},
                                          {"thresholds", "scale_up", "scale_down"});
 inline const std::vector<std::string> kAutoscalerKeys = kAutoscalerSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-inline const std::vector<std::string> kScalingMetrics =
-    models::names_of<models::ServiceOpsParams::ScalingMetric>();
-inline const KeySchema kRulesSchema({"stabilization_window", "select_policy", "policies"});
-inline const std::vector<std::string> kRulesKeys = kRulesSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-inline const std::vector<std::string> kSelectPolicies = models::names_of<models::SelectPolicy>();
 inline const KeySchema kPolicySchema({"type", "value", "period"});
 inline const std::vector<std::string> kPolicyKeys = kPolicySchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-inline const std::vector<std::string> kPolicyTypes = models::names_of<models::ScalingPolicyType>();
 inline const KeySchema kThresholdSchema({"up", "down", "cooldown", "step_up", "step_down"});
 inline const std::vector<std::string> kThresholdKeys = kThresholdSchema.keys();
 inline const KeySchema kResourcesSchema({"cpu_per_request", "memory", "memory_limit"});
 inline const std::vector<std::string> kResourcesKeys = kResourcesSchema.keys();
-inline const KeySchema kHealthCheckSchema({"period", "failure_threshold"});
-inline const std::vector<std::string> kHealthCheckKeys = kHealthCheckSchema.keys();
 inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "canary"});
 inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
-inline const KeySchema kVersionSchema({"work_factor", "errors", "memory_leak"}, {"errors"});
-inline const std::vector<std::string> kVersionKeys = kVersionSchema.keys();
-inline const KeySchema kCanarySchema({"version", "start", "interval", "step_weight", "max_weight",
-                                      "threshold", "min_requests", "gates"},
-                                     {"gates"});
-inline const std::vector<std::string> kCanaryKeys = kCanarySchema.keys();
-inline const KeySchema kGateSchema({"success_rate", "p99"});
-inline const std::vector<std::string> kGateKeys = kGateSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
 inline const KeySchema kLinkSchema({"between", "bandwidth", "payload"});
@@ -115,6 +96,22 @@ inline constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
 /// Monitoring keeps one row per scrape: at most this many over the run.
 inline constexpr std::int64_t kMaxScrapes = 10'000'000;
 
+// --- tables (each defined in the file of its section) ------------------------------------
+
+extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
+extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
+
+/// What a canary's settings are read against.
+struct CanaryContext {
+    const OperationsContext& run;             ///< the calendar and the duration
+    const std::string& service;               ///< whose canary
+    const std::vector<std::string>& versions; ///< the service's versions, by name
+};
+
+extern const KeyTable<models::VersionParams> kVersion;              // operations_deployments.cpp
+extern const KeyTable<models::CanaryParams, CanaryContext> kGates;  // operations_deployments.cpp
+extern const KeyTable<models::CanaryParams, CanaryContext> kCanary; // operations_deployments.cpp
+
 // --- small readers ----------------------------------------------------------------------------
 
 /// Alert names follow Prometheus' (CamelCase is customary): letters, digits, '_' and '-',
@@ -134,6 +131,10 @@ inline std::string first_line(const YAML::Mark& mark) {
     return mark.is_null() ? std::string("the first is on the command line")
                           : fmt::format("the first is at line {}", mark.line + 1);
 }
+
+/// Whether `t`, read at `v`, falls within the run; says so when not.
+bool before_end(DiagnosticSink& sink, const OperationsContext& c, const Value& v, SimTime t,
+                std::string_view what);
 
 // --- the reader: its sections are defined in operations_*.cpp ----------------------------
 
@@ -184,10 +185,6 @@ private:
 
     void read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops);
 
-    bool read_rules(const Value& v, models::ScalingRules& rules);
-
-    std::optional<models::ScalingPolicy> read_policy(const Value& v);
-
     void read_autoscaler(const Value& v, models::ServiceOpsParams& ops);
 
     bool read_thresholds(const Value& v, bool by_queue, models::ThresholdParams& t);
@@ -208,14 +205,6 @@ private:
     bool read_network(const Value& v);
 
     void read_deployments(const Value& v);
-
-    std::optional<models::VersionParams> read_version(const Value& v);
-
-    /// Whether `t`, read at `v`, falls within the run; says so when not.
-    bool before_end(const Value& v, SimTime t, std::string_view what);
-
-    std::optional<models::CanaryParams> read_canary(const Value& v, const std::string& service,
-                                                    const std::vector<std::string>& versions);
 
     // --- alerts ---------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-// The operations reader's a service's autoscaler (rules, policies, thresholds), startup, resources
-// and health check (see operations_sections.hpp).
+// The operations reader's section for a service's autoscaler (rules, policies, thresholds),
+// startup, resources and health check (see operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
 namespace scenarios::detail::ops {
@@ -17,70 +17,15 @@ void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParam
     }
     if (v.resources) read_resources(*v.resources, ops.resources);
     if (v.health_check) {
-        MapReader map(sink_, *v.health_check,
-                      "health check settings, e.g. {period: 10s, failure_threshold: 3}",
-                      kHealthCheckKeys);
-        if (map.ok()) {
-            models::HealthCheckParams h;
-            bool ok = true;
-            if (const auto p = map.get("period")) {
-                if (const auto t = read_duration(sink_, *p, true))
-                    h.period = *t;
-                else
-                    ok = false;
-            }
-            if (const auto f = map.get("failure_threshold")) {
-                if (const auto n = read_integer(sink_, *f, 1, kMaxThreshold))
-                    h.failure_threshold = static_cast<std::uint32_t>(*n);
-                else
-                    ok = false;
-            }
-            if (ok) ops.health_check = h;
-        }
+        if (auto h = kHealthCheck.read(sink_, *v.health_check)) ops.health_check = *h;
     }
 }
 
-bool Reader::read_rules(const Value& v, models::ScalingRules& rules) {
-    MapReader map(sink_, v,
-                  "scaling rules, e.g. {stabilization_window: 5m, policies: [{type: pods, "
-                  "value: 4, period: 15s}]}",
-                  kRulesKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    if (const auto w = map.get("stabilization_window")) {
-        if (const auto t = duration_between(sink_, *w, SimTime::zero(), SimTime::from_s(3600)))
-            rules.stabilization_window = *t;
-        else
-            ok = false;
-    }
-    if (const auto s = map.get("select_policy")) {
-        if (const auto k = read_choice(sink_, *s, kSelectPolicies))
-            rules.select_policy = static_cast<models::SelectPolicy>(*k);
-        else
-            ok = false;
-    }
-    if (const auto p = map.get("policies")) {
-        const auto items = read_sequence(
-            sink_, *p, "a list of policies, e.g. [{type: pods, value: 4, period: 15s}]");
-        if (!items) return false;
-        if (items->empty() && rules.select_policy != models::SelectPolicy::Disabled) {
-            sink_.error(p->mark, p->path,
-                        "expected at least one policy, got an empty list (or select_policy: "
-                        "disabled)");
-            return false;
-        }
-        rules.policies.clear();
-        for (const auto& item : *items) {
-            if (auto policy = read_policy(item))
-                rules.policies.push_back(*policy);
-            else
-                ok = false;
-        }
-    }
-    return ok;
-}
+namespace {
 
-std::optional<models::ScalingPolicy> Reader::read_policy(const Value& v) {
+/// One rate policy of a direction's rules; read by hand, since how `value` reads depends on
+/// `type` being right.
+std::optional<models::ScalingPolicy> read_policy(DiagnosticSink& sink_, const Value& v) {
     MapReader map(sink_, v, "a policy, e.g. {type: percent, value: 100%, period: 15s}",
                   kPolicyKeys);
     if (!map.ok()) return std::nullopt;
@@ -88,8 +33,8 @@ std::optional<models::ScalingPolicy> Reader::read_policy(const Value& v) {
     bool ok = true;
     const auto type = map.require("type", "pods or percent");
     if (type) {
-        if (const auto k = read_choice(sink_, *type, kPolicyTypes))
-            policy.type = static_cast<models::ScalingPolicyType>(*k);
+        if (const auto k = read_enum<models::ScalingPolicyType>(sink_, *type))
+            policy.type = *k;
         else
             ok = false;
     } else {
@@ -131,6 +76,44 @@ std::optional<models::ScalingPolicy> Reader::read_policy(const Value& v) {
     return policy;
 }
 
+} // namespace
+
+const KeyTable<models::HealthCheckParams> kHealthCheck =
+    KeyTable<models::HealthCheckParams>(
+        "health check settings, e.g. {period: 10s, failure_threshold: 3}")
+        .optional("period", &models::HealthCheckParams::period, positive_duration())
+        .optional("failure_threshold", &models::HealthCheckParams::failure_threshold,
+                  integer(1, kMaxThreshold));
+
+const KeyTable<models::ScalingRules> kRules =
+    KeyTable<models::ScalingRules>("scaling rules, e.g. {stabilization_window: 5m, policies: "
+                                   "[{type: pods, value: 4, period: 15s}]}")
+        .optional("stabilization_window", &models::ScalingRules::stabilization_window,
+                  duration_in(SimTime::zero(), SimTime::from_s(3600)))
+        .optional("select_policy", &models::ScalingRules::select_policy,
+                  enum_choice<models::SelectPolicy>())
+        .custom("policies", [](DiagnosticSink& sink, const Value& p, models::ScalingRules& rules,
+                               const NoContext&) {
+            const auto items = read_sequence(
+                sink, p, "a list of policies, e.g. [{type: pods, value: 4, period: 15s}]");
+            if (!items) return false;
+            if (items->empty() && rules.select_policy != models::SelectPolicy::Disabled) {
+                sink.error(p.mark, p.path,
+                           "expected at least one policy, got an empty list (or select_policy: "
+                           "disabled)");
+                return false;
+            }
+            rules.policies.clear();
+            bool ok = true;
+            for (const auto& item : *items) {
+                if (auto policy = read_policy(sink, item))
+                    rules.policies.push_back(*policy);
+                else
+                    ok = false;
+            }
+            return ok;
+        });
+
 void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
     MapReader map(sink_, v,
                   "autoscaler settings, e.g. {min: 2, max: 40, metric: utilization, target: "
@@ -164,8 +147,8 @@ void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
     }
     bool metric_known = true;
     if (const auto m = map.get("metric")) {
-        if (const auto k = read_choice(sink_, *m, kScalingMetrics))
-            ops.scaling_metric = static_cast<models::ServiceOpsParams::ScalingMetric>(*k);
+        if (const auto k = read_enum<models::ServiceOpsParams::ScalingMetric>(sink_, *m))
+            ops.scaling_metric = *k;
         else
             ok = metric_known = false;
     }
@@ -217,8 +200,9 @@ void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
         else
             ok = false;
     }
-    if (const auto up = map.get("scale_up")) ok = read_rules(*up, a.scale_up) && ok;
-    if (const auto down = map.get("scale_down")) ok = read_rules(*down, a.scale_down) && ok;
+    if (const auto up = map.get("scale_up")) ok = kRules.read_into(sink_, *up, a.scale_up) && ok;
+    if (const auto down = map.get("scale_down"))
+        ok = kRules.read_into(sink_, *down, a.scale_down) && ok;
     if (const auto s = map.get("scale_down_stabilization")) {
         const auto down = map.get("scale_down");
         if (down && down->node.IsMap() && down->node["stabilization_window"].IsDefined()) {
