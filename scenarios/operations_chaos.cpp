@@ -1,8 +1,42 @@
-// The operations reader's `chaos` and `--chaos`: faults, their targets and kinds (see
+// The operations reader's section for `chaos` and `--chaos`: faults, their targets and kinds (see
 // operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
 namespace scenarios::detail::ops {
+
+const KeyTable<models::FaultRamp> kRamp =
+    KeyTable<models::FaultRamp>("a ramp, e.g. {from: 0%, to: 50%, step: 10%, every: 1m}")
+        .required("from", "a probability, e.g. 0% or 50%", &models::FaultRamp::from, ratio(false))
+        .required("to", "a probability, e.g. 0% or 50%", &models::FaultRamp::to, ratio(false))
+        .optional("step", &models::FaultRamp::step, ratio(false))
+        .optional("every", &models::FaultRamp::every, positive_duration());
+
+const KeyTable<models::FaultParams> kUnhealthy =
+    KeyTable<models::FaultParams>("unhealthy replicas, e.g. {count: 1, factor: 5, errors: 50%}")
+        .optional("count", &models::FaultParams::count,
+                  integer(1, kMaxReplicas, "the limit on workers per service"))
+        .optional("factor", &models::FaultParams::factor,
+                  number_at_least(1.0, kMaxFactor, "the limit on a factor"))
+        .optional("errors", &models::FaultParams::probability, ratio(false))
+        .check_always(
+            [](DiagnosticSink& sink, const MapReader& map, models::FaultParams&, const NoContext&) {
+                // An unknown key (reported) is likely the misspelt factor or errors.
+                if (map.get("factor") || map.get("errors") ||
+                    has_unknown_key(map.self(), kUnhealthy.keys()))
+                    return true;
+                sink.error(map.self().mark, map.self().path,
+                           "expected factor (slower replicas, e.g. factor: 5) or errors (failing "
+                           "ones, e.g. errors: 50%), got neither");
+                return false;
+            });
+
+const KeyTable<models::FaultParams> kSlowQuery =
+    KeyTable<models::FaultParams>("slow queries, e.g. {fraction: 20%, factor: 10}")
+        .required("fraction", "the share of work steps slowed, e.g. 20%",
+                  &models::FaultParams::fraction, ratio(true))
+        .required("factor", "how many times longer they take, e.g. 10",
+                  &models::FaultParams::factor,
+                  number_above(0.0, kMaxFactor, "the limit on a factor"));
 
 void Reader::read_chaos(const std::optional<Value>& v, const std::vector<YAML::Node>& flags) {
     std::vector<Value> items;
@@ -118,33 +152,10 @@ bool Reader::read_fault_errors(const Value& v, models::FaultParams& f) {
                         "{from: 0%, to: 50%, step: 10%, every: 1m})");
         return false;
     }
-    MapReader r(sink_, *ramp, "a ramp, e.g. {from: 0%, to: 50%, step: 10%, every: 1m}", kRampKeys);
-    if (!r.ok()) return false;
-    models::FaultRamp out;
-    bool ok = true;
-    const auto ratio = [&](std::string_view key, double& x, bool required) {
-        const auto value = required ? r.require(key, "a probability, e.g. 0% or 50%") : r.get(key);
-        if (!value) {
-            if (required) ok = false;
-            return;
-        }
-        if (const auto got = read_ratio(sink_, *value, false))
-            x = *got;
-        else
-            ok = false;
-    };
-    ratio("from", out.from, true);
-    ratio("to", out.to, true);
-    ratio("step", out.step, false);
-    if (const auto e = r.get("every")) {
-        if (const auto t = read_duration(sink_, *e, true))
-            out.every = *t;
-        else
-            ok = false;
-    }
-    if (!ok) return false;
-    f.ramp = out;
-    f.probability = out.from;
+    const auto out = kRamp.read(sink_, *ramp);
+    if (!out) return false;
+    f.ramp = *out;
+    f.probability = out->from;
     return true;
 }
 
@@ -369,66 +380,10 @@ bool Reader::read_fault_kind(const MapReader::Entry& e, models::FaultParams& f) 
         if (n) f.count = static_cast<std::uint32_t>(*n);
         return n.has_value();
     }
-    case FaultKind::UnhealthyWorker: {
-        MapReader map(sink_, v, "unhealthy replicas, e.g. {count: 1, factor: 5, errors: 50%}",
-                      kUnhealthyKeys);
-        if (!map.ok()) return false;
-        bool ok = true;
-        if (const auto c = map.get("count")) {
-            if (const auto n =
-                    read_integer(sink_, *c, 1, kMaxReplicas, "the limit on workers per service"))
-                f.count = static_cast<std::uint32_t>(*n);
-            else
-                ok = false;
-        }
-        const auto factor = map.get("factor");
-        const auto errors = map.get("errors");
-        if (factor) {
-            if (const auto x =
-                    read_number_at_least(sink_, *factor, 1.0, kMaxFactor, "the limit on a factor"))
-                f.factor = *x;
-            else
-                ok = false;
-        }
-        if (errors) {
-            if (const auto r = read_ratio(sink_, *errors, false))
-                f.probability = *r;
-            else
-                ok = false;
-        }
-        if (!factor && !errors && !has_unknown_key(v, kUnhealthyKeys)) {
-            sink_.error(v.mark, v.path,
-                        "expected factor (slower replicas, e.g. factor: 5) or errors (failing "
-                        "ones, e.g. errors: 50%), got neither");
-            ok = false;
-        }
-        return ok;
-    }
-    case FaultKind::SlowQuery: {
-        MapReader map(sink_, v, "slow queries, e.g. {fraction: 20%, factor: 10}", kSlowQueryKeys);
-        if (!map.ok()) return false;
-        bool ok = true;
-        if (const auto x = map.require("fraction", "the share of work steps slowed, e.g. "
-                                                   "20%")) {
-            if (const auto r = read_ratio(sink_, *x, true))
-                f.fraction = *r;
-            else
-                ok = false;
-        } else {
-            ok = false;
-        }
-        if (const auto x = map.require("factor", "how many times longer they take, e.g. "
-                                                 "10")) {
-            if (const auto r =
-                    read_number_above(sink_, *x, 0.0, kMaxFactor, "the limit on a factor"))
-                f.factor = *r;
-            else
-                ok = false;
-        } else {
-            ok = false;
-        }
-        return ok;
-    }
+    case FaultKind::UnhealthyWorker:
+        return kUnhealthy.read_into(sink_, v, f);
+    case FaultKind::SlowQuery:
+        return kSlowQuery.read_into(sink_, v, f);
     case FaultKind::MemoryLeak:
         return read_leak(v, f);
     case FaultKind::BandwidthUsed: {

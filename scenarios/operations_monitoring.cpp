@@ -1,25 +1,35 @@
-// The operations reader's `monitoring` and `alerts` (see operations_sections.hpp).
+// The operations reader's section for `monitoring` and `alerts` (see operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
 namespace scenarios::detail::ops {
 
+const KeyTable<models::MonitoringParams, OperationsContext> kMonitoring =
+    KeyTable<models::MonitoringParams, OperationsContext>(
+        "monitoring settings, e.g. {scrape_interval: 15s}")
+        .optional("scrape_interval", &models::MonitoringParams::scrape_interval,
+                  [](DiagnosticSink& sink, const Value& s,
+                     const OperationsContext& c) -> std::optional<SimTime> {
+                      const auto t =
+                          duration_between(sink, s, SimTime::from_ms(1), SimTime::from_s(86'400));
+                      if (!t) return std::nullopt;
+                      // One row per scrape: the run's duration bounds the interval from below.
+                      if (c.duration && c.duration->ns() / t->ns() > kMaxScrapes) {
+                          sink.error(
+                              s.mark, s.path,
+                              expected_got(
+                                  fmt::format("at most {} scrapes over the run (duration "
+                                              "{}): an interval >= {}",
+                                              kMaxScrapes, format_duration(*c.duration),
+                                              format_duration(SimTime::from_ms(
+                                                  c.duration->ns() / kMaxScrapes / 1'000'000 + 1))),
+                                  s.node));
+                          return std::nullopt;
+                      }
+                      return t;
+                  });
+
 void Reader::read_monitoring(const Value& v) {
-    MapReader map(sink_, v, "monitoring settings, e.g. {scrape_interval: 15s}", kMonitoringKeys);
-    const auto s = map.ok() ? map.get("scrape_interval") : std::nullopt;
-    if (!s) return;
-    const auto t = duration_between(sink_, *s, SimTime::from_ms(1), SimTime::from_s(86'400));
-    if (!t) return;
-    if (c_.duration && c_.duration->ns() / t->ns() > kMaxScrapes) {
-        sink_.error(s->mark, s->path,
-                    expected_got(fmt::format("at most {} scrapes over the run (duration {}): "
-                                             "an interval >= {}",
-                                             kMaxScrapes, format_duration(*c_.duration),
-                                             format_duration(SimTime::from_ms(
-                                                 c_.duration->ns() / kMaxScrapes / 1'000'000 + 1))),
-                                 s->node));
-        return;
-    }
-    out_.monitoring.scrape_interval = *t;
+    kMonitoring.read_into(sink_, v, out_.monitoring, c_);
 }
 
 bool Reader::read_alerts(const Value& v) {

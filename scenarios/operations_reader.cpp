@@ -89,11 +89,26 @@ std::optional<YAML::Node> parse_chaos_flag(DiagnosticSink& sink, std::string_vie
 }
 
 std::vector<const KeySchema*> operations_schemas() {
-    return {&kAutoscalerSchema, &kRules,           &kPolicySchema,     &kThresholdSchema,
-            &kResourcesSchema,  &kHealthCheck,     &kDeploymentSchema, &kVersion,
-            &kCanary,           &kGates,           &kNetworkSchema,    &kLinkSchema,
-            &kMonitoringSchema, &kAlertSchema,     &kFaultSchema,      &kFaultErrorsSchema,
-            &kRampSchema,       &kUnhealthySchema, &kSlowQuerySchema,  &kLeakSchema,
+    return {&kAutoscalerSchema,
+            &kRules,
+            &kPolicySchema,
+            &kThresholdSchema,
+            &kResourcesSchema,
+            &kHealthCheck,
+            &kDeploymentSchema,
+            &kVersion,
+            &kCanary,
+            &kGates,
+            &kNetworkSchema,
+            &kLinkSchema,
+            &kMonitoring,
+            &kAlertSchema,
+            &kFaultSchema,
+            &kFaultErrorsSchema,
+            &kRamp,
+            &kUnhealthy,
+            &kSlowQuery,
+            &kLeakSchema,
             &kActionSchema};
 }
 

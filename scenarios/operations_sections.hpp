@@ -48,8 +48,6 @@ inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
 inline const KeySchema kLinkSchema({"between", "bandwidth", "payload"});
 inline const std::vector<std::string> kLinkKeys = kLinkSchema.keys();
-inline const KeySchema kMonitoringSchema({"scrape_interval"});
-inline const std::vector<std::string> kMonitoringKeys = kMonitoringSchema.keys();
 inline const KeySchema kAlertSchema({"name", "when", "for", "severity"});
 inline const std::vector<std::string> kAlertKeys = kAlertSchema.keys();
 inline const std::vector<std::string> kSeverities{"page", "ticket", "info"};
@@ -63,12 +61,6 @@ inline const KeySchema kFaultSchema({"name", "at", "for", "until", "target", "la
 inline const std::vector<std::string> kFaultKeys = kFaultSchema.keys();
 inline const KeySchema kFaultErrorsSchema({"probability", "ramp"}, {"ramp"});
 inline const std::vector<std::string> kFaultErrorsKeys = kFaultErrorsSchema.keys();
-inline const KeySchema kRampSchema({"from", "to", "step", "every"});
-inline const std::vector<std::string> kRampKeys = kRampSchema.keys();
-inline const KeySchema kUnhealthySchema({"count", "factor", "errors"});
-inline const std::vector<std::string> kUnhealthyKeys = kUnhealthySchema.keys();
-inline const KeySchema kSlowQuerySchema({"fraction", "factor"});
-inline const std::vector<std::string> kSlowQueryKeys = kSlowQuerySchema.keys();
 inline const KeySchema kLeakSchema({"per_second", "per_request"});
 inline const std::vector<std::string> kLeakKeys = kLeakSchema.keys();
 inline const std::vector<std::string> kActionKinds{"scale",
@@ -111,6 +103,11 @@ struct CanaryContext {
 extern const KeyTable<models::VersionParams> kVersion;              // operations_deployments.cpp
 extern const KeyTable<models::CanaryParams, CanaryContext> kGates;  // operations_deployments.cpp
 extern const KeyTable<models::CanaryParams, CanaryContext> kCanary; // operations_deployments.cpp
+extern const KeyTable<models::FaultRamp> kRamp;                     // operations_chaos.cpp
+extern const KeyTable<models::FaultParams> kUnhealthy;              // operations_chaos.cpp
+extern const KeyTable<models::FaultParams> kSlowQuery;              // operations_chaos.cpp
+extern const KeyTable<models::MonitoringParams, OperationsContext>
+    kMonitoring; // ..._monitoring.cpp
 
 // --- small readers ----------------------------------------------------------------------------
 
