@@ -10,6 +10,7 @@
 #include "scenarios/step_reader.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/value_readers.hpp"
 #include "scenarios/yaml_reader.hpp"
 
 #include <algorithm>
@@ -59,10 +60,6 @@ const KeySchema kServiceSchema({"kind", "workers", "queue", "service_time", "ste
                                {"queue", "service_time", "errors", "autoscaler", "resources",
                                 "health_check"});
 const std::vector<std::string> kServiceKeys = kServiceSchema.keys();
-const KeySchema kQueueSchema({"capacity"});
-const std::vector<std::string> kQueueKeys = kQueueSchema.keys();
-const KeySchema kTracingSchema({"sample", "keep_slowest"});
-const std::vector<std::string> kTracingKeys = kTracingSchema.keys();
 // The enum's own table (index = value, see models/enum_names.hpp).
 const std::vector<std::string> kArrivalNames = models::names_of<models::ArrivalProcess>();
 // The enum's own table (index = value, see models/enum_names.hpp).
@@ -98,6 +95,18 @@ std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Val
                                 "2^40, the limit on a queue's capacity; write unbounded for no "
                                 "limit");
 }
+
+const detail::KeyTable<models::ServiceParams> kQueue =
+    detail::KeyTable<models::ServiceParams>("a map of queue settings, e.g. {capacity: 100}")
+        .optional(
+            "capacity", &models::ServiceParams::queue_capacity,
+            [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 0); });
+
+const detail::KeyTable<models::TracingParams> kTracing =
+    detail::KeyTable<models::TracingParams>("tracing settings, e.g. {sample: 1%, keep_slowest: 20}")
+        .optional("sample", &models::TracingParams::sample_fraction, detail::ratio(false))
+        .optional("keep_slowest", &models::TracingParams::keep_slowest,
+                  detail::integer(0, kMaxKeepSlowest, "the limit on traces kept whole"));
 
 /// Why `key` has no place in a queue (kind: queue), or "" when it has.
 std::string_view queue_misfit(std::string_view key) {
@@ -185,14 +194,7 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
             fail();
     }
     if (const auto queue = get("queue")) {
-        MapReader q(sink, *queue, "a map of queue settings, e.g. {capacity: 100}", kQueueKeys);
-        if (const auto capacity = q.ok() ? q.get("capacity") : std::nullopt) {
-            if (const auto c = read_queue_capacity(sink, *capacity, 0))
-                s.params.queue_capacity = *c;
-            else
-                fail();
-        }
-        if (!q.ok()) fail();
+        if (!kQueue.read_into(sink, *queue, s.params)) fail();
     }
     const auto service_time = get("service_time");
     const auto steps = get("steps");
@@ -532,19 +534,7 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
     for (const auto& s : p.services)
         p.operations.services.push_back(s.ops);
 
-    if (const auto v = top.get("tracing")) {
-        MapReader tracing(sink, *v, "tracing settings, e.g. {sample: 1%, keep_slowest: 20}",
-                          kTracingKeys);
-        if (const auto sample = tracing.ok() ? tracing.get("sample") : std::nullopt) {
-            if (const auto r = detail::read_ratio(sink, *sample, false))
-                p.tracing.sample_fraction = *r;
-        }
-        if (const auto keep = tracing.ok() ? tracing.get("keep_slowest") : std::nullopt) {
-            if (const auto n = detail::read_integer(sink, *keep, 0, kMaxKeepSlowest,
-                                                    "the limit on traces kept whole"))
-                p.tracing.keep_slowest = static_cast<std::uint32_t>(*n);
-        }
-    }
+    if (const auto v = top.get("tracing")) kTracing.read_into(sink, *v, p.tracing);
     return p;
 }
 
@@ -670,8 +660,7 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
 namespace detail {
 
 std::vector<const KeySchema*> scenario_schemas() {
-    return {&kTopSchema,     &kLoadSchema,  &kMmppStateSchema,
-            &kServiceSchema, &kQueueSchema, &kTracingSchema};
+    return {&kTopSchema, &kLoadSchema, &kMmppStateSchema, &kServiceSchema, &kQueue, &kTracing};
 }
 
 } // namespace detail
