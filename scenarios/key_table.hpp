@@ -63,6 +63,32 @@ protected:
 /// No run context.
 struct NoContext {};
 
+/// A map's keys as a table has read them, for the table's checks: the values given and which
+/// of them were wrong (a check of `max_backoff >= backoff` needs `backoff` right or absent).
+class KeysRead {
+public:
+    KeysRead(const MapReader& map, const std::vector<std::string>& wrong)
+        : map_(map), wrong_(wrong) {}
+
+    /// The value of `key`, if given.
+    std::optional<Value> get(std::string_view key) const { return map_.get(key); }
+    /// The map itself.
+    const Value& self() const { return map_.self(); }
+    const MapReader& map() const { return map_; }
+    /// Whether `key` was given, and wrong (missing when required counts as wrong).
+    bool wrong(std::string_view key) const {
+        for (const auto& k : wrong_)
+            if (k == key) return true;
+        return false;
+    }
+    /// Whether `key` was given and read without a problem.
+    bool read_ok(std::string_view key) const { return get(key) && !wrong(key); }
+
+private:
+    const MapReader& map_;
+    const std::vector<std::string>& wrong_;
+};
+
 /// The table of a map of settings read into a `T`; `Ctx` is what its readers may need of the
 /// run. Readers are callables `(DiagnosticSink&, const Value&) -> std::optional<X>`, or with a
 /// third parameter `const Ctx&`; see value_readers.hpp.
@@ -72,7 +98,7 @@ public:
     /// Reads the value at `v` into `out`; false when it was wrong (already reported).
     using EntryReader = std::function<bool(DiagnosticSink&, const Value&, T&, const Ctx&)>;
     /// A check across keys (see check, check_always): false when it reported a problem.
-    using Finish = std::function<bool(DiagnosticSink&, const MapReader&, T&, const Ctx&)>;
+    using Finish = std::function<bool(DiagnosticSink&, const KeysRead&, T&, const Ctx&)>;
 
     explicit KeyTable(std::string what) { what_ = std::move(what); }
 
@@ -146,18 +172,26 @@ public:
     bool read_map(DiagnosticSink& sink, MapReader& map, T& out, const Ctx& c = {}) const {
         if (!map.ok()) return false;
         bool ok = true;
+        std::vector<std::string> wrong;
+        const KeysRead keys(map, wrong);
         for (const auto& e : entries_) {
             if (e.check) {
-                if ((ok || e.always) && !e.check(sink, map, out, c)) ok = false;
+                if ((ok || e.always) && !e.check(sink, keys, out, c)) ok = false;
                 continue;
             }
             const auto value =
                 e.expected.empty() ? map.get(e.name) : map.require(e.name, e.expected);
             if (!value) {
-                if (!e.expected.empty()) ok = false;
+                if (!e.expected.empty()) {
+                    ok = false;
+                    wrong.push_back(e.name);
+                }
                 continue;
             }
-            if (!e.read(sink, *value, out, c)) ok = false;
+            if (!e.read(sink, *value, out, c)) {
+                ok = false;
+                wrong.push_back(e.name);
+            }
         }
         return ok;
     }

@@ -19,7 +19,7 @@ const KeyTable<models::FaultParams> kUnhealthy =
                   number_at_least(1.0, kMaxFactor, "the limit on a factor"))
         .optional("errors", &models::FaultParams::probability, ratio(false))
         .check_always(
-            [](DiagnosticSink& sink, const MapReader& map, models::FaultParams&, const NoContext&) {
+            [](DiagnosticSink& sink, const KeysRead& map, models::FaultParams&, const NoContext&) {
                 // An unknown key (reported) is likely the misspelt factor or errors.
                 if (map.get("factor") || map.get("errors") ||
                     has_unknown_key(map.self(), kUnhealthy.keys()))

@@ -100,7 +100,7 @@ bool read_canary_version(DiagnosticSink& sink, const Value& version, models::Can
 }
 
 /// A step weight above the largest weight, reported at whichever of the two is given.
-bool check_weights(DiagnosticSink& sink, const MapReader& map, models::CanaryParams& c,
+bool check_weights(DiagnosticSink& sink, const KeysRead& map, models::CanaryParams& c,
                    const CanaryContext&) {
     if (c.step_weight <= c.max_weight) return true;
     const auto step = map.get("step_weight");

@@ -38,10 +38,6 @@ inline const KeySchema kAutoscalerSchema({"min", "max", "metric", "target", "syn
 inline const std::vector<std::string> kAutoscalerKeys = kAutoscalerSchema.keys();
 inline const KeySchema kPolicySchema({"type", "value", "period"});
 inline const std::vector<std::string> kPolicyKeys = kPolicySchema.keys();
-inline const KeySchema kThresholdSchema({"up", "down", "cooldown", "step_up", "step_down"});
-inline const std::vector<std::string> kThresholdKeys = kThresholdSchema.keys();
-inline const KeySchema kResourcesSchema({"cpu_per_request", "memory", "memory_limit"});
-inline const std::vector<std::string> kResourcesKeys = kResourcesSchema.keys();
 inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "canary"});
 inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
@@ -92,6 +88,13 @@ inline constexpr std::int64_t kMaxScrapes = 10'000'000;
 
 extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
+extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp
+
+/// What thresholds are read against: the autoscaler's metric.
+struct ThresholdContext {
+    bool by_queue = false; ///< levels are waiting items per replica, not utilisations
+};
+extern const KeyTable<models::ThresholdParams, ThresholdContext> kThresholds; // ..._services.cpp
 
 /// What a canary's settings are read against.
 struct CanaryContext {
@@ -183,10 +186,6 @@ private:
     void read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops);
 
     void read_autoscaler(const Value& v, models::ServiceOpsParams& ops);
-
-    bool read_thresholds(const Value& v, bool by_queue, models::ThresholdParams& t);
-
-    void read_resources(const Value& v, models::ResourcesParams& r);
 
     // --- monitoring, network, deployments -------------------------------------------------
 

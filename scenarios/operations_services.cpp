@@ -15,7 +15,7 @@ void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParam
         else if (const auto t = duration_between(sink_, *v.startup, SimTime::zero(), kMaxDuration))
             ops.startup = *t;
     }
-    if (v.resources) read_resources(*v.resources, ops.resources);
+    if (v.resources) kResources.read_into(sink_, *v.resources, ops.resources);
     if (v.health_check) {
         if (auto h = kHealthCheck.read(sink_, *v.health_check)) ops.health_check = *h;
     }
@@ -84,6 +84,67 @@ const KeyTable<models::HealthCheckParams> kHealthCheck =
         .optional("period", &models::HealthCheckParams::period, positive_duration())
         .optional("failure_threshold", &models::HealthCheckParams::failure_threshold,
                   integer(1, kMaxThreshold));
+
+namespace {
+
+/// A threshold level: a utilisation (a ratio), or waiting items per replica.
+std::optional<double> read_level(DiagnosticSink& sink, const Value& x, const ThresholdContext& c) {
+    return c.by_queue ? read_number_at_least(sink, x, 0.0, kMaxQueueTarget,
+                                             "the limit on waiting items per replica")
+                      : read_ratio(sink, x, false);
+}
+
+/// up above down, reported at up when it was given (else at down).
+bool check_levels(DiagnosticSink& sink, const KeysRead& keys, models::ThresholdParams& t,
+                  const ThresholdContext& c) {
+    if (t.scale_up_threshold > t.scale_down_threshold) return true;
+    const bool up = keys.read_ok("up");
+    const auto at = up ? keys.get("up") : keys.get("down");
+    const auto& shown = up ? t.scale_down_threshold : t.scale_up_threshold;
+    const auto fmt_level = [&](double x) {
+        return c.by_queue ? fmt::format("{:g}", x) : fmt::format("{:g}%", x * 100.0);
+    };
+    sink.error(at->mark, at->path,
+               up ? expected_got(fmt::format("a level above down ({})", fmt_level(shown)), at->node)
+                  : expected_got(fmt::format("a level below up ({})", fmt_level(shown)), at->node));
+    return false;
+}
+
+} // namespace
+
+const KeyTable<models::ThresholdParams, ThresholdContext> kThresholds =
+    KeyTable<models::ThresholdParams, ThresholdContext>(
+        "thresholds, e.g. {up: 80%, down: 20%, cooldown: 2m, step_up: 1, step_down: 1}")
+        .optional("up", &models::ThresholdParams::scale_up_threshold, read_level)
+        .optional("down", &models::ThresholdParams::scale_down_threshold, read_level)
+        .check(check_levels)
+        .optional("cooldown", &models::ThresholdParams::cooldown,
+                  duration_in(SimTime::zero(), kMaxDuration))
+        .optional("step_up", &models::ThresholdParams::scale_up_step,
+                  integer(1, kMaxReplicas, "the limit on workers per service"))
+        .optional("step_down", &models::ThresholdParams::scale_down_step,
+                  integer(1, kMaxReplicas, "the limit on workers per service"));
+
+const KeyTable<models::ResourcesParams> kResources =
+    KeyTable<models::ResourcesParams>(
+        "resources, e.g. {cpu_per_request: 4ms, memory: 512MiB, memory_limit: 2GiB}")
+        .optional("cpu_per_request", &models::ResourcesParams::cpu_per_request,
+                  duration_in(SimTime::zero(), kMaxDuration))
+        .optional("memory", &models::ResourcesParams::memory_bytes, size_bytes(false))
+        .optional("memory_limit", &models::ResourcesParams::memory_limit_bytes, size_bytes(true))
+        .check_always([](DiagnosticSink& sink, const KeysRead& keys, models::ResourcesParams& r,
+                         const NoContext&) {
+            if (!keys.read_ok("memory") || !keys.read_ok("memory_limit") ||
+                r.memory_limit_bytes > r.memory_bytes)
+                return true;
+            const auto l = keys.get("memory_limit");
+            sink.error(l->mark, l->path,
+                       expected_got(fmt::format("a size above memory ({}), or a fresh replica "
+                                                "would be killed at once",
+                                                keys.get("memory")->node.Scalar()),
+                                    l->node));
+            return false;
+        });
 
 const KeyTable<models::ScalingRules> kRules =
     KeyTable<models::ScalingRules>("scaling rules, e.g. {stabilization_window: 5m, policies: "
@@ -186,7 +247,8 @@ void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
         }
     } else if (thresholds && metric_known) {
         a.algorithm = models::AutoscalerAlgorithm::Threshold;
-        ok = read_thresholds(*thresholds, by_queue, a.thresholds) && ok;
+        ok = kThresholds.read_into(sink_, *thresholds, a.thresholds, ThresholdContext{by_queue}) &&
+             ok;
     }
     if (const auto s = map.get("sync_period")) {
         if (const auto t = read_duration(sink_, *s, true))
@@ -231,88 +293,6 @@ void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
         return;
     }
     ops.autoscaler = a;
-}
-
-bool Reader::read_thresholds(const Value& v, bool by_queue, models::ThresholdParams& t) {
-    MapReader map(sink_, v,
-                  "thresholds, e.g. {up: 80%, down: 20%, cooldown: 2m, step_up: 1, "
-                  "step_down: 1}",
-                  kThresholdKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    const auto level = [&](std::string_view key, double& out) -> bool {
-        const auto x = map.get(key);
-        if (!x) return false;
-        const auto r = by_queue ? read_number_at_least(sink_, *x, 0.0, kMaxQueueTarget,
-                                                       "the limit on waiting items per "
-                                                       "replica")
-                                : read_ratio(sink_, *x, false);
-        if (!r) {
-            ok = false;
-            return false;
-        }
-        out = *r;
-        return true;
-    };
-    const bool up = level("up", t.scale_up_threshold);
-    level("down", t.scale_down_threshold);
-    if (ok && !(t.scale_up_threshold > t.scale_down_threshold)) {
-        const auto at = up ? map.get("up") : map.get("down");
-        const auto& shown = up ? t.scale_down_threshold : t.scale_up_threshold;
-        const auto fmt_level = [&](double x) {
-            return by_queue ? fmt::format("{:g}", x) : fmt::format("{:g}%", x * 100.0);
-        };
-        sink_.error(
-            at->mark, at->path,
-            up ? expected_got(fmt::format("a level above down ({})", fmt_level(shown)), at->node)
-               : expected_got(fmt::format("a level below up ({})", fmt_level(shown)), at->node));
-        ok = false;
-    }
-    if (const auto c = map.get("cooldown")) {
-        if (const auto d = duration_between(sink_, *c, SimTime::zero(), kMaxDuration))
-            t.cooldown = *d;
-        else
-            ok = false;
-    }
-    for (const auto& [key, out] :
-         {std::pair{"step_up", &t.scale_up_step}, std::pair{"step_down", &t.scale_down_step}}) {
-        if (const auto s = map.get(key)) {
-            if (const auto n =
-                    read_integer(sink_, *s, 1, kMaxReplicas, "the limit on workers per service"))
-                *out = static_cast<std::uint32_t>(*n);
-            else
-                ok = false;
-        }
-    }
-    return ok;
-}
-
-void Reader::read_resources(const Value& v, models::ResourcesParams& r) {
-    MapReader map(sink_, v,
-                  "resources, e.g. {cpu_per_request: 4ms, memory: 512MiB, memory_limit: 2GiB}",
-                  kResourcesKeys);
-    if (!map.ok()) return;
-    if (const auto c = map.get("cpu_per_request")) {
-        if (const auto t = duration_between(sink_, *c, SimTime::zero(), kMaxDuration))
-            r.cpu_per_request = *t;
-    }
-    std::optional<double> memory;
-    if (const auto m = map.get("memory")) {
-        memory = read_size(sink_, *m, false);
-        if (memory) r.memory_bytes = *memory;
-    }
-    if (const auto l = map.get("memory_limit")) {
-        if (const auto limit = read_size(sink_, *l, true)) {
-            if (memory && *limit <= *memory)
-                sink_.error(l->mark, l->path,
-                            expected_got(fmt::format("a size above memory ({}), or a fresh "
-                                                     "replica would be killed at once",
-                                                     map.get("memory")->node.Scalar()),
-                                         l->node));
-            else
-                r.memory_limit_bytes = *limit;
-        }
-    }
 }
 
 } // namespace scenarios::detail::ops

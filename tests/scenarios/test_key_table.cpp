@@ -44,7 +44,7 @@ const KeyTable<Probe, RunContext> kProbe =
                   [](DiagnosticSink& sink, const Value& v, const RunContext& c) {
                       return duration_between(sink, v, SimTime::zero(), c.duration);
                   })
-        .finish([](DiagnosticSink& sink, const MapReader& map, Probe& p, const RunContext&) {
+        .finish([](DiagnosticSink& sink, const KeysRead& map, Probe& p, const RunContext&) {
             if (p.count <= 5 || p.inner) return true;
             const auto count = map.get("count");
             sink.error(count->mark, count->path,
@@ -147,14 +147,14 @@ const KeyTable<Pair> kPair =
     KeyTable<Pair>("a pair, e.g. {low: 10%, high: 90%}")
         .optional("low", &Pair::low, ratio(false))
         .optional("high", &Pair::high, ratio(false))
-        .check([](DiagnosticSink& sink, const MapReader& map, Pair& p, const NoContext&) {
+        .check([](DiagnosticSink& sink, const KeysRead& map, Pair& p, const NoContext&) {
             if (p.low < p.high) return true;
             const auto high = map.get("high");
             sink.error(high->mark, high->path, expected_got("a level above low", high->node));
             return false;
         })
         .into("more", kExtra)
-        .check_always([](DiagnosticSink& sink, const MapReader& map, Pair&, const NoContext&) {
+        .check_always([](DiagnosticSink& sink, const KeysRead& map, Pair&, const NoContext&) {
             if (map.get("low") || map.get("high")) return true;
             sink.error(map.self().mark, map.self().path, "expected low or high, got neither");
             return false;
