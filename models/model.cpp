@@ -15,36 +15,6 @@ using sim::SimTime;
 namespace {
 constexpr std::size_t kMaxDeadLettersKept = 100;
 
-const char* state_name(CircuitBreaker::State s) {
-    switch (s) {
-    case CircuitBreaker::State::Closed:
-        return "closed";
-    case CircuitBreaker::State::Open:
-        return "open";
-    case CircuitBreaker::State::HalfOpen:
-        return "half_open";
-    }
-    return "?";
-}
-
-const char* cause_name(CircuitBreaker::Cause c) {
-    switch (c) {
-    case CircuitBreaker::Cause::FailureRateExceeded:
-        return "failure_rate_exceeded";
-    case CircuitBreaker::Cause::SlowCallRateExceeded:
-        return "slow_call_rate_exceeded";
-    case CircuitBreaker::Cause::WaitDurationElapsed:
-        return "wait_duration_elapsed";
-    case CircuitBreaker::Cause::HalfOpenTrialsPassed:
-        return "half_open_trials_passed";
-    case CircuitBreaker::Cause::HalfOpenTrialsFailed:
-        return "half_open_trials_failed";
-    case CircuitBreaker::Cause::MaxWaitInHalfOpenElapsed:
-        return "max_wait_in_half_open_elapsed";
-    }
-    return "?";
-}
-
 SimTime from_ns(double ns) {
     return SimTime::from_ns(static_cast<SimTime::Rep>(ns + 0.5));
 }
@@ -942,7 +912,7 @@ RunResult Model::figures(const sim::Simulation& sim) const {
         const auto& p = params_.services[i];
         ServiceResult r;
         r.name = p.name;
-        r.kind = p.kind == ServiceKind::Queue ? "queue" : "service";
+        r.kind = name_of(p.kind);
         r.arrivals = st.arrivals;
         r.completed = st.completed;
         r.rejected = st.rejected;
@@ -987,12 +957,13 @@ RunResult Model::figures(const sim::Simulation& sim) const {
             c.latency_seconds = summarise(es.latency);
             if (e.breaker) {
                 c.has_circuit_breaker = true;
-                c.breaker_state = state_name(e.breaker->state());
+                c.breaker_state = name_of(e.breaker->state());
                 c.breaker_opened = e.breaker->counters().opened;
                 c.breaker_transitions_dropped = e.breaker->transitions_dropped();
                 for (const auto& t : e.breaker->transitions())
-                    c.breaker_transitions.push_back({t.at.seconds(), state_name(t.from),
-                                                     state_name(t.to), cause_name(t.cause)});
+                    c.breaker_transitions.push_back({t.at.seconds(), std::string(name_of(t.from)),
+                                                     std::string(name_of(t.to)),
+                                                     std::string(name_of(t.cause))});
             }
             r.calls.push_back(std::move(c));
         }

@@ -35,31 +35,6 @@ double breaker_state_value(CircuitBreaker::State s) {
     return 0.0;
 }
 
-const char* fault_kind_name(FaultKind k) {
-    switch (k) {
-    case FaultKind::Latency:
-        return "latency";
-    case FaultKind::Errors:
-        return "errors";
-    case FaultKind::Crash:
-        return "crash";
-    case FaultKind::UnhealthyWorker:
-        return "unhealthy";
-    case FaultKind::SlowQuery:
-        return "slow_query";
-    case FaultKind::MemoryLeak:
-        return "memory_leak";
-    case FaultKind::BandwidthUsed:
-        return "bandwidth_used";
-    case FaultKind::BackendDown:
-        return "backend_down";
-    case FaultKind::MonitoringDown:
-        return "monitoring_down";
-    case FaultKind::AutoscalerBroken:
-        return "autoscaler_broken";
-    }
-    return "?";
-}
 } // namespace
 
 // ---- set-up -------------------------------------------------------------------------------
@@ -589,7 +564,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
     st.active = true;
     ++st.activation;
     st.level = f.ramp ? f.ramp->from : f.probability;
-    log(sim.now(), "fault_start", f.name, {{"kind", fault_kind_name(f.kind)}});
+    log(sim.now(), "fault_start", f.name, {{"kind", name_of(f.kind)}});
     apply_fault(sim, fault, true, st.level);
     if (f.ramp) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
     if (f.end != kNever)
