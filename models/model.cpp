@@ -6,7 +6,6 @@
 #include <cassert>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
 
 namespace models {
 
@@ -15,39 +14,6 @@ using sim::SimTime;
 namespace {
 constexpr std::size_t kMaxDeadLettersKept = 100;
 
-const char* state_name(CircuitBreaker::State s) {
-    switch (s) {
-    case CircuitBreaker::State::Closed:
-        return "closed";
-    case CircuitBreaker::State::Open:
-        return "open";
-    case CircuitBreaker::State::HalfOpen:
-        return "half_open";
-    }
-    return "?";
-}
-
-const char* cause_name(CircuitBreaker::Cause c) {
-    switch (c) {
-    case CircuitBreaker::Cause::FailureRateExceeded:
-        return "failure_rate_exceeded";
-    case CircuitBreaker::Cause::SlowCallRateExceeded:
-        return "slow_call_rate_exceeded";
-    case CircuitBreaker::Cause::WaitDurationElapsed:
-        return "wait_duration_elapsed";
-    case CircuitBreaker::Cause::HalfOpenTrialsPassed:
-        return "half_open_trials_passed";
-    case CircuitBreaker::Cause::HalfOpenTrialsFailed:
-        return "half_open_trials_failed";
-    case CircuitBreaker::Cause::MaxWaitInHalfOpenElapsed:
-        return "max_wait_in_half_open_elapsed";
-    }
-    return "?";
-}
-
-SimTime from_ns(double ns) {
-    return SimTime::from_ns(static_cast<SimTime::Rep>(ns + 0.5));
-}
 } // namespace
 
 Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
@@ -127,30 +93,28 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
             }
         }
     }
-    // One edge per call site, numbered in (service, step, call) order: stable names, stable
-    // random streams.
-    for (std::uint32_t i = 0; i < services_.size(); ++i) {
-        auto& s = services_[i];
-        std::vector<std::uint32_t> per_target(params.services.size(), 0);
-        for (const auto& step : s.steps) {
-            s.first_edge.push_back(static_cast<std::uint32_t>(edges_.size()));
-            for (const auto& c : step.calls) {
-                const std::string& target = params.services[c.target].name;
-                const std::uint32_t nth = ++per_target[c.target];
-                std::string key = nth == 1 ? target : fmt::format("{}#{}", target, nth);
-                Edge e(&c, i, sim::RandomStream(seed, params.services[i].name, "call " + key), key);
-                if (c.circuit_breaker) e.breaker.emplace(*c.circuit_breaker);
-                if (c.retry) {
-                    e.retry.emplace(*c.retry);
-                    if (c.retry->budget) e.budget.emplace(*c.retry->budget);
-                }
-                if (c.cache) e.cache.emplace(*c.cache);
-                e.timeout = c.timeout;
-                if (tracer_)
-                    e.op = tracer_->operation(c.operation.empty() ? "call " + key : c.operation);
-                edges_.push_back(std::move(e));
-            }
+    // One edge per call site, in edge_names' numbering (the one scenarios resolve names with):
+    // stable names, stable random streams.
+    for (auto& s : services_)
+        s.first_edge.assign(s.steps.size(), kNone);
+    for (auto& n : edge_names(params)) {
+        auto& s = services_[n.caller];
+        const CallParams& c = s.steps[n.step].calls[n.call];
+        assert(c.target == n.target);
+        const auto index = static_cast<std::uint32_t>(edges_.size());
+        if (n.call == 0) s.first_edge[n.step] = index;
+        assert(s.first_edge[n.step] + n.call == index);
+        Edge& e = edges_.emplace_back(
+            &c, n.caller, sim::RandomStream(seed, params.services[n.caller].name, "call " + n.key),
+            std::move(n.key));
+        if (c.circuit_breaker) e.breaker.emplace(*c.circuit_breaker);
+        if (c.retry) {
+            e.retry.emplace(*c.retry);
+            if (c.retry->budget) e.budget.emplace(*c.retry->budget);
         }
+        if (c.cache) e.cache.emplace(*c.cache);
+        e.timeout = c.timeout;
+        if (tracer_) e.op = tracer_->operation(c.operation.empty() ? "call " + e.key : c.operation);
     }
 }
 
@@ -292,12 +256,13 @@ void Model::schedule_next_arrival(sim::Simulation& sim, std::uint32_t source) {
     }
     switch (params_.load[source].arrivals) {
     case ArrivalProcess::Poisson:
-        sim.schedule_in(from_ns(-s.period_ns * std::log(s.rng.next_open01())), kArrival, source);
+        sim.schedule_in(SimTime::from_ns_rounded(-s.period_ns * std::log(s.rng.next_open01())),
+                        kArrival, source);
         break;
     case ArrivalProcess::Constant:
         // The k-th arrival at round(k x period): no drift accumulates from rounding.
-        sim.schedule_at(from_ns(static_cast<double>(s.emitted + 1) * s.period_ns), kArrival,
-                        source);
+        sim.schedule_at(SimTime::from_ns_rounded(static_cast<double>(s.emitted + 1) * s.period_ns),
+                        kArrival, source);
         break;
     case ArrivalProcess::Closed:
     case ArrivalProcess::Mmpp:
@@ -313,11 +278,12 @@ void Model::schedule_next_mmpp_arrival(sim::Simulation& sim, std::uint32_t sourc
     // the state's end; at the end, draw afresh in the next state from that instant.
     SimTime t = sim.now();
     if (s.mmpp_leaves_at == SimTime::zero())
-        s.mmpp_leaves_at = t + from_ns(exp_ns(static_cast<double>(states[0].mean_duration.ns())));
+        s.mmpp_leaves_at =
+            t + SimTime::from_ns_rounded(exp_ns(static_cast<double>(states[0].mean_duration.ns())));
     for (int guard = 0; guard < 1'000'000; ++guard) {
         const double rate = states[s.mmpp_state].rate_per_second;
         if (rate > 0.0) {
-            const SimTime next = t + from_ns(exp_ns(1e9 / rate));
+            const SimTime next = t + SimTime::from_ns_rounded(exp_ns(1e9 / rate));
             if (next < s.mmpp_leaves_at) {
                 sim.schedule_at(next, kArrival, source);
                 return;
@@ -335,8 +301,8 @@ void Model::schedule_next_mmpp_arrival(sim::Simulation& sim, std::uint32_t sourc
             next_state = k >= s.mmpp_state ? k + 1 : k;
         }
         s.mmpp_state = next_state;
-        s.mmpp_leaves_at =
-            t + from_ns(exp_ns(static_cast<double>(states[next_state].mean_duration.ns())));
+        s.mmpp_leaves_at = t + SimTime::from_ns_rounded(exp_ns(
+                                   static_cast<double>(states[next_state].mean_duration.ns())));
     }
 }
 
@@ -987,12 +953,13 @@ RunResult Model::figures(const sim::Simulation& sim) const {
             c.latency_seconds = summarise(es.latency);
             if (e.breaker) {
                 c.has_circuit_breaker = true;
-                c.breaker_state = state_name(e.breaker->state());
+                c.breaker_state = to_string(e.breaker->state());
                 c.breaker_opened = e.breaker->counters().opened;
                 c.breaker_transitions_dropped = e.breaker->transitions_dropped();
                 for (const auto& t : e.breaker->transitions())
-                    c.breaker_transitions.push_back({t.at.seconds(), state_name(t.from),
-                                                     state_name(t.to), cause_name(t.cause)});
+                    c.breaker_transitions.push_back({t.at.seconds(), std::string(to_string(t.from)),
+                                                     std::string(to_string(t.to)),
+                                                     std::string(to_string(t.cause))});
             }
             r.calls.push_back(std::move(c));
         }

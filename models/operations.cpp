@@ -20,7 +20,7 @@ const ServiceOpsParams& default_ops() {
 }
 
 SimTime scaled(SimTime d, double factor) {
-    return SimTime::from_ns(static_cast<SimTime::Rep>(static_cast<double>(d.ns()) * factor + 0.5));
+    return SimTime::from_ns_rounded(static_cast<double>(d.ns()) * factor);
 }
 
 double breaker_state_value(CircuitBreaker::State s) {
@@ -103,7 +103,8 @@ void Model::start_operations(sim::Simulation& sim) {
     for (std::uint32_t e = 0; e < edges_.size(); ++e)
         edge_labels.push_back(edge_label(e));
     for (const auto& l : ops.links)
-        link_labels.push_back(params_.services[l.from].name + "->" + params_.services[l.to].name);
+        link_labels.push_back(
+            call_label(params_.services[l.from].name, params_.services[l.to].name));
     metrics_.emplace(std::move(service_names), std::move(edge_labels), std::move(link_labels));
     std::vector<AlertRuleParams> rules = ops.alerts;
     for (auto& r : rules) {
@@ -136,7 +137,7 @@ void Model::start_operations(sim::Simulation& sim) {
 }
 
 std::string Model::edge_label(std::uint32_t edge) const {
-    return params_.services[edges_[edge].caller].name + "->" + edges_[edge].key;
+    return call_label(params_.services[edges_[edge].caller].name, edges_[edge].key);
 }
 
 void Model::log(SimTime at, std::string_view type, std::string_view subject,
@@ -835,8 +836,8 @@ SimTime Model::network_delay(sim::Simulation& sim, std::uint32_t edge) {
         l.bytes_total += lp.payload_bytes;
         const double u =
             std::min(0.99, l.bytes_last_second / lp.bandwidth_bytes_per_second + l.background);
-        d += SimTime::from_ns(static_cast<SimTime::Rep>(
-            lp.payload_bytes / lp.bandwidth_bytes_per_second / (1.0 - u) * 1e9 + 0.5));
+        d += SimTime::from_ns_rounded(lp.payload_bytes / lp.bandwidth_bytes_per_second / (1.0 - u) *
+                                      1e9);
     }
     return d;
 }
@@ -1019,7 +1020,7 @@ EventLog Model::with_breaker_transitions(EventLog log, const RunResult& out) {
     for (const auto& sr : out.services)
         for (const auto& c : sr.calls)
             for (const auto& t : c.breaker_transitions)
-                transitions.push_back({t.at_seconds, sr.name + "->" + c.key, &t});
+                transitions.push_back({t.at_seconds, call_label(sr.name, c.key), &t});
     std::stable_sort(
         transitions.begin(), transitions.end(),
         [](const Transition& a, const Transition& b) { return a.at_seconds < b.at_seconds; });

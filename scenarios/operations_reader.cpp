@@ -300,7 +300,8 @@ public:
         if (scope_.edges_known) {
             scope_.edges = models::edge_names(c.model);
             for (const auto& e : scope_.edges) {
-                scope_.edge_texts.push_back(c.model.services[e.caller].name + "->" + e.key);
+                scope_.edge_texts.push_back(
+                    models::call_label(c.model.services[e.caller].name, e.key));
                 scope_.edge_has_breaker.push_back(c.model.services[e.caller]
                                                       .steps[e.step]
                                                       .calls[e.call]
@@ -784,7 +785,8 @@ private:
                 link_ok = false;
             }
             if (from && to) {
-                const std::string name = scope_.services[*from] + "->" + scope_.services[*to];
+                const std::string name =
+                    models::call_label(scope_.services[*from], scope_.services[*to]);
                 const auto first = std::find(scope_.links.begin(), scope_.links.end(), name);
                 if (first != scope_.links.end()) {
                     sink_.error(between->mark, between->path,
