@@ -98,7 +98,7 @@ bool Reader::read_network(const Value& v) {
             link_ok = false;
         }
         if (from && to) {
-            const std::string name = scope_.services[*from] + "->" + scope_.services[*to];
+            const std::string name = models::call_label(scope_.services[*from], scope_.services[*to]);
             const auto first = std::find(scope_.links.begin(), scope_.links.end(), name);
             if (first != scope_.links.end()) {
                 sink_.error(between->mark, between->path,

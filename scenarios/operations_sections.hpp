@@ -150,7 +150,7 @@ public:
         if (scope_.edges_known) {
             scope_.edges = models::edge_names(c.model);
             for (const auto& e : scope_.edges) {
-                scope_.edge_texts.push_back(c.model.services[e.caller].name + "->" + e.key);
+                scope_.edge_texts.push_back(models::call_label(c.model.services[e.caller].name, e.key));
                 scope_.edge_has_breaker.push_back(c.model.services[e.caller]
                                                       .steps[e.step]
                                                       .calls[e.call]

@@ -39,9 +39,8 @@ public:
     /// One draw. The exponential and constant cases are inline: they are the hot ones.
     SimTime sample(RandomStream& rng) const {
         if (kind_ == Kind::Exponential)
-            return SimTime::from_ns(
-                static_cast<SimTime::Rep>(-a_ * std::log(rng.next_open01()) + 0.5));
-        if (kind_ == Kind::Constant) return SimTime::from_ns(static_cast<SimTime::Rep>(a_ + 0.5));
+            return SimTime::from_ns_rounded(-a_ * std::log(rng.next_open01()));
+        if (kind_ == Kind::Constant) return SimTime::from_ns_rounded(a_);
         return sample_other(rng);
     }
 
