@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// The faults now in force on a service (each cleared when its fault ends).
 struct ServiceFaults {
@@ -39,4 +39,4 @@ struct FaultState {
     std::vector<std::uint32_t> hit_gen; ///< their generations then
 };
 
-} // namespace models
+} // namespace tpssim::models

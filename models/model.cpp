@@ -9,7 +9,7 @@
 #include <cassert>
 #include <cmath>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -577,4 +577,4 @@ void Model::redeliver(sim::Simulation& sim, std::uint32_t queue, const Job& item
     (void)admitted;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
     const auto& a = params_.operations.actions[action];
@@ -112,4 +112,4 @@ void Model::on_canary(sim::Simulation& sim, std::uint32_t service) {
         sim.schedule_in(c.params().interval, kCanary, service);
 }
 
-} // namespace models
+} // namespace tpssim::models
