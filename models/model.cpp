@@ -513,6 +513,7 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
         auto& r = s.pool.replica(j.replica);
         if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
             r.leaked_bytes += leak;
+            s.faults.replicas_leaked = true;
             arm_oom(sim, j.service, j.replica);
         }
     }
