@@ -3,6 +3,7 @@
 #include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/value_readers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -39,8 +40,6 @@ const KeySchema kChangeSchema({"at", "rate", "from", "to", "ramp_to"});
 const std::vector<std::string> kChangeKeys = kChangeSchema.keys();
 const KeySchema kTraceSchema({"file", "interpolation"});
 const std::vector<std::string> kTraceKeys = kTraceSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kInterpolations = models::names_of<models::Interpolation>();
 
 /// The largest multiplier a factor may be (docs/scenario-format.md#limits).
 constexpr double kMaxFactor = 1000.0;
@@ -64,10 +63,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
-}
-
-std::string expected_got(std::string_view expected, const YAML::Node& found) {
-    return fmt::format("expected {}, got {}", expected, describe(found));
 }
 
 // --- clock times and dates ------------------------------------------------------------------
@@ -392,8 +387,8 @@ bool read_multiplier(DiagnosticSink& sink, const Value& v, const CalendarStart& 
                        "\"interpolation\" says how the daily pattern is read between its "
                        "points, but there is no daily pattern");
             ok = false;
-        } else if (const auto k = read_choice(sink, *i, kInterpolations)) {
-            profile.daily_interpolation = static_cast<models::Interpolation>(*k);
+        } else if (const auto k = read_enum<models::Interpolation>(sink, *i)) {
+            profile.daily_interpolation = *k;
         } else {
             ok = false;
         }
@@ -605,8 +600,8 @@ bool read_trace(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
     if (!map.ok()) return false;
     bool ok = true;
     if (const auto i = map.get("interpolation")) {
-        if (const auto k = read_choice(sink, *i, kInterpolations))
-            series.interpolation = static_cast<models::Interpolation>(*k);
+        if (const auto k = read_enum<models::Interpolation>(sink, *i))
+            series.interpolation = *k;
         else
             ok = false;
     }

@@ -29,26 +29,25 @@ const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation",
 const std::vector<std::string> kStepKeys = kStepSchema.keys();
 const std::vector<std::string> kCallSettings{"probability",     "timeout",  "retry",
                                              "circuit_breaker", "fallback", "cache"};
-const KeySchema kErrorsSchema({"probability"});
-const std::vector<std::string> kErrorsKeys = kErrorsSchema.keys();
 const KeySchema kPublishSchema({"to", "probability"});
 const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
 const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
                               "on_refused"},
                              {"budget"});
 const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kRefusedNames = models::names_of<models::RefusedAttempt>();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kJitterNames = models::names_of<models::RetryJitter>();
 const KeySchema kWindowSchema({"type", "size"});
 const std::vector<std::string> kWindowKeys = kWindowSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kWindowTypes = models::names_of<models::SlidingWindowType>();
 const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
 const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kCachePolicies = models::names_of<models::CacheReplacement>();
+
+/// A map of error settings: `errors: {probability: 1%}`.
+struct ErrorSettings {
+    double probability = 0.0;
+};
+const KeyTable<ErrorSettings> kErrors =
+    KeyTable<ErrorSettings>("error settings, e.g. {probability: 1%}")
+        .required("probability", "the probability that a request fails, e.g. 1%",
+                  &ErrorSettings::probability, ratio(false));
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -182,14 +181,14 @@ std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const 
         }
     }
     if (const auto o = map.get("on_refused")) {
-        if (const auto k = read_choice(sink, *o, kRefusedNames))
-            r.on_refused = static_cast<models::RefusedAttempt>(*k);
+        if (const auto k = read_enum<models::RefusedAttempt>(sink, *o))
+            r.on_refused = *k;
         else
             ok = false;
     }
     if (const auto j = map.get("jitter")) {
-        if (const auto k = read_choice(sink, *j, kJitterNames))
-            r.jitter = static_cast<models::RetryJitter>(*k);
+        if (const auto k = read_enum<models::RetryJitter>(sink, *j))
+            r.jitter = *k;
         else
             ok = false;
     }
@@ -210,8 +209,8 @@ bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBr
     if (!map.ok()) return false;
     bool ok = true;
     if (const auto t = map.get("type")) {
-        if (const auto k = read_choice(sink, *t, kWindowTypes))
-            cb.sliding_window_type = static_cast<models::SlidingWindowType>(*k);
+        if (const auto k = read_enum<models::SlidingWindowType>(sink, *t))
+            cb.sliding_window_type = *k;
         else
             ok = false;
     }
@@ -375,8 +374,8 @@ std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value&
             ok = false;
         }
         if (const auto p = map.get("policy")) {
-            if (const auto k = read_choice(sink, *p, kCachePolicies))
-                z.replacement = static_cast<models::CacheReplacement>(*k);
+            if (const auto k = read_enum<models::CacheReplacement>(sink, *p))
+                z.replacement = *k;
             else
                 ok = false;
         }
@@ -638,11 +637,8 @@ std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value&
 }
 
 std::optional<double> read_errors(DiagnosticSink& sink, const Value& v) {
-    MapReader map(sink, v, "error settings, e.g. {probability: 1%}", kErrorsKeys);
-    if (!map.ok()) return std::nullopt;
-    const auto p = map.require("probability", "the probability that a request fails, e.g. 1%");
-    if (!p) return std::nullopt;
-    return read_ratio(sink, *p, false);
+    if (const auto e = kErrors.read(sink, v)) return e->probability;
+    return std::nullopt;
 }
 
 std::optional<sim::SimTime> read_timeout(DiagnosticSink& sink, const Value& v) {
@@ -673,7 +669,7 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 }
 
 std::vector<const KeySchema*> step_schemas() {
-    return {&kStepSchema, &kErrorsSchema, &kPublishSchema, &kRetrySchema, &kBudget,
+    return {&kStepSchema, &kErrors,       &kPublishSchema, &kRetrySchema, &kBudget,
             &kBreaker,    &kWindowSchema, &kFallback,      &kCacheSchema};
 }
 

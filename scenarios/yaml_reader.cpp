@@ -207,13 +207,9 @@ Value child_value(const Value& parent, std::string_view key, const YAML::Node& k
     return Value{value, join_path(parent.path, key), mark};
 }
 
-namespace {
-
 std::string expected_got(std::string_view expected, const YAML::Node& found) {
     return fmt::format("expected {}, got {}", expected, describe(found));
 }
-
-} // namespace
 
 // --- maps ---------------------------------------------------------------------------------
 

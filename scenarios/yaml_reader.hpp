@@ -85,6 +85,9 @@ Value child_value(const Value& parent, std::string_view key, const YAML::Node& k
 /// "-3", "\"ten\"", "a map", "a sequence", "an empty value": what was found, for "got ...".
 std::string describe(const YAML::Node& node);
 
+/// "expected `expected`, got `describe(found)`".
+std::string expected_got(std::string_view expected, const YAML::Node& found);
+
 /// `parent.child`, or `child` at the top.
 std::string join_path(std::string_view parent, std::string_view child);
 
