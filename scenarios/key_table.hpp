@@ -148,6 +148,12 @@ public:
     KeyTable& custom_required(std::string name, std::string expected, EntryReader reader) {
         return add(std::move(name), std::move(expected), false, std::move(reader));
     }
+    /// A key read by a check further down (its reading depends on other keys): declared here,
+    /// so the map allows it in this place of the order messages list the keys in.
+    KeyTable& read_by_check(std::string name, bool is_block = false) {
+        add_key(std::move(name), is_block);
+        return *this;
+    }
     /// A check across keys, run at this point of the table when every key before it was right
     /// (a check of two values needs both): false when it reported a problem.
     KeyTable& check(Finish f) {
