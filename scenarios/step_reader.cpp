@@ -35,8 +35,6 @@ const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter"
                               "on_refused"},
                              {"budget"});
 const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
-const KeySchema kWindowSchema({"type", "size"});
-const std::vector<std::string> kWindowKeys = kWindowSchema.keys();
 const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
 const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
 
@@ -204,18 +202,11 @@ std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const 
 
 // --- circuit breaker -----------------------------------------------------------------------
 
-bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBreakerParams& cb) {
-    MapReader map(sink, v, "a sliding window, e.g. {type: count, size: 20}", kWindowKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    if (const auto t = map.get("type")) {
-        if (const auto k = read_enum<models::SlidingWindowType>(sink, *t))
-            cb.sliding_window_type = *k;
-        else
-            ok = false;
-    }
-    const auto size = map.get("size");
-    if (!size || !ok) return ok; // without a known type, a size cannot be read
+/// A window's size: a count of calls, or whole seconds, as its type says.
+bool read_window_size(DiagnosticSink& sink, const KeysRead& keys, models::CircuitBreakerParams& cb,
+                      const NoContext&) {
+    const auto size = keys.get("size");
+    if (!size) return true;
     if (cb.sliding_window_type == models::SlidingWindowType::CountBased) {
         const auto n = read_integer(sink, *size, 1, kMaxBreakerCalls,
                                     "the limit on a count window, which keeps every outcome");
@@ -237,6 +228,14 @@ bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBr
     return true;
 }
 
+// Without a known type, a size cannot be read: the size is read by a check after the type.
+const KeyTable<models::CircuitBreakerParams> kWindow =
+    KeyTable<models::CircuitBreakerParams>("a sliding window, e.g. {type: count, size: 20}")
+        .optional("type", &models::CircuitBreakerParams::sliding_window_type,
+                  enum_choice<models::SlidingWindowType>())
+        .read_by_check("size")
+        .check(read_window_size);
+
 /// A duration in [min, max], as a KeyTable reader.
 auto duration_within(sim::SimTime min, sim::SimTime max) {
     return
@@ -247,11 +246,7 @@ const KeyTable<models::CircuitBreakerParams> kBreaker =
     KeyTable<models::CircuitBreakerParams>(
         "circuit breaker settings, e.g. {failure_rate_threshold: 50%, "
         "wait_duration_in_open_state: 60s}")
-        .custom(
-            "sliding_window",
-            [](DiagnosticSink& sink, const Value& w, models::CircuitBreakerParams& cb,
-               const NoContext&) { return read_sliding_window(sink, w, cb); },
-            true)
+        .into("sliding_window", kWindow)
         .optional("failure_rate_threshold", &models::CircuitBreakerParams::failure_rate_threshold,
                   ratio(true))
         .optional("slow_call_rate_threshold",
@@ -669,8 +664,8 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 }
 
 std::vector<const KeySchema*> step_schemas() {
-    return {&kStepSchema, &kErrors,       &kPublishSchema, &kRetrySchema, &kBudget,
-            &kBreaker,    &kWindowSchema, &kFallback,      &kCacheSchema};
+    return {&kStepSchema, &kErrors, &kPublishSchema, &kRetrySchema, &kBudget,
+            &kBreaker,    &kWindow, &kFallback,      &kCacheSchema};
 }
 
 } // namespace scenarios::detail
