@@ -175,7 +175,7 @@ public:
         return read_map(sink, map, out, c);
     }
     /// The same, on a map already opened (for a caller that looks at its entries too).
-    bool read_map(DiagnosticSink& sink, MapReader& map, T& out, const Ctx& c = {}) const {
+    bool read_map(DiagnosticSink& sink, const MapReader& map, T& out, const Ctx& c = {}) const {
         if (!map.ok()) return false;
         bool ok = true;
         std::vector<std::string> wrong;

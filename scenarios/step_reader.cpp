@@ -27,8 +27,6 @@ const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation",
                              "cache"},
                             {"errors", "retry", "circuit_breaker", "fallback", "cache"});
 const std::vector<std::string> kStepKeys = kStepSchema.keys();
-const std::vector<std::string> kCallSettings{"probability",     "timeout",  "retry",
-                                             "circuit_breaker", "fallback", "cache"};
 const KeySchema kPublishSchema({"to", "probability"});
 const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
 const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
@@ -46,6 +44,25 @@ const KeyTable<ErrorSettings> kErrors =
     KeyTable<ErrorSettings>("error settings, e.g. {probability: 1%}")
         .required("probability", "the probability that a request fails, e.g. 1%",
                   &ErrorSettings::probability, ratio(false));
+
+std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const Value& v);
+std::optional<models::CircuitBreakerParams> read_breaker(DiagnosticSink& sink, const Value& v);
+std::optional<models::FallbackParams> read_fallback(DiagnosticSink& sink, const Value& v,
+                                                    const fs::path& base_dir);
+std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value& v,
+                                              const fs::path& base_dir);
+
+/// The settings of a call, beside its `call:` key in the step's map (the file's folder as
+/// context, for latencies read from CSV files).
+const KeyTable<models::CallParams, fs::path> kCallSettings =
+    KeyTable<models::CallParams, fs::path>("a call's settings")
+        .optional("probability", &models::CallParams::probability, ratio(false))
+        .optional("timeout", &models::CallParams::timeout,
+                  [](DiagnosticSink& sink, const Value& v) { return read_timeout(sink, v); })
+        .optional_block("retry", &models::CallParams::retry, read_retry)
+        .optional_block("circuit_breaker", &models::CallParams::circuit_breaker, read_breaker)
+        .optional_block("fallback", &models::CallParams::fallback, read_fallback)
+        .optional_block("cache", &models::CallParams::cache, read_cache);
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -70,7 +87,7 @@ bool applies(std::string_view key, Kind kind) {
     case Kind::Work:
         return key == "errors";
     case Kind::Call:
-        return contains(kCallSettings, key);
+        return kCallSettings.has(key);
     case Kind::Parallel:
         return false;
     case Kind::Publish:
@@ -82,7 +99,7 @@ bool applies(std::string_view key, Kind kind) {
 /// Why `key` may not sit beside a step of `kind`.
 std::string misplaced(std::string_view key, Kind kind) {
     const std::string quoted = text::quote(key);
-    if (kind == Kind::Parallel && contains(kCallSettings, key))
+    if (kind == Kind::Parallel && kCallSettings.has(key))
         return fmt::format("{} goes on each call inside parallel, not on the parallel step",
                            quoted);
     if (key == "errors")
@@ -388,49 +405,6 @@ std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value&
 
 // --- steps --------------------------------------------------------------------------------
 
-/// The settings of a call beside its `call:` key.
-bool read_call_settings(DiagnosticSink& sink, const MapReader& map, const fs::path& base_dir,
-                        models::CallParams& c) {
-    bool ok = true;
-    if (const auto p = map.get("probability")) {
-        if (const auto r = read_ratio(sink, *p, false))
-            c.probability = *r;
-        else
-            ok = false;
-    }
-    if (const auto t = map.get("timeout")) {
-        if (const auto d = read_timeout(sink, *t))
-            c.timeout = *d;
-        else
-            ok = false;
-    }
-    if (const auto r = map.get("retry")) {
-        if (auto retry = read_retry(sink, *r))
-            c.retry = *retry;
-        else
-            ok = false;
-    }
-    if (const auto b = map.get("circuit_breaker")) {
-        if (auto breaker = read_breaker(sink, *b))
-            c.circuit_breaker = *breaker;
-        else
-            ok = false;
-    }
-    if (const auto f = map.get("fallback")) {
-        if (auto fallback = read_fallback(sink, *f, base_dir))
-            c.fallback = std::move(*fallback);
-        else
-            ok = false;
-    }
-    if (const auto k = map.get("cache")) {
-        if (auto cache = read_cache(sink, *k, base_dir))
-            c.cache = std::move(*cache);
-        else
-            ok = false;
-    }
-    return ok;
-}
-
 ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
                      bool in_parallel);
 
@@ -600,7 +574,7 @@ ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_
         call.target = read_target(sink, *target_value);
         if (!call.target) step.ok = false;
         call.params.operation = step.params.operation;
-        if (!read_call_settings(sink, map, base_dir, call.params)) step.ok = false;
+        if (!kCallSettings.read_map(sink, map, call.params, base_dir)) step.ok = false;
         step.calls.push_back(std::move(call));
         break;
     }
@@ -664,8 +638,8 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 }
 
 std::vector<const KeySchema*> step_schemas() {
-    return {&kStepSchema, &kErrors, &kPublishSchema, &kRetrySchema, &kBudget,
-            &kBreaker,    &kWindow, &kFallback,      &kCacheSchema};
+    return {&kStepSchema, &kCallSettings, &kErrors, &kPublishSchema, &kRetrySchema,
+            &kBudget,     &kBreaker,      &kWindow, &kFallback,      &kCacheSchema};
 }
 
 } // namespace scenarios::detail

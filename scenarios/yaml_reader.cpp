@@ -277,7 +277,7 @@ std::optional<Value> MapReader::get(std::string_view key) const {
     return std::nullopt;
 }
 
-std::optional<Value> MapReader::require(std::string_view key, std::string_view expected) {
+std::optional<Value> MapReader::require(std::string_view key, std::string_view expected) const {
     auto v = get(key);
     if (!v && ok_ && std::find(suggested_.begin(), suggested_.end(), key) == suggested_.end()) {
         sink_.error(map_.mark, map_.path,

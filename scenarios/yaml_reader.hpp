@@ -118,7 +118,7 @@ public:
     std::optional<Value> get(std::string_view key) const;
     /// The value of `key`; when missing, reports it at the map's position, saying `expected`
     /// (unless a misspelt key was already reported with this key as its did-you-mean).
-    std::optional<Value> require(std::string_view key, std::string_view expected);
+    std::optional<Value> require(std::string_view key, std::string_view expected) const;
     /// Whether an unknown key was reported with `key` as its did-you-mean: a check that `key`
     /// is missing should then stay silent.
     bool was_suggested(std::string_view key) const;
