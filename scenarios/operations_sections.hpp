@@ -18,6 +18,7 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -42,8 +43,6 @@ inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "c
 inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
-inline const KeySchema kLinkSchema({"between", "bandwidth", "payload"});
-inline const std::vector<std::string> kLinkKeys = kLinkSchema.keys();
 inline const KeySchema kAlertSchema({"name", "when", "for", "severity"});
 inline const std::vector<std::string> kAlertKeys = kAlertSchema.keys();
 inline const std::vector<std::string> kSeverities{"page", "ticket", "info"};
@@ -89,6 +88,17 @@ inline constexpr std::int64_t kMaxScrapes = 10'000'000;
 extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
 extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp
+
+/// A link as read: its parameters, and the services `between` names when known (named apart
+/// from LinkParams' own `from` and `to`, set once the link is checked).
+struct LinkRead : models::LinkParams {
+    std::optional<std::uint32_t> caller;
+    std::optional<std::uint32_t> callee;
+};
+/// What a link is read against: the lookup of a service named at a value (reporting an
+/// unknown name).
+using ServiceLookup = std::function<std::optional<std::uint32_t>(const Value&)>;
+extern const KeyTable<LinkRead, ServiceLookup> kLink; // operations_network.cpp
 
 /// What thresholds are read against: the autoscaler's metric.
 struct ThresholdContext {
