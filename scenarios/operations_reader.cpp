@@ -108,7 +108,7 @@ std::vector<const KeySchema*> operations_schemas() {
             &kRamp,
             &kUnhealthy,
             &kSlowQuery,
-            &kLeakSchema,
+            &kLeak,
             &kActionSchema};
 }
 

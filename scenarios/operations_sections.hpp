@@ -56,8 +56,6 @@ inline const KeySchema kFaultSchema({"name", "at", "for", "until", "target", "la
 inline const std::vector<std::string> kFaultKeys = kFaultSchema.keys();
 inline const KeySchema kFaultErrorsSchema({"probability", "ramp"}, {"ramp"});
 inline const std::vector<std::string> kFaultErrorsKeys = kFaultErrorsSchema.keys();
-inline const KeySchema kLeakSchema({"per_second", "per_request"});
-inline const std::vector<std::string> kLeakKeys = kLeakSchema.keys();
 inline const std::vector<std::string> kActionKinds{"scale",
                                                    "set",
                                                    "restart",
@@ -118,7 +116,8 @@ extern const KeyTable<models::CanaryParams, CanaryContext> kGates;  // operation
 extern const KeyTable<models::CanaryParams, CanaryContext> kCanary; // operations_deployments.cpp
 extern const KeyTable<models::FaultRamp> kRamp;                     // operations_chaos.cpp
 extern const KeyTable<models::FaultParams> kUnhealthy;              // operations_chaos.cpp
-extern const KeyTable<models::FaultParams> kSlowQuery;              // operations_chaos.cpp
+extern const KeyTable<models::FaultParams> kSlowQuery;
+extern const KeyTable<models::FaultParams> kLeak; // operations_chaos.cpp
 extern const KeyTable<models::MonitoringParams, OperationsContext>
     kMonitoring; // ..._monitoring.cpp
 
