@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -418,4 +418,4 @@ std::string_view to_string(Autoscaler::Limit limit) {
     return name_of(limit);
 }
 
-} // namespace models
+} // namespace tpssim::models

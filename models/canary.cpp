@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -108,4 +108,16 @@ std::string_view to_string(CanaryAnalysis::Phase phase) {
     return name_of(phase);
 }
 
-} // namespace models
+CanaryAnalysis::Step CanaryRelease::next_step(SimTime now) {
+    const auto step =
+        analysis_.phase() == CanaryAnalysis::Phase::Waiting
+            ? analysis_.begin(now)
+            : analysis_.analyse(now, requests_, failures_,
+                                latency_.count() > 0 ? latency_.quantile_seconds(0.99) : 0.0);
+    requests_ = 0;
+    failures_ = 0;
+    latency_.reset();
+    return step;
+}
+
+} // namespace tpssim::models

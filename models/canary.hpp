@@ -15,11 +15,12 @@
 
 #include "models/enum_names.hpp"
 #include "models/operations_params.hpp"
+#include "sim/quantile_sketch.hpp"
 
 #include <cstdint>
 #include <string_view>
 
-namespace models {
+namespace tpssim::models {
 
 class CanaryAnalysis {
 public:
@@ -83,4 +84,38 @@ constexpr std::span<const EnumName<CanaryAnalysis::Phase>> enum_names(CanaryAnal
 
 std::string_view to_string(CanaryAnalysis::Phase phase);
 
-} // namespace models
+/// A service's canary release: its analysis, and what the canary version's requests did in
+/// the current analysis interval (what the analysis is fed at the interval's end).
+class CanaryRelease {
+public:
+    explicit CanaryRelease(const CanaryParams& params) : analysis_(params) {}
+
+    /// A request of the canary version ended, after `latency`.
+    void record(SimTime latency, bool failed) {
+        ++requests_;
+        if (failed) ++failures_;
+        latency_.add(latency);
+    }
+    /// Whether the release is over (promoted or rolled back).
+    bool done() const {
+        return analysis_.phase() == CanaryAnalysis::Phase::Promoted ||
+               analysis_.phase() == CanaryAnalysis::Phase::RolledBack;
+    }
+    /// The rollout's start (its first call), else the analysis of the interval that ends at
+    /// `now`; the next interval starts empty.
+    CanaryAnalysis::Step next_step(SimTime now);
+    /// An operator's rollback.
+    CanaryAnalysis::Step abort(SimTime now) { return analysis_.abort(now); }
+
+    CanaryAnalysis::Phase phase() const { return analysis_.phase(); }
+    double weight() const { return analysis_.weight(); }
+    const CanaryParams& params() const { return analysis_.params(); }
+
+private:
+    CanaryAnalysis analysis_;
+    std::uint64_t requests_ = 0; ///< in the current analysis interval
+    std::uint64_t failures_ = 0;
+    sim::QuantileSketch latency_;
+};
+
+} // namespace tpssim::models

@@ -16,9 +16,10 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::Distribution;
 using sim::SimTime;
@@ -208,7 +209,17 @@ struct EdgeName {
     std::string key; ///< the callee's name, or "name#2", "name#3" for its later call sites
 };
 
-/// Every call edge of `m`, in the model's numbering.
+/// How faults, actions, metrics and the event log name a call edge ("caller->key") or a link
+/// ("from->to").
+inline std::string call_label(std::string_view caller, std::string_view callee) {
+    std::string out;
+    out.reserve(caller.size() + 2 + callee.size());
+    out.append(caller).append("->").append(callee);
+    return out;
+}
+
+/// Every call edge of `m`, in the model's numbering: `Model` builds its edges from this list,
+/// so what a scenario names "caller->key" is the edge the model runs.
 inline std::vector<EdgeName> edge_names(const ModelParams& m) {
     std::vector<EdgeName> out;
     for (std::uint32_t s = 0; s < m.services.size(); ++s) {
@@ -235,4 +246,4 @@ inline LoadProfileParams rate_profile_of(const ModelParams& m, const LoadSourceP
     return p;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// How a span ended.
 enum class SpanOutcome : std::uint8_t {
@@ -123,4 +123,4 @@ private:
     std::uint64_t next_id_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -16,7 +16,7 @@
 #include <limits>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -791,4 +791,4 @@ std::vector<const KeySchema*> load_schemas() {
     return {&kMultiplier, &kHolidaySchema, &kPeriodSchema, &kChangeSchema, &kTraceSchema};
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

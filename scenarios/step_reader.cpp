@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -642,4 +642,4 @@ std::vector<const KeySchema*> step_schemas() {
             &kBudget,     &kBreaker,      &kWindow, &kFallback,      &kCacheSchema};
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 bool contains(const std::vector<std::string>& list, std::string_view key);
 
@@ -104,4 +104,4 @@ auto enum_choice() {
     return [](DiagnosticSink& sink, const Value& v) { return read_enum<E>(sink, v); };
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

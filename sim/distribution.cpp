@@ -7,13 +7,9 @@
 #include <numbers>
 #include <stdexcept>
 
-namespace sim {
+namespace tpssim::sim {
 
 namespace {
-SimTime to_ticks(double ns) {
-    // Durations are non-negative; round half up to the nearest tick.
-    return SimTime::from_ns(static_cast<SimTime::Rep>(ns + 0.5));
-}
 std::string fmt_seconds(double ns) {
     return fmt::format("{:g}s", ns / 1e9);
 }
@@ -119,17 +115,17 @@ Distribution Distribution::empirical(std::vector<double> samples_seconds) {
 SimTime Distribution::sample_other(RandomStream& rng) const {
     switch (kind_) {
     case Kind::Exponential:
-        return to_ticks(-a_ * std::log(rng.next_open01()));
+        return SimTime::from_ns_rounded(-a_ * std::log(rng.next_open01()));
     case Kind::Constant:
-        return to_ticks(a_);
+        return SimTime::from_ns_rounded(a_);
     case Kind::Uniform:
-        return to_ticks(a_ + b_ * rng.next_open01());
+        return SimTime::from_ns_rounded(a_ + b_ * rng.next_open01());
     case Kind::Lognormal:
-        return to_ticks(std::exp(a_ + b_ * standard_normal(rng)));
+        return SimTime::from_ns_rounded(std::exp(a_ + b_ * standard_normal(rng)));
     case Kind::Gamma:
-        return to_ticks(b_ * standard_gamma(rng, a_));
+        return SimTime::from_ns_rounded(b_ * standard_gamma(rng, a_));
     case Kind::Empirical:
-        return to_ticks((*samples_ns_)[rng.next_below(samples_ns_->size())]);
+        return SimTime::from_ns_rounded((*samples_ns_)[rng.next_below(samples_ns_->size())]);
     }
     return SimTime::zero();
 }
@@ -160,4 +156,4 @@ std::string Distribution::describe() const {
     return "?";
 }
 
-} // namespace sim
+} // namespace tpssim::sim

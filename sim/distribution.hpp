@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// A validated distribution of non-negative durations. Cheap to copy; `sample` is branch-light
 /// (a `switch` on the kind) and allocation-free.
@@ -39,9 +39,8 @@ public:
     /// One draw. The exponential and constant cases are inline: they are the hot ones.
     SimTime sample(RandomStream& rng) const {
         if (kind_ == Kind::Exponential)
-            return SimTime::from_ns(
-                static_cast<SimTime::Rep>(-a_ * std::log(rng.next_open01()) + 0.5));
-        if (kind_ == Kind::Constant) return SimTime::from_ns(static_cast<SimTime::Rep>(a_ + 0.5));
+            return SimTime::from_ns_rounded(-a_ * std::log(rng.next_open01()));
+        if (kind_ == Kind::Constant) return SimTime::from_ns_rounded(a_);
         return sample_other(rng);
     }
 
@@ -72,4 +71,4 @@ double standard_normal(RandomStream& rng);
 /// A Gamma(shape, 1) draw (Marsaglia-Tsang; shape < 1 via the boost u^(1/shape) trick).
 double standard_gamma(RandomStream& rng, double shape);
 
-} // namespace sim
+} // namespace tpssim::sim

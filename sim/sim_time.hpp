@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// A point in simulated time, or a duration, in integer nanoseconds.
 class SimTime {
@@ -24,6 +24,11 @@ public:
     static constexpr SimTime from_us(Rep us) { return SimTime(us * 1'000); }
     static constexpr SimTime from_ms(Rep ms) { return SimTime(ms * 1'000'000); }
     static constexpr SimTime from_s(Rep s) { return SimTime(s * ticks_per_second); }
+    /// From non-negative nanoseconds as a double, rounded half up: the one rounding of every
+    /// sampled or scaled duration (one that rounded differently would move events by a tick).
+    static constexpr SimTime from_ns_rounded(double ns) {
+        return SimTime(static_cast<Rep>(ns + 0.5));
+    }
     /// From seconds as a double, rounded to the nearest tick.
     static SimTime from_seconds(double s) {
         return SimTime(static_cast<Rep>(std::llround(s * static_cast<double>(ticks_per_second))));
@@ -55,4 +60,4 @@ private:
     Rep ns_ = 0;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

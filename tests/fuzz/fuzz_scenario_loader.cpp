@@ -1,10 +1,12 @@
 // libFuzzer target: any bytes as a scenario file (scenarios::load_scenario_text). The seed
 // corpus is every scenario file of the source tree, copied at build time (docs/testing.md).
-#include "tests/fuzz/fuzz_checks.hpp"
+#include "fuzz_checks.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+using namespace tpssim;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);

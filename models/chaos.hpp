@@ -1,0 +1,42 @@
+#pragma once
+/// Chaos: the faults of the scenario's timeline (and `--chaos`), as the state they leave on a
+/// service while in force, and each fault's own progress (active, its ramp, what it hit). The
+/// model applies them (models/chaos.cpp); the request path only tests a `dynamic` flag.
+
+#include "sim/distribution.hpp"
+#include "sim/sim_time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tpssim::models {
+
+/// The faults now in force on a service (each cleared when its fault ends).
+struct ServiceFaults {
+    std::optional<sim::Distribution> latency; ///< held before the first step
+    double error_probability = 0.0;
+    double slow_query_fraction = 0.0;
+    double slow_query_factor = 1.0;
+    double leak_bytes_per_second = 0.0;
+    double leak_bytes_per_request = 0.0;
+    sim::SimTime leak_since = sim::SimTime::zero();
+    bool autoscaler_broken = false;
+
+    /// Whether a request must take the slow path (latency, errors, slow queries, leaks).
+    bool touch_requests() const {
+        return latency.has_value() || error_probability > 0.0 || slow_query_fraction > 0.0 ||
+               leak_bytes_per_second > 0.0 || leak_bytes_per_request > 0.0;
+    }
+};
+
+/// One fault of the timeline.
+struct FaultState {
+    bool active = false;
+    std::uint32_t activation = 0;       ///< start count: a stale end is recognised
+    double level = 0.0;                 ///< the ramp's current value
+    std::vector<std::uint32_t> hit;     ///< replicas made unhealthy (UnhealthyWorker)
+    std::vector<std::uint32_t> hit_gen; ///< their generations then
+};
+
+} // namespace tpssim::models

@@ -1,0 +1,115 @@
+// Operator actions (at a time, or when an alert fires) and the canary release's steps: what
+// an operator, or a rollout controller on the operator's behalf, does to the running system.
+
+#include "models/model.hpp"
+
+#include <algorithm>
+
+namespace tpssim::models {
+
+void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
+    const auto& a = params_.operations.actions[action];
+    const std::uint32_t t = a.target.index;
+    const std::string subject =
+        a.target.kind == FaultTarget::Kind::Edge ? edge_label(t) : params_.services[t].name;
+    log(sim.now(), "action",
+        a.kind == ActionParams::Kind::StopFault ? params_.operations.faults[a.fault].name : subject,
+        {{"action", a.text}});
+    switch (a.kind) {
+    case ActionParams::Kind::Scale:
+    case ActionParams::Kind::SetWorkers: {
+        const std::int64_t target =
+            a.relative ? static_cast<std::int64_t>(services_[t].pool.desired()) + a.count : a.count;
+        scale(sim, t, static_cast<std::uint32_t>(std::clamp<std::int64_t>(target, 0, 1'000'000)),
+              "action");
+        break;
+    }
+    case ActionParams::Kind::SetQueueCapacity:
+        if (params_.services[t].kind == ServiceKind::Queue)
+            services_[t].kanban.set_capacity(static_cast<std::uint64_t>(a.value));
+        else
+            services_[t].queue_capacity = static_cast<std::uint64_t>(a.value);
+        break;
+    case ActionParams::Kind::SetCallTimeout:
+        edges_[t].set_timeout(sim.now(), a.duration);
+        arm_deadline_timer(sim, t);
+        break;
+    case ActionParams::Kind::SetErrorProbability:
+        services_[t].error_probability = a.value;
+        break;
+    case ActionParams::Kind::SetBreakerFailureRate:
+        if (edges_[t].breaker) edges_[t].breaker->set_failure_rate_threshold(a.value);
+        break;
+    case ActionParams::Kind::Restart: {
+        // A rolling restart with surge: a fresh replica per ready one; each old one leaves
+        // once a fresh one is ready (Kubernetes' rollout with maxUnavailable 0). Surge
+        // replicas do not count as asked for (the autoscaler and scale() leave them alone):
+        // the count stays that of the replicas they replace.
+        const std::size_t n = services_[t].pool.begin_rolling_restart();
+        const SimTime startup = ops_of(t).startup;
+        for (std::size_t k = 0; k < n; ++k)
+            add_replica(sim, t, startup, true);
+        break;
+    }
+    case ActionParams::Kind::ReplaceUnhealthy: {
+        auto& pool = services_[t].pool;
+        for (std::uint32_t id = 0; id < pool.replicas().size(); ++id)
+            if (pool.replica(id).state == Replica::State::Ready && pool.replica(id).unhealthy) {
+                ++pool.counters().replaced;
+                kill_replica(sim, t, id, SimTime::zero(), "replaced");
+            }
+        break;
+    }
+    case ActionParams::Kind::DisableAutoscaler:
+        services_[t].autoscaler_disabled = true;
+        break;
+    case ActionParams::Kind::RepairAutoscaler:
+        services_[t].faults.autoscaler_broken = false;
+        for (std::uint32_t f = 0; f < faults_.size(); ++f) {
+            const auto& fp = params_.operations.faults[f];
+            if (faults_[f].active && fp.kind == FaultKind::AutoscalerBroken &&
+                fp.target.index == t) {
+                faults_[f].active = false;
+                log(sim.now(), "fault_end", fp.name);
+            }
+        }
+        break;
+    case ActionParams::Kind::Rollback:
+        if (services_[t].canary) {
+            const auto step = services_[t].canary->abort(sim.now());
+            log(sim.now(), "canary", subject,
+                {{"phase", to_string(step.phase)},
+                 {"weight", step.weight},
+                 {"reason", step.reason}});
+            services_[t].refresh_dynamic();
+        }
+        break;
+    case ActionParams::Kind::StopFault:
+        if (faults_[a.fault].active) {
+            faults_[a.fault].active = false;
+            apply_fault(sim, a.fault, false, 0.0);
+            log(sim.now(), "fault_end", params_.operations.faults[a.fault].name);
+        }
+        break;
+    }
+}
+
+void Model::on_canary(sim::Simulation& sim, std::uint32_t service) {
+    auto& s = services_[service];
+    auto& c = *s.canary;
+    if (c.done()) return;
+    const auto step = c.next_step(sim.now());
+    log(sim.now(), "canary", params_.services[service].name,
+        {{"phase", to_string(step.phase)},
+         {"weight", step.weight},
+         {"requests", static_cast<double>(step.requests)},
+         {"success_rate", step.success_rate},
+         {"p99", step.p99_seconds},
+         {"failed_checks", static_cast<double>(step.failed_checks)},
+         {"reason", step.reason}});
+    s.refresh_dynamic();
+    if (c.phase() == CanaryAnalysis::Phase::Progressing)
+        sim.schedule_in(c.params().interval, kCanary, service);
+}
+
+} // namespace tpssim::models

@@ -1,0 +1,61 @@
+#pragma once
+/// A node of the model, indexed as `ModelParams::services`: a service (requests waiting in a
+/// FIFO for a replica of its worker pool, then running its steps) or a Kanban queue (a stream
+/// whose consumer is a service: its items wait in the consumer's FIFO). Each concern is its
+/// own component: the worker pool, the Kanban queue, the faults in force, the canary release.
+
+#include "models/autoscaler.hpp"
+#include "models/canary.hpp"
+#include "models/chaos.hpp"
+#include "models/fifo_queue.hpp"
+#include "models/kanban_queue.hpp"
+#include "models/monitoring.hpp"
+#include "models/params.hpp"
+#include "models/service_stats.hpp"
+#include "models/worker_pool.hpp"
+#include "sim/quantile_sketch.hpp"
+#include "sim/random_stream.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tpssim::models {
+
+struct ServiceNode {
+    ServiceNode(sim::RandomStream r, sim::RandomStream routing) : rng(r), routing_rng(routing) {}
+
+    sim::RandomStream rng;         ///< work durations
+    sim::RandomStream routing_rng; ///< probabilities: errors, optional calls, publishes
+    // The request path.
+    FifoQueue queue;                  ///< requests waiting for a replica (deliveries included)
+    std::uint64_t direct_waiting = 0; ///< waiting requests that did not come through a queue
+    std::uint64_t queue_capacity = kUnbounded; ///< a service's waiting places now in force
+    std::vector<StepParams> steps;             ///< resolved: never empty for a service
+    std::vector<std::uint32_t> first_edge;     ///< per step: its first call's edge, if it calls
+    std::vector<std::uint32_t> step_ops;       ///< per step: its operation id (tracing only)
+    std::uint32_t handle_op = 0;               ///< the service span's operation id
+    double error_probability = 0.0;            ///< now in force (params, or an action)
+    ServiceStats stats;
+    WorkerPool pool;    ///< a service's replicas (a queue has none)
+    KanbanQueue kanban; ///< a queue's stream (unused by a service)
+    // Operations.
+    bool dynamic = false; ///< faults, unhealthy replicas or a canary: requests take the slow path
+    ServiceFaults faults;
+    std::optional<Autoscaler> autoscaler;
+    bool autoscaler_disabled = false; ///< by an operator
+    double last_busy_seconds = 0.0;   ///< at the previous autoscaler sync
+    double last_ready_seconds = 0.0;
+    std::optional<CanaryRelease> canary;
+    sim::QuantileSketch interval_latency; ///< requests ended since the last scrape
+    CountersSinceStart since_start;
+
+    /// Whether requests must take the slow path (called when a fault, a replica's health or
+    /// the canary's weight changes).
+    void refresh_dynamic() {
+        dynamic =
+            faults.touch_requests() || pool.unhealthy() > 0 || (canary && canary->weight() > 0.0);
+    }
+};
+
+} // namespace tpssim::models
