@@ -9,7 +9,7 @@ LoadSource::LoadSource(const LoadSourceParams& l, const ModelParams& model, std:
     if (l.arrivals == ArrivalProcess::Closed || l.arrivals == ArrivalProcess::Mmpp) return;
     // A constant rate keeps the fast path (and the random numbers it has always drawn). Built
     // here, away from the request path: building the profile in the file of the request path
-    // (copies of its vectors) changed that path's inlining, +1.4% instructions per request.
+    // (copies of its vectors) changed that path's inlining (bench/README.md, History).
     double rate = 0.0;
     profile_ =
         LoadProfile::compile_unless_constant(l.profile, l.rate_per_second, model.calendar(), rate);
