@@ -1,7 +1,8 @@
 // The request's path: a load source emits it, a node admits it (a Kanban queue stores it for
 // its consumer), a replica takes it from the FIFO, its steps run (work, calls in
-// call_edge.cpp, publishes), and it ends: its statistics, its queue's acknowledgement, its
-// replica, its caller, its user and its trace hear of it, in that order.
+// call_edge.cpp, publishes), and it ends: the canary's analysis, its statistics, its queue's
+// acknowledgement, its replica (what it leaked there, then the next request), its caller, its
+// user and its trace hear of it, in that order.
 
 #include "models/model.hpp"
 
@@ -43,11 +44,11 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
         ServiceNode& s = services_.emplace_back(sim::RandomStream(seed, p.name, "service_time"),
                                                 sim::RandomStream(seed, p.name, "routing"));
         s.error_probability = p.error_probability;
-        s.queue_capacity = p.queue_capacity;
         if (p.kind == ServiceKind::Queue) {
             s.kanban = KanbanQueue(p.queue_capacity, p.max_deliver);
             continue;
         }
+        s.queue_capacity = p.queue_capacity;
         s.stats.workers.set(SimTime::zero(), p.workers);
         s.pool = WorkerPool(p.workers);
         s.steps = p.steps;
@@ -504,18 +505,7 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     }
     // A closed user waits on for an item that lives on.
     const bool lives_on = j.queue != kNone && acknowledge(sim, j, failed);
-    if (s.dynamic && j.replica != kNone) {
-        const double leak = s.faults.leak_bytes_per_request +
-                            (j.version != 0 ? params_.operations.services[j.service]
-                                                  .versions[j.version - 1]
-                                                  .memory_leak_bytes_per_request
-                                            : 0.0);
-        auto& r = s.pool.replica(j.replica);
-        if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
-            r.leaked_bytes += leak;
-            arm_oom(sim, j.service, j.replica);
-        }
-    }
+    if (s.dynamic && j.replica != kNone) leak_after_request(sim, j, id);
     replica_free(sim, j.service, j.replica, id);
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
     if (j.user != kNone && !lives_on) user_done(sim, j.user);
