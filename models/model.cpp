@@ -270,44 +270,49 @@ void Model::end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome
 }
 
 bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
-    const auto& np = params_.services[node];
-    const bool via_queue = np.kind == ServiceKind::Queue;
-    const std::uint32_t service = via_queue ? np.consumer : node;
-    auto& s = services_[service];
+    if (params_.services[node].kind == ServiceKind::Queue) return publish(sim, node, id);
+    auto& s = services_[node];
     Job& j = jobs_[id];
-    j.service = service;
-    bool admitted;
-    if (via_queue) {
-        auto& q = services_[node];
-        j.queue = node;
-        if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
-        // A backend outage turns publishes away (the publisher hears an error: nothing is
-        // lost silently); redeliveries wait in its unacknowledged items, never come here then.
-        admitted = q.kanban.offer(j.deliveries > 0);
-    } else {
-        if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
-        admitted = s.pool.has_idle() || s.direct_waiting < s.queue_capacity;
-    }
-    if (admitted) {
-        if (via_queue && j.counted) ++s.stats.arrivals; // the consumer counts deliveries
-        if (s.pool.has_idle() && (!via_queue || !services_[node].kanban.backend_down())) {
-            begin_work(sim, id, s.pool.take_idle());
-            return true;
-        }
-        s.queue.push(id);
-        s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-        if (via_queue) {
-            auto& q = services_[node];
-            q.kanban.waiting_added();
-            q.stats.queue_length.set(sim.now(), static_cast<double>(q.kanban.depth()));
-        } else {
-            ++s.direct_waiting;
-        }
+    j.service = node;
+    if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
+    if (s.pool.has_idle()) {
+        begin_work(sim, id, s.pool.take_idle());
         return true;
     }
-    // Rejected: a full queue. The job never started; its caller (if any) hears an error.
-    if (j.counted) ++services_[node].stats.rejected;
-    const Job copy = j;
+    if (s.direct_waiting >= s.queue_capacity) return reject(sim, node, id);
+    s.queue.push(id);
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    ++s.direct_waiting;
+    return true;
+}
+
+bool Model::publish(sim::Simulation& sim, std::uint32_t queue, std::uint32_t id) {
+    auto& q = services_[queue];
+    const std::uint32_t consumer = params_.services[queue].consumer;
+    auto& s = services_[consumer];
+    Job& j = jobs_[id];
+    j.service = consumer;
+    j.queue = queue;
+    if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
+    // A backend outage turns publishes away (the publisher hears an error: nothing is lost
+    // silently); redeliveries wait in its unacknowledged items, never come here then.
+    if (!q.kanban.offer(j.deliveries > 0)) return reject(sim, queue, id);
+    if (j.counted) ++s.stats.arrivals; // the consumer counts deliveries
+    if (s.pool.has_idle() && !q.kanban.backend_down()) {
+        begin_work(sim, id, s.pool.take_idle());
+        return true;
+    }
+    s.queue.push(id);
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    q.kanban.waiting_added();
+    q.stats.queue_length.set(sim.now(), static_cast<double>(q.kanban.depth()));
+    return true;
+}
+
+bool Model::reject(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
+    // The job never started; its caller (if any) hears an error.
+    if (jobs_[id].counted) ++services_[node].stats.rejected;
+    const Job copy = jobs_[id];
     ++jobs_[id].gen;
     jobs_.release(id);
     if (copy.caller_slot != kNone) on_child_done(sim, copy, true);

@@ -117,6 +117,12 @@ private:
     /// Admits job `id` at `node` (a service, or a queue that hands it to its consumer).
     /// false: rejected (a full queue); the job has then been failed and released.
     bool admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id);
+    /// Publishes job `id` to Kanban queue `queue`, which delivers it to its consumer (a
+    /// redelivery is stored already); false: turned away, as `admit`.
+    bool publish(sim::Simulation& sim, std::uint32_t queue, std::uint32_t id);
+    /// Turns job `id` away at `node` (a full queue, a backend outage): the job is failed and
+    /// released, its caller and user hear at once.
+    bool reject(sim::Simulation& sim, std::uint32_t node, std::uint32_t id);
     void begin_work(sim::Simulation& sim, std::uint32_t id, std::uint32_t replica);
     void run_steps(sim::Simulation& sim, std::uint32_t id);
     void on_work_done(sim::Simulation& sim, std::uint32_t id);
