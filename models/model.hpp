@@ -196,6 +196,8 @@ private:
     SimTime work_duration(Job& j, const StepParams& step);
 
     // ---- operator actions and canary steps (operator_actions.cpp) ----
+    /// Alert `rule` has fired: the actions it triggers are scheduled (once, unless repeated).
+    void trigger_actions(sim::Simulation& sim, std::uint32_t rule);
     void on_action(sim::Simulation& sim, std::uint32_t action);
     void on_canary(sim::Simulation& sim, std::uint32_t service);
 
