@@ -35,6 +35,7 @@
 /// Decision. The autoscaler keeps only what its windows need: the recommendations of the longer
 /// stabilisation window and the scalings of the longest policy period, dropped as they age out.
 
+#include "models/enum_names.hpp"
 #include "sim/sim_time.hpp"
 
 #include <cstddef>
@@ -58,6 +59,16 @@ enum class ScalingPolicyType : std::uint8_t {
     Percent, ///< at most `value` percent of the replicas at the period's start
 };
 
+/// The names of ScalingPolicyType in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<ScalingPolicyType>, 2> kScalingPolicyTypeNames{{
+    {ScalingPolicyType::Pods, "pods"},
+    {ScalingPolicyType::Percent, "percent"},
+}};
+static_assert(is_dense_table(kScalingPolicyTypeNames));
+constexpr std::span<const EnumName<ScalingPolicyType>> enum_names(ScalingPolicyType) {
+    return kScalingPolicyTypeNames;
+}
+
 /// One rate policy (Kubernetes `HPAScalingPolicy`).
 struct ScalingPolicy {
     ScalingPolicyType type = ScalingPolicyType::Percent; ///< Pods or Percent
@@ -71,6 +82,17 @@ enum class SelectPolicy : std::uint8_t {
     Min,      ///< the policy allowing the smallest change
     Disabled, ///< no scaling in this direction
 };
+
+/// The names of SelectPolicy in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<SelectPolicy>, 3> kSelectPolicyNames{{
+    {SelectPolicy::Max, "max"},
+    {SelectPolicy::Min, "min"},
+    {SelectPolicy::Disabled, "disabled"},
+}};
+static_assert(is_dense_table(kSelectPolicyNames));
+constexpr std::span<const EnumName<SelectPolicy>> enum_names(SelectPolicy) {
+    return kSelectPolicyNames;
+}
 
 /// One direction's behaviour (Kubernetes `HPAScalingRules`).
 struct ScalingRules {

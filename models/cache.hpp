@@ -15,6 +15,7 @@
 /// Modelling the probability rather than the keys keeps a lookup O(1) and memory-free, at the
 /// price of treating successive lookups as independent.
 
+#include "models/enum_names.hpp"
 #include "sim/distribution.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/sim_time.hpp"
@@ -31,6 +32,16 @@ enum class CacheReplacement : std::uint8_t {
     Lru,     ///< least recently used, by Che's approximation
     Perfect, ///< the C most popular keys always cached (static / ideal LFU)
 };
+
+/// The names of CacheReplacement in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<CacheReplacement>, 2> kCacheReplacementNames{{
+    {CacheReplacement::Lru, "lru"},
+    {CacheReplacement::Perfect, "perfect"},
+}};
+static_assert(is_dense_table(kCacheReplacementNames));
+constexpr std::span<const EnumName<CacheReplacement>> enum_names(CacheReplacement) {
+    return kCacheReplacementNames;
+}
 
 /// A hit probability given directly.
 struct FixedHitRatio {

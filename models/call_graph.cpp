@@ -115,8 +115,7 @@ std::string describe_call(const CallParams& call) {
             parts.push_back("cache " + percent(f->hit_ratio));
         else {
             const auto& z = std::get<ZipfKeys>(call.cache->hits);
-            parts.push_back(fmt::format("cache {} {} of {} keys",
-                                        z.replacement == CacheReplacement::Lru ? "lru" : "perfect",
+            parts.push_back(fmt::format("cache {} {} of {} keys", name_of(z.replacement),
                                         z.capacity_keys, z.key_count));
         }
     }

@@ -24,32 +24,6 @@ std::uint32_t take_at_random(std::vector<std::uint32_t>& ids, sim::RandomStream&
 SimTime scaled(SimTime d, double factor) {
     return SimTime::from_ns_rounded(static_cast<double>(d.ns()) * factor);
 }
-
-const char* fault_kind_name(FaultKind k) {
-    switch (k) {
-    case FaultKind::Latency:
-        return "latency";
-    case FaultKind::Errors:
-        return "errors";
-    case FaultKind::Crash:
-        return "crash";
-    case FaultKind::UnhealthyWorker:
-        return "unhealthy";
-    case FaultKind::SlowQuery:
-        return "slow_query";
-    case FaultKind::MemoryLeak:
-        return "memory_leak";
-    case FaultKind::BandwidthUsed:
-        return "bandwidth_used";
-    case FaultKind::BackendDown:
-        return "backend_down";
-    case FaultKind::MonitoringDown:
-        return "monitoring_down";
-    case FaultKind::AutoscalerBroken:
-        return "autoscaler_broken";
-    }
-    return "?";
-}
 } // namespace
 
 bool FaultState::start(const FaultParams& f) {
@@ -82,7 +56,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
     const auto& f = params_.operations.faults[fault];
     auto& st = faults_[fault];
     if (!st.start(f)) return;
-    log(sim.now(), "fault_start", f.name, {{"kind", fault_kind_name(f.kind)}});
+    log(sim.now(), "fault_start", f.name, {{"kind", std::string(name_of(f.kind))}});
     apply_fault(sim, fault, true, st.level);
     if (f.ramp) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
     if (f.end != kNever)

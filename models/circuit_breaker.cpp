@@ -295,33 +295,11 @@ void CircuitBreaker::restart_statistics() {
 }
 
 std::string_view to_string(CircuitBreaker::State state) {
-    switch (state) {
-    case CircuitBreaker::State::Closed:
-        return "closed";
-    case CircuitBreaker::State::Open:
-        return "open";
-    case CircuitBreaker::State::HalfOpen:
-        return "half_open";
-    }
-    return "unknown";
+    return name_of(state);
 }
 
 std::string_view to_string(CircuitBreaker::Cause cause) {
-    switch (cause) {
-    case CircuitBreaker::Cause::FailureRateExceeded:
-        return "failure_rate_exceeded";
-    case CircuitBreaker::Cause::SlowCallRateExceeded:
-        return "slow_call_rate_exceeded";
-    case CircuitBreaker::Cause::WaitDurationElapsed:
-        return "wait_duration_elapsed";
-    case CircuitBreaker::Cause::HalfOpenTrialsPassed:
-        return "half_open_trials_passed";
-    case CircuitBreaker::Cause::HalfOpenTrialsFailed:
-        return "half_open_trials_failed";
-    case CircuitBreaker::Cause::MaxWaitInHalfOpenElapsed:
-        return "max_wait_in_half_open_elapsed";
-    }
-    return "unknown";
+    return name_of(cause);
 }
 
 void CircuitBreaker::set_failure_rate_threshold(double threshold) {

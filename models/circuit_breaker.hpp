@@ -27,6 +27,7 @@
 /// correctness; it schedules one at `next_timed_transition()` and calls `advance` only when it
 /// wants the state change to be observable at that instant (gauges, transition times).
 
+#include "models/enum_names.hpp"
 #include "sim/sim_time.hpp"
 
 #include <cstddef>
@@ -44,6 +45,16 @@ enum class SlidingWindowType : std::uint8_t {
     CountBased, ///< the last N recorded calls
     TimeBased,  ///< the calls recorded in the last N epoch seconds of simulated time
 };
+
+/// The names of SlidingWindowType in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<SlidingWindowType>, 2> kSlidingWindowTypeNames{{
+    {SlidingWindowType::CountBased, "count"},
+    {SlidingWindowType::TimeBased, "time"},
+}};
+static_assert(is_dense_table(kSlidingWindowTypeNames));
+constexpr std::span<const EnumName<SlidingWindowType>> enum_names(SlidingWindowType) {
+    return kSlidingWindowTypeNames;
+}
 
 /// A circuit breaker's configuration, with resilience4j's names and defaults. Ratios are
 /// fractions in (0, 1] (the scenario's `50%` arrives as 0.5).
@@ -234,6 +245,31 @@ private:
     Counters counters_;
     std::vector<Transition> transitions_;
 };
+
+/// The names of CircuitBreaker::State in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<CircuitBreaker::State>, 3> kBreakerStateNames{{
+    {CircuitBreaker::State::Closed, "closed"},
+    {CircuitBreaker::State::Open, "open"},
+    {CircuitBreaker::State::HalfOpen, "half_open"},
+}};
+static_assert(is_dense_table(kBreakerStateNames));
+constexpr std::span<const EnumName<CircuitBreaker::State>> enum_names(CircuitBreaker::State) {
+    return kBreakerStateNames;
+}
+
+/// The names of CircuitBreaker::Cause in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<CircuitBreaker::Cause>, 6> kBreakerCauseNames{{
+    {CircuitBreaker::Cause::FailureRateExceeded, "failure_rate_exceeded"},
+    {CircuitBreaker::Cause::SlowCallRateExceeded, "slow_call_rate_exceeded"},
+    {CircuitBreaker::Cause::WaitDurationElapsed, "wait_duration_elapsed"},
+    {CircuitBreaker::Cause::HalfOpenTrialsPassed, "half_open_trials_passed"},
+    {CircuitBreaker::Cause::HalfOpenTrialsFailed, "half_open_trials_failed"},
+    {CircuitBreaker::Cause::MaxWaitInHalfOpenElapsed, "max_wait_in_half_open_elapsed"},
+}};
+static_assert(is_dense_table(kBreakerCauseNames));
+constexpr std::span<const EnumName<CircuitBreaker::Cause>> enum_names(CircuitBreaker::Cause) {
+    return kBreakerCauseNames;
+}
 
 /// "closed", "open", "half_open" (the summary JSON's words).
 std::string_view to_string(CircuitBreaker::State state);

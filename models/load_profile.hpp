@@ -33,6 +33,7 @@
 /// Lewis & Shedler thinning, so a quiet night after a busy peak costs no more than the night's
 /// own rate; zero-rate pieces are skipped without drawing.
 
+#include "models/enum_names.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/sim_time.hpp"
 
@@ -52,6 +53,16 @@ enum class Interpolation : std::uint8_t {
     Step,   ///< piecewise constant: a point's value holds until the next point
     Linear, ///< linear from each point to the next one
 };
+
+/// The names of Interpolation in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<Interpolation>, 2> kInterpolationNames{{
+    {Interpolation::Step, "step"},
+    {Interpolation::Linear, "linear"},
+}};
+static_assert(is_dense_table(kInterpolationNames));
+constexpr std::span<const EnumName<Interpolation>> enum_names(Interpolation) {
+    return kInterpolationNames;
+}
 
 /// At `at` the base rate becomes `rate`.
 struct RateStep {

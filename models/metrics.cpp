@@ -1,6 +1,7 @@
 #include "models/metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -167,13 +168,18 @@ double ratio(double part, double whole) {
     return whole > 0.0 ? part / whole : 0.0;
 }
 
-double quantile(const sim::QuantileSketch* sketch, double q) {
-    if (sketch == nullptr || sketch->count() == 0) return std::numeric_limits<double>::quiet_NaN();
-    return sketch->quantile_seconds(q);
-}
+/// The interval's p50, p90 and p99, in one scan of the sketch: NaN with no request.
+struct IntervalLatency {
+    std::array<double, 3> p50_p90_p99;
+    explicit IntervalLatency(const sim::QuantileSketch* sketch) {
+        p50_p90_p99.fill(std::numeric_limits<double>::quiet_NaN());
+        static constexpr std::array<double, 3> kQs = {0.50, 0.90, 0.99};
+        if (sketch != nullptr && sketch->count() > 0) sketch->quantiles_seconds(kQs, p50_p90_p99);
+    }
+};
 
 double service_value(Formula f, const ServiceReading& now, const ServiceReading& before,
-                     double dt_seconds) {
+                     const IntervalLatency& latency, double dt_seconds) {
     const auto rate = [&](double d) { return ratio(d, dt_seconds); };
     switch (f) {
     case Formula::RequestRate:
@@ -199,11 +205,11 @@ double service_value(Formula f, const ServiceReading& now, const ServiceReading&
     case Formula::ReplicasDesired:
         return now.replicas_desired;
     case Formula::LatencyP50:
-        return quantile(now.interval_latency, 0.50);
+        return latency.p50_p90_p99[0];
     case Formula::LatencyP90:
-        return quantile(now.interval_latency, 0.90);
+        return latency.p50_p90_p99[1];
     case Formula::LatencyP99:
-        return quantile(now.interval_latency, 0.99);
+        return latency.p50_p90_p99[2];
     case Formula::CpuCores:
         return rate(now.cpu_seconds - before.cpu_seconds);
     case Formula::MemoryBytes:
@@ -289,9 +295,12 @@ void MetricsRecorder::record(SimTime now, const std::vector<ServiceReading>& ser
     latest_.resize(columns_.size());
     std::size_t c = 0;
     const auto& sf = formulas(MetricSubject::Service).formula;
-    for (std::size_t i = 0; i < n_services_; ++i)
+    for (std::size_t i = 0; i < n_services_; ++i) {
+        const IntervalLatency latency(services[i].interval_latency);
         for (Formula f : sf)
-            latest_[c++] = service_value(f, services[i], previous_.services[i], dt_seconds);
+            latest_[c++] =
+                service_value(f, services[i], previous_.services[i], latency, dt_seconds);
+    }
     const auto& ef = formulas(MetricSubject::Edge).formula;
     for (std::size_t i = 0; i < n_edges_; ++i)
         for (Formula f : ef)

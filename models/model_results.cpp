@@ -155,7 +155,7 @@ RunResult Model::figures(const sim::Simulation& sim) const {
         const auto& p = params_.services[i];
         ServiceResult r;
         r.name = p.name;
-        r.kind = p.kind == ServiceKind::Queue ? "queue" : "service";
+        r.kind = name_of(p.kind);
         r.arrivals = st.arrivals;
         r.completed = st.completed;
         r.rejected = st.rejected;

@@ -6,6 +6,7 @@
 /// scenario layer turns clock times such as "15:00" into these through the model's calendar).
 
 #include "models/autoscaler.hpp"
+#include "models/enum_names.hpp"
 #include "sim/distribution.hpp"
 #include "sim/sim_time.hpp"
 
@@ -86,6 +87,18 @@ struct ServiceOpsParams {
     std::optional<CanaryParams> canary;
 };
 
+/// The names of ServiceOpsParams::ScalingMetric in scenarios, logs and reports
+/// (models/enum_names.hpp).
+inline constexpr std::array<EnumName<ServiceOpsParams::ScalingMetric>, 2> kScalingMetricNames{{
+    {ServiceOpsParams::ScalingMetric::Utilization, "utilization"},
+    {ServiceOpsParams::ScalingMetric::QueueDepthPerReplica, "queue_depth"},
+}};
+static_assert(is_dense_table(kScalingMetricNames));
+constexpr std::span<const EnumName<ServiceOpsParams::ScalingMetric>>
+enum_names(ServiceOpsParams::ScalingMetric) {
+    return kScalingMetricNames;
+}
+
 /// A network link between a caller and a callee: each call's request carries `payload_bytes`
 /// over `bandwidth_bytes_per_second`. Its transfer time is that of an M/M/1 link:
 /// payload / bandwidth / (1 - utilisation), the utilisation being the link's own traffic over
@@ -116,6 +129,24 @@ enum class FaultKind : std::uint8_t {
     MonitoringDown,   ///< no scrapes: a gap in the metrics, no alert evaluation
     AutoscalerBroken, ///< service: its autoscaler makes no decisions
 };
+
+/// The names of FaultKind in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<FaultKind>, 10> kFaultKindNames{{
+    {FaultKind::Latency, "latency"},
+    {FaultKind::Errors, "errors"},
+    {FaultKind::Crash, "crash"},
+    {FaultKind::UnhealthyWorker, "unhealthy"},
+    {FaultKind::SlowQuery, "slow_query"},
+    {FaultKind::MemoryLeak, "memory_leak"},
+    {FaultKind::BandwidthUsed, "bandwidth_used"},
+    {FaultKind::BackendDown, "backend_down"},
+    {FaultKind::MonitoringDown, "monitoring_down"},
+    {FaultKind::AutoscalerBroken, "autoscaler_broken"},
+}};
+static_assert(is_dense_table(kFaultKindNames));
+constexpr std::span<const EnumName<FaultKind>> enum_names(FaultKind) {
+    return kFaultKindNames;
+}
 
 /// A target of a fault: a service (or queue), a call edge, a link, or the whole system.
 struct FaultTarget {

@@ -4,6 +4,7 @@
 
 #include "models/cache.hpp"
 #include "models/circuit_breaker.hpp"
+#include "models/enum_names.hpp"
 #include "models/load_profile.hpp"
 #include "models/operations_params.hpp"
 #include "models/retry_policy.hpp"
@@ -31,6 +32,18 @@ enum class ArrivalProcess : std::uint8_t {
     Mmpp,     ///< Markov-modulated Poisson: Poisson at the rate of the current state, which
               ///< lasts an exponential time of its mean, then moves to another (bursts)
 };
+
+/// The names of ArrivalProcess in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<ArrivalProcess>, 4> kArrivalProcessNames{{
+    {ArrivalProcess::Poisson, "poisson"},
+    {ArrivalProcess::Constant, "constant"},
+    {ArrivalProcess::Closed, "closed"},
+    {ArrivalProcess::Mmpp, "mmpp"},
+}};
+static_assert(is_dense_table(kArrivalProcessNames));
+constexpr std::span<const EnumName<ArrivalProcess>> enum_names(ArrivalProcess) {
+    return kArrivalProcessNames;
+}
 
 /// One state of a Markov-modulated Poisson process.
 struct MmppState {
@@ -111,11 +124,33 @@ struct StepParams {
     std::string operation; ///< span name in traces (e.g. "db-query"); defaults to the kind
 };
 
+/// The names of StepParams::Kind in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<StepParams::Kind>, 4> kStepKindNames{{
+    {StepParams::Kind::Work, "work"},
+    {StepParams::Kind::Call, "call"},
+    {StepParams::Kind::Parallel, "parallel"},
+    {StepParams::Kind::Publish, "publish"},
+}};
+static_assert(is_dense_table(kStepKindNames));
+constexpr std::span<const EnumName<StepParams::Kind>> enum_names(StepParams::Kind) {
+    return kStepKindNames;
+}
+
 /// Whether a node has workers of its own, or is a pull-based queue for another's workers.
 enum class ServiceKind : std::uint8_t {
     Service, ///< a FIFO queue in front of a pool of identical workers
     Queue,   ///< a Kanban stream (NATS JetStream): items wait here until a consumer pulls
 };
+
+/// The names of ServiceKind in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<ServiceKind>, 2> kServiceKindNames{{
+    {ServiceKind::Service, "service"},
+    {ServiceKind::Queue, "queue"},
+}};
+static_assert(is_dense_table(kServiceKindNames));
+constexpr std::span<const EnumName<ServiceKind>> enum_names(ServiceKind) {
+    return kServiceKindNames;
+}
 
 /// A service: a FIFO queue in front of a pool of identical workers; or a pull-based queue.
 struct ServiceParams {

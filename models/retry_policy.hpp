@@ -15,6 +15,7 @@
 /// max(budget_percent x active requests, min_retry_concurrency) retries may be active at once,
 /// with Envoy's truncation of the product to an integer; defaults 20% and 3.
 
+#include "models/enum_names.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/sim_time.hpp"
 
@@ -30,6 +31,16 @@ enum class RetryJitter : std::uint8_t {
     Full, ///< uniform in [0, interval): Envoy's "fully jittered" back-off
     None, ///< exactly the interval: deterministic, for tests and what-if runs
 };
+
+/// The names of RetryJitter in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<RetryJitter>, 2> kRetryJitterNames{{
+    {RetryJitter::Full, "full"},
+    {RetryJitter::None, "none"},
+}};
+static_assert(is_dense_table(kRetryJitterNames));
+constexpr std::span<const EnumName<RetryJitter>> enum_names(RetryJitter) {
+    return kRetryJitterNames;
+}
 
 /// Envoy's retry budget: concurrent retries as a share of the active requests.
 struct RetryBudgetParams {
@@ -54,6 +65,16 @@ enum class RefusedAttempt : std::uint8_t {
     /// counts as one of max_attempts, and the next waits its back-off.
     Retry,
 };
+
+/// The names of RefusedAttempt in scenarios, logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<RefusedAttempt>, 2> kRefusedAttemptNames{{
+    {RefusedAttempt::Fail, "fail"},
+    {RefusedAttempt::Retry, "retry"},
+}};
+static_assert(is_dense_table(kRefusedAttemptNames));
+constexpr std::span<const EnumName<RefusedAttempt>> enum_names(RefusedAttempt) {
+    return kRefusedAttemptNames;
+}
 
 /// A call's retry policy, in the scenario's words (`retry: {max_attempts, backoff, ...}`).
 struct RetryPolicyParams {

@@ -1,5 +1,6 @@
 #include "scenarios/load_reader.hpp"
 
+#include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
 
@@ -25,15 +26,21 @@ using sim::SimTime;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-const std::vector<std::string> kMultiplierKeys{"daily", "interpolation", "weekly", "holiday"};
+const KeySchema kMultiplierSchema({"daily", "interpolation", "weekly", "holiday"},
+                                  {"daily", "weekly", "holiday"});
+const std::vector<std::string> kMultiplierKeys = kMultiplierSchema.keys();
 // Index order: ISO weekday - 1, as models::LoadProfileParams::weekly.
 const std::vector<std::string> kWeekdays{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-const std::vector<std::string> kHolidayKeys{"factor", "periods"};
-const std::vector<std::string> kPeriodKeys{"from", "to"};
-const std::vector<std::string> kChangeKeys{"at", "rate", "from", "to", "ramp_to"};
-const std::vector<std::string> kTraceKeys{"file", "interpolation"};
-// Index order matches models::Interpolation.
-const std::vector<std::string> kInterpolations{"step", "linear"};
+const KeySchema kHolidaySchema({"factor", "periods"});
+const std::vector<std::string> kHolidayKeys = kHolidaySchema.keys();
+const KeySchema kPeriodSchema({"from", "to"});
+const std::vector<std::string> kPeriodKeys = kPeriodSchema.keys();
+const KeySchema kChangeSchema({"at", "rate", "from", "to", "ramp_to"});
+const std::vector<std::string> kChangeKeys = kChangeSchema.keys();
+const KeySchema kTraceSchema({"file", "interpolation"});
+const std::vector<std::string> kTraceKeys = kTraceSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kInterpolations = models::names_of<models::Interpolation>();
 
 /// The largest multiplier a factor may be (docs/scenario-format.md#limits).
 constexpr double kMaxFactor = 1000.0;
@@ -774,6 +781,10 @@ std::optional<models::RateSeries> read_rate_csv(DiagnosticSink& sink, const fs::
         return std::nullopt;
     }
     return series;
+}
+
+std::vector<const KeySchema*> load_schemas() {
+    return {&kMultiplierSchema, &kHolidaySchema, &kPeriodSchema, &kChangeSchema, &kTraceSchema};
 }
 
 } // namespace scenarios::detail

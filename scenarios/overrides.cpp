@@ -1,5 +1,6 @@
 #include "scenarios/overrides.hpp"
 
+#include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 
 #include <algorithm>
@@ -41,6 +42,21 @@ Override parse_override(std::string_view text) {
 }
 
 namespace detail {
+
+const std::vector<std::string>& settings_blocks() {
+    // Built on first use, when every reader's schema (a global of its own file) is made.
+    static const std::vector<std::string> blocks = [] {
+        std::vector<std::string> names;
+        for (const auto& schemas :
+             {scenario_schemas(), load_schemas(), step_schemas(), operations_schemas()})
+            for (const KeySchema* schema : schemas)
+                for (auto& block : schema->blocks())
+                    if (std::find(names.begin(), names.end(), block) == names.end())
+                        names.push_back(std::move(block));
+        return names;
+    }();
+    return blocks;
+}
 
 std::variant<std::vector<std::string>, std::string> split_override_path(std::string_view path) {
     const auto malformed = [&] {
@@ -86,19 +102,6 @@ std::variant<std::vector<std::string>, std::string> split_override_path(std::str
 }
 
 namespace {
-
-/// Keys whose value is a block of settings: `--set` creates such a block when it is missing
-/// (`services.api.queue.capacity=5` on a service without `queue:`). Other missing keys in the
-/// middle of a path are errors: `services.nope.workers` must not invent a service. Add a key
-/// here when an issue adds a settings block.
-const std::vector<std::string> kSettingsBlocks{
-    "queue",      "service_time",    "errors",         "tracing",    "retry",
-    "budget",     "circuit_breaker", "sliding_window", "fallback",   "cache",
-    "multiplier", "daily",           "weekly",         "holiday",    "trace",
-    "think_time", "autoscaler",      "thresholds",     "scale_up",   "scale_down",
-    "resources",  "health_check",    "monitoring",     "network",    "canary",
-    "gates",      "versions",        "unhealthy",      "slow_query", "memory_leak",
-    "ramp"};
 
 std::string where(std::string_view walked) {
     return walked.empty() ? std::string("the document") : text::quote(walked);
@@ -152,8 +155,8 @@ std::optional<std::string> apply_one(YAML::Node& root, const std::vector<std::st
                     cursor[part] = value; // a new key: validation reports it if unknown
                     return std::nullopt;
                 }
-                if (std::find(kSettingsBlocks.begin(), kSettingsBlocks.end(), part) ==
-                    kSettingsBlocks.end())
+                const auto& blocks = settings_blocks();
+                if (std::find(blocks.begin(), blocks.end(), part) == blocks.end())
                     return not_found(walked, "", part, keys);
                 YAML::Node block(YAML::NodeType::Map);
                 cursor[part] = block;

@@ -17,6 +17,12 @@ namespace scenarios::detail {
 /// `steps.1`. Returns an error message instead when the path is malformed.
 std::variant<std::vector<std::string>, std::string> split_override_path(std::string_view path);
 
+/// Keys whose value is a block of settings, from the readers' schemas (key_table.hpp): `--set`
+/// creates such a block when it is missing (`services.api.queue.capacity=5` on a service
+/// without `queue:`). Other missing keys in the middle of a path are errors:
+/// `services.nope.workers` must not invent a service.
+const std::vector<std::string>& settings_blocks();
+
 /// Applies each override in order to `root` (a map). Nodes an override makes carry no mark, so
 /// later diagnostics about them name "<--set>" rather than a line holding the old value.
 /// Problems with a path or value are reported against "<--set>"; that override is skipped.

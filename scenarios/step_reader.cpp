@@ -1,8 +1,10 @@
 #include "scenarios/step_reader.hpp"
 
 #include "scenarios/distribution_reader.hpp"
+#include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/value_readers.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -18,39 +20,35 @@ using Kind = models::StepParams::Kind;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-// Index order matches models::StepParams::Kind.
-const std::vector<std::string> kStepKinds{"work", "call", "parallel", "publish"};
-const std::vector<std::string> kStepKeys{
-    "work",        "call",    "parallel", "publish",         "operation", "errors",
-    "probability", "timeout", "retry",    "circuit_breaker", "fallback",  "cache"};
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kStepKinds = models::names_of<models::StepParams::Kind>();
+const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation", "errors",
+                             "probability", "timeout", "retry", "circuit_breaker", "fallback",
+                             "cache"},
+                            {"errors", "retry", "circuit_breaker", "fallback", "cache"});
+const std::vector<std::string> kStepKeys = kStepSchema.keys();
 const std::vector<std::string> kCallSettings{"probability",     "timeout",  "retry",
                                              "circuit_breaker", "fallback", "cache"};
-const std::vector<std::string> kErrorsKeys{"probability"};
-const std::vector<std::string> kPublishKeys{"to", "probability"};
-const std::vector<std::string> kRetryKeys{"max_attempts", "backoff", "max_backoff",
-                                          "jitter",       "budget",  "on_refused"};
-// Index order matches models::RefusedAttempt.
-const std::vector<std::string> kRefusedNames{"fail", "retry"};
-// Index order matches models::RetryJitter.
-const std::vector<std::string> kJitterNames{"full", "none"};
-const std::vector<std::string> kBudgetKeys{"percent", "min_retry_concurrency"};
-const std::vector<std::string> kBreakerKeys{"sliding_window",
-                                            "failure_rate_threshold",
-                                            "slow_call_rate_threshold",
-                                            "slow_call_duration_threshold",
-                                            "minimum_number_of_calls",
-                                            "wait_duration_in_open_state",
-                                            "permitted_number_of_calls_in_half_open_state",
-                                            "automatic_transition_from_open_to_half_open",
-                                            "max_wait_duration_in_half_open_state"};
-const std::vector<std::string> kWindowKeys{"type", "size"};
-// Index order matches models::SlidingWindowType.
-const std::vector<std::string> kWindowTypes{"count", "time"};
-const std::vector<std::string> kFallbackKeys{"latency"};
-const std::vector<std::string> kCacheKeys{"hit_ratio", "keys",   "zipf",
-                                          "capacity",  "policy", "latency"};
-// Index order matches models::CacheReplacement.
-const std::vector<std::string> kCachePolicies{"lru", "perfect"};
+const KeySchema kErrorsSchema({"probability"});
+const std::vector<std::string> kErrorsKeys = kErrorsSchema.keys();
+const KeySchema kPublishSchema({"to", "probability"});
+const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
+const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
+                              "on_refused"},
+                             {"budget"});
+const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kRefusedNames = models::names_of<models::RefusedAttempt>();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kJitterNames = models::names_of<models::RetryJitter>();
+const KeySchema kWindowSchema({"type", "size"});
+const std::vector<std::string> kWindowKeys = kWindowSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kWindowTypes = models::names_of<models::SlidingWindowType>();
+const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
+const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
+// The enum's own table (index = value, see models/enum_names.hpp).
+const std::vector<std::string> kCachePolicies = models::names_of<models::CacheReplacement>();
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -66,10 +64,6 @@ constexpr double kMaxZipfExponent = 10.0;
 
 std::string kind_name(Kind kind) {
     return kStepKinds[static_cast<std::size_t>(kind)];
-}
-
-bool contains(const std::vector<std::string>& list, std::string_view key) {
-    return std::find(list.begin(), list.end(), key) != list.end();
 }
 
 /// Whether `key` may sit beside a step of `kind` (the kind's own key aside).
@@ -131,6 +125,14 @@ std::optional<sim::SimTime> read_duration_in(DiagnosticSink& sink, const Value& 
 
 // --- retry --------------------------------------------------------------------------------
 
+const KeyTable<models::RetryBudgetParams> kBudget =
+    KeyTable<models::RetryBudgetParams>(
+        "a retry budget, e.g. 20% or {percent: 20%, min_retry_concurrency: 3}")
+        .optional("percent", &models::RetryBudgetParams::budget_fraction, ratio(false))
+        .optional("min_retry_concurrency", &models::RetryBudgetParams::min_retry_concurrency,
+                  integer(0, kMaxRetryConcurrency));
+
+/// A retry budget: a share (`20%`), or the map of kBudget.
 std::optional<models::RetryBudgetParams> read_budget(DiagnosticSink& sink, const Value& v) {
     models::RetryBudgetParams b;
     if (!v.node.IsMap()) {
@@ -139,23 +141,7 @@ std::optional<models::RetryBudgetParams> read_budget(DiagnosticSink& sink, const
         b.budget_fraction = *fraction;
         return b;
     }
-    MapReader map(sink, v, "a retry budget, e.g. 20% or {percent: 20%, min_retry_concurrency: 3}",
-                  kBudgetKeys);
-    bool ok = map.ok();
-    if (const auto p = map.get("percent")) {
-        if (const auto fraction = read_ratio(sink, *p, false))
-            b.budget_fraction = *fraction;
-        else
-            ok = false;
-    }
-    if (const auto c = map.get("min_retry_concurrency")) {
-        if (const auto n = read_integer(sink, *c, 0, kMaxRetryConcurrency))
-            b.min_retry_concurrency = static_cast<std::uint32_t>(*n);
-        else
-            ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return b;
+    return kBudget.read(sink, v);
 }
 
 std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const Value& v) {
@@ -252,85 +238,70 @@ bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBr
     return true;
 }
 
+/// A duration in [min, max], as a KeyTable reader.
+auto duration_within(sim::SimTime min, sim::SimTime max) {
+    return
+        [=](DiagnosticSink& sink, const Value& v) { return read_duration_in(sink, v, min, max); };
+}
+
+const KeyTable<models::CircuitBreakerParams> kBreaker =
+    KeyTable<models::CircuitBreakerParams>(
+        "circuit breaker settings, e.g. {failure_rate_threshold: 50%, "
+        "wait_duration_in_open_state: 60s}")
+        .custom(
+            "sliding_window",
+            [](DiagnosticSink& sink, const Value& w, models::CircuitBreakerParams& cb,
+               const NoContext&) { return read_sliding_window(sink, w, cb); },
+            true)
+        .optional("failure_rate_threshold", &models::CircuitBreakerParams::failure_rate_threshold,
+                  ratio(true))
+        .optional("slow_call_rate_threshold",
+                  &models::CircuitBreakerParams::slow_call_rate_threshold, ratio(true))
+        .optional("slow_call_duration_threshold",
+                  &models::CircuitBreakerParams::slow_call_duration_threshold,
+                  duration_within(sim::SimTime::from_ns(1), kMaxDuration))
+        .optional("minimum_number_of_calls", &models::CircuitBreakerParams::minimum_number_of_calls,
+                  integer(1, kMaxBreakerCalls, "the limit on calls a breaker counts"))
+        .optional("wait_duration_in_open_state",
+                  &models::CircuitBreakerParams::wait_duration_in_open_state,
+                  duration_within(sim::SimTime::from_ms(1), kMaxDuration))
+        .optional("permitted_number_of_calls_in_half_open_state",
+                  &models::CircuitBreakerParams::permitted_number_of_calls_in_half_open_state,
+                  integer(1, kMaxBreakerCalls, "the limit on calls a breaker counts"))
+        .optional(
+            "automatic_transition_from_open_to_half_open",
+            &models::CircuitBreakerParams::automatic_transition_from_open_to_half_open_enabled,
+            [](DiagnosticSink& sink, const Value& x) { return read_bool(sink, x); })
+        .optional("max_wait_duration_in_half_open_state",
+                  &models::CircuitBreakerParams::max_wait_duration_in_half_open_state,
+                  [](DiagnosticSink& sink, const Value& x) -> std::optional<sim::SimTime> {
+                      const auto t = read_duration(sink, x, false);
+                      if (t && *t != sim::SimTime::zero() && *t < sim::SimTime::from_ms(1)) {
+                          sink.error(x.mark, x.path,
+                                     fmt::format("expected 0s (wait indefinitely) or a duration "
+                                                 ">= 1ms, got {}",
+                                                 describe(x.node)));
+                          return std::nullopt;
+                      }
+                      return t;
+                  });
+
 std::optional<models::CircuitBreakerParams> read_breaker(DiagnosticSink& sink, const Value& v) {
-    MapReader map(sink, v,
-                  "circuit breaker settings, e.g. {failure_rate_threshold: 50%, "
-                  "wait_duration_in_open_state: 60s}",
-                  kBreakerKeys);
-    if (!map.ok()) return std::nullopt;
-    models::CircuitBreakerParams cb;
-    bool ok = true;
-    const auto ratio = [&](std::string_view key, double& out) {
-        if (const auto x = map.get(key)) {
-            if (const auto r = read_ratio(sink, *x, true))
-                out = *r;
-            else
-                ok = false;
-        }
-    };
-    const auto calls = [&](std::string_view key, std::uint32_t& out) {
-        if (const auto x = map.get(key)) {
-            if (const auto n = read_integer(sink, *x, 1, kMaxBreakerCalls,
-                                            "the limit on calls a breaker counts"))
-                out = static_cast<std::uint32_t>(*n);
-            else
-                ok = false;
-        }
-    };
-    const auto duration = [&](std::string_view key, sim::SimTime min, sim::SimTime& out) {
-        if (const auto x = map.get(key)) {
-            if (const auto t = read_duration_in(sink, *x, min, kMaxDuration))
-                out = *t;
-            else
-                ok = false;
-        }
-    };
-    if (const auto w = map.get("sliding_window")) ok = read_sliding_window(sink, *w, cb) && ok;
-    ratio("failure_rate_threshold", cb.failure_rate_threshold);
-    ratio("slow_call_rate_threshold", cb.slow_call_rate_threshold);
-    duration("slow_call_duration_threshold", sim::SimTime::from_ns(1),
-             cb.slow_call_duration_threshold);
-    calls("minimum_number_of_calls", cb.minimum_number_of_calls);
-    duration("wait_duration_in_open_state", sim::SimTime::from_ms(1),
-             cb.wait_duration_in_open_state);
-    calls("permitted_number_of_calls_in_half_open_state",
-          cb.permitted_number_of_calls_in_half_open_state);
-    if (const auto x = map.get("automatic_transition_from_open_to_half_open")) {
-        if (const auto b = read_bool(sink, *x))
-            cb.automatic_transition_from_open_to_half_open_enabled = *b;
-        else
-            ok = false;
-    }
-    if (const auto x = map.get("max_wait_duration_in_half_open_state")) {
-        const auto t = read_duration(sink, *x, false);
-        if (t && *t != sim::SimTime::zero() && *t < sim::SimTime::from_ms(1)) {
-            sink.error(x->mark, x->path,
-                       fmt::format("expected 0s (wait indefinitely) or a duration >= 1ms, got {}",
-                                   describe(x->node)));
-            ok = false;
-        } else if (t) {
-            cb.max_wait_duration_in_half_open_state = *t;
-        } else {
-            ok = false;
-        }
-    }
-    if (!ok) return std::nullopt;
-    return cb;
+    return kBreaker.read(sink, v);
 }
 
 // --- fallback and cache --------------------------------------------------------------------
 
+const KeyTable<models::FallbackParams, fs::path> kFallback =
+    KeyTable<models::FallbackParams, fs::path>("fallback settings, e.g. {latency: 1ms}")
+        .optional("latency", &models::FallbackParams::latency,
+                  [](DiagnosticSink& sink, const Value& l, const fs::path& base_dir) {
+                      return read_latency(sink, l, base_dir);
+                  });
+
 std::optional<models::FallbackParams> read_fallback(DiagnosticSink& sink, const Value& v,
                                                     const fs::path& base_dir) {
-    MapReader map(sink, v, "fallback settings, e.g. {latency: 1ms}", kFallbackKeys);
-    if (!map.ok()) return std::nullopt;
-    models::FallbackParams f;
-    if (const auto l = map.get("latency")) {
-        auto d = read_latency(sink, *l, base_dir);
-        if (!d) return std::nullopt;
-        f.latency = std::move(*d);
-    }
-    return f;
+    return kFallback.read(sink, v, base_dir);
 }
 
 std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value& v,
@@ -464,13 +435,6 @@ bool read_call_settings(DiagnosticSink& sink, const MapReader& map, const fs::pa
             ok = false;
     }
     return ok;
-}
-
-std::string join_and(const std::vector<std::string>& items) {
-    if (items.size() <= 1) return items.empty() ? "" : items[0];
-    return fmt::format("{} and {}",
-                       text::join(std::span<const std::string>(items).first(items.size() - 1)),
-                       items.back());
 }
 
 ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
@@ -706,6 +670,11 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
     for (const auto& item : *items)
         steps.push_back(read_step(sink, item, base_dir, false));
     return steps;
+}
+
+std::vector<const KeySchema*> step_schemas() {
+    return {&kStepSchema, &kErrorsSchema, &kPublishSchema, &kRetrySchema, &kBudget,
+            &kBreaker,    &kWindowSchema, &kFallback,      &kCacheSchema};
 }
 
 } // namespace scenarios::detail

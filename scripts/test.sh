@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Builds and runs every test: the code-format check, unit and statistical tests (Release, gcc),
-# the unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (clang, so the code
-# builds warning-free with both compilers; the same build holds the libFuzzer targets), each
-# fuzz target for a brief run (20 s), and the tests of parallel code (replications) under
-# ThreadSanitizer.
+# Builds and runs every test: the code-format, layering and README checks, unit and
+# statistical tests and the layering probes (Release, gcc), the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer (clang, so the code builds warning-free with
+# both compilers; the same build holds the libFuzzer targets), each fuzz target for a brief run
+# (20 s), and the tests of parallel code (replications) under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 echo "== format check" >&2
 scripts/check-format.sh
+
+echo "== layering check (docs/decisions/0008), and its self-test" >&2
+scripts/check-layering.sh
+scripts/check-layering.sh --self-test
+
+echo "== README check (each folder's README names its files), and its self-test" >&2
+scripts/check-readmes.sh
+scripts/check-readmes.sh --self-test
 
 echo "== Release build and tests" >&2
 cmake --preset default >/dev/null

@@ -15,12 +15,11 @@
 /// the earliest bucket becomes the next run if it holds at most kSortMax events (moved once,
 /// then insertion-sorted, stably); a larger bucket is split around its minimum the classic way
 /// (every event lands in a lower level, those equal to the minimum in the run) and the loop
-/// goes on. Measured in the hold model (bench/bench_event_calendar.cpp, callgrind and wall
-/// clock), against the binary radix heap this replaces: the binary heap moved each event once
-/// per bit of the span of pending times (7 to 10 moves at 10^4 to 10^6 pending events, 80% of
-/// its time, half of them appends to the same bucket, which serialise on that bucket's end
-/// pointer); 16-way digits need fewer moves, spread them over 16 buckets, and the sorted run
-/// ends the splitting as soon as a bucket is small.
+/// goes on. Why, against the binary radix heap this replaces: a binary heap moves each event
+/// once per bit of the span of pending times, mostly appends to one bucket, which serialise on
+/// that bucket's end pointer; 16-way digits need fewer moves, spread them over 16 buckets, and
+/// the sorted run ends the splitting as soon as a bucket is small (the measurements:
+/// bench/README.md, History; docs/decisions/0001).
 ///
 /// An event pushed while a run is being consumed is appended behind the run when its time
 /// equals the run's last time (the FIFO fast path: events due now at the run's end), filed in

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <utility>
 
 namespace sim {
 
 namespace {
-/// The first window: one octave of buckets (1 KiB), centred on the first value.
+/// The first window: one octave of buckets (512 bytes), centred on the first value.
 constexpr std::size_t kFirstSpan = QuantileSketch::kSub;
 } // namespace
 
@@ -29,7 +30,7 @@ void QuantileSketch::cover(std::size_t lo, std::size_t hi) {
     const std::size_t below = down && !up ? extra : up && !down ? 0 : extra / 2;
     std::size_t new_base = new_lo >= below ? new_lo - below : 0;
     new_base = std::min(new_base, kBuckets - span); // [new_base, new_base + span) covers new_lo..
-    std::vector<std::uint64_t> grown(span, 0);
+    std::vector<Count> grown(span, 0);
     if (!first)
         std::copy(counts_.begin(), counts_.end(),
                   grown.begin() + static_cast<std::ptrdiff_t>(base_ - new_base));
@@ -40,24 +41,59 @@ void QuantileSketch::cover(std::size_t lo, std::size_t hi) {
 void QuantileSketch::add_outside(std::uint64_t v) {
     const std::size_t i = index_of(v);
     cover(i, i);
-    ++counts_[i - base_];
+    if (++counts_[i - base_] == 0) [[unlikely]]
+        carry(i);
     record(v);
+}
+
+void QuantileSketch::add_carried(std::size_t bucket, std::uint64_t v) {
+    carry(bucket);
+    record(v);
+}
+
+void QuantileSketch::carry(std::size_t bucket, std::uint64_t high) {
+    const auto at = std::lower_bound(carries_.begin(), carries_.end(), bucket,
+                                     [](const Carry& c, std::size_t b) { return c.bucket < b; });
+    if (at != carries_.end() && at->bucket == bucket)
+        at->high += high;
+    else
+        carries_.insert(at, Carry{bucket, high});
+}
+
+std::uint64_t QuantileSketch::count_at(std::size_t k) const {
+    std::uint64_t n = counts_[k];
+    if (!carries_.empty()) [[unlikely]] {
+        const std::size_t bucket = base_ + k;
+        const auto at =
+            std::lower_bound(carries_.begin(), carries_.end(), bucket,
+                             [](const Carry& c, std::size_t b) { return c.bucket < b; });
+        if (at != carries_.end() && at->bucket == bucket) n += at->high << 32;
+    }
+    return n;
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
     // Only other's non-zero buckets widen this window (other's may be wider, after a reset).
-    const std::vector<std::uint64_t>& theirs = other.counts_;
+    // Their full counts are read before anything is written: other may be this sketch.
+    const std::size_t theirs = other.counts_.size();
     std::size_t lo = 0;
-    while (lo < theirs.size() && theirs[lo] == 0)
+    while (lo < theirs && other.count_at(lo) == 0)
         ++lo;
-    if (lo < theirs.size()) {
-        std::size_t hi = theirs.size() - 1;
-        while (theirs[hi] == 0)
+    if (lo < theirs) {
+        std::size_t hi = theirs - 1;
+        while (other.count_at(hi) == 0)
             --hi;
-        cover(other.base_ + lo, other.base_ + hi); // a no-op when other is this sketch
-        const std::size_t shift = other.base_ - base_;
+        std::vector<std::uint64_t> added(hi - lo + 1);
         for (std::size_t k = lo; k <= hi; ++k)
-            counts_[shift + k] += theirs[k];
+            added[k - lo] = other.count_at(k);
+        const std::size_t their_base = other.base_;
+        cover(their_base + lo, their_base + hi);
+        for (std::size_t k = lo; k <= hi; ++k) {
+            const std::size_t bucket = their_base + k;
+            const std::uint64_t sum = std::uint64_t{counts_[bucket - base_]} + added[k - lo];
+            counts_[bucket - base_] = static_cast<Count>(sum);
+            if (const std::uint64_t high = sum >> 32; high != 0) carry(bucket, high);
+        }
     }
     total_ += other.total_;
     sum_ns_ += other.sum_ns_;
@@ -66,6 +102,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 
 void QuantileSketch::reset() {
     std::fill(counts_.begin(), counts_.end(), 0);
+    carries_.clear();
     total_ = 0;
     sum_ns_ = 0.0;
     max_ns_ = 0;
@@ -81,17 +118,45 @@ double QuantileSketch::value_of(std::size_t i) {
 }
 
 double QuantileSketch::quantile_seconds(double q) const {
-    if (total_ == 0) return 0.0;
-    q = std::clamp(q, 0.0, 1.0);
-    auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total_)));
-    rank = std::max<std::uint64_t>(rank, 1);
-    std::uint64_t seen = 0;
-    // Buckets outside the window hold nothing, so scanning it finds the same bucket.
-    for (std::size_t k = 0; k < counts_.size(); ++k) {
-        seen += counts_[k];
-        if (seen >= rank) return value_of(base_ + k) / 1e9;
+    double out = 0.0;
+    quantiles_seconds(std::span<const double>(&q, 1), std::span<double>(&out, 1));
+    return out;
+}
+
+void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<double> out) const {
+    if (out.size() != qs.size())
+        throw std::invalid_argument("QuantileSketch::quantiles_seconds: out and qs differ in size");
+    if (!std::is_sorted(qs.begin(), qs.end())) {
+        for (std::size_t i = 0; i < qs.size(); ++i)
+            out[i] = quantile_seconds(qs[i]);
+        return;
     }
-    return value_of(kBuckets - 1) / 1e9;
+    std::size_t i = 0;
+    if (total_ == 0) {
+        for (; i < qs.size(); ++i)
+            out[i] = 0.0;
+        return;
+    }
+    // Nearest rank: the smallest recorded value v with at least ceil(q n) values <= v.
+    const auto rank_of = [this](double q) {
+        const auto r = static_cast<std::uint64_t>(
+            std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(total_)));
+        return std::max<std::uint64_t>(r, 1);
+    };
+    std::uint64_t rank = qs.empty() ? 0 : rank_of(qs[0]);
+    std::uint64_t seen = 0;
+    // Buckets outside the window hold nothing, so scanning it finds the same buckets.
+    const bool carried = !carries_.empty();
+    for (std::size_t k = 0; k < counts_.size() && i < qs.size(); ++k) {
+        seen += carried ? count_at(k) : counts_[k];
+        while (seen >= rank) {
+            out[i++] = value_of(base_ + k) / 1e9;
+            if (i == qs.size()) return;
+            rank = rank_of(qs[i]);
+        }
+    }
+    for (; i < qs.size(); ++i)
+        out[i] = value_of(kBuckets - 1) / 1e9;
 }
 
 } // namespace sim

@@ -10,19 +10,22 @@
 /// summary needs.
 ///
 /// Memory follows the spread of the values seen, not the run length: counts are kept in a
-/// dense window of bucket indices (8 bytes a bucket, 2^kSubBits = 128 buckets = 1 KiB an
+/// dense window of bucket indices (4 bytes a bucket, 2^kSubBits = 128 buckets = 512 bytes an
 /// octave) that covers every index seen so far and grows by a quarter of its span or more,
 /// toward the value that fell outside it (a DDSketch-style dense store). A sketch that never
-/// sees a value allocates nothing; values spanning 1 ms..1 s take about 12 KiB, a service's
-/// latencies (some us to a second) 10-30 KiB; the whole range [0, 2^63) ns, at most, is
-/// kBuckets (57 KiB, what every sketch took before). `reset` zeroes the window and keeps it,
-/// so a sketch cleared at every scrape allocates nothing in a steady run.
+/// sees a value allocates nothing; values spanning 1 ms..1 s (10 octaves) take about 6 KiB;
+/// the whole range [0, 2^63) ns, at most, is kBuckets (29 KiB). A bucket's count is 32 bits
+/// wide because almost none ever reaches 2^32; the one that does carries into a short sorted
+/// list of high words, so no count is ever lost. `reset` zeroes the window and keeps it, so a
+/// sketch cleared at every scrape allocates nothing in a steady run. (What real runs hold, and
+/// what the window cost and saved: bench/README.md, History.)
 
 #include "sim/sim_time.hpp"
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace sim {
@@ -43,7 +46,8 @@ public:
         const std::size_t k = index_of(v) - base_; // wraps above the window when below it
         if (k >= counts_.size()) [[unlikely]]
             return add_outside(v); // a tail call: the common path saves no register
-        ++counts_[k];
+        if (++counts_[k] == 0) [[unlikely]]
+            return add_carried(base_ + k, v); // a tail call too: no register saved here
         record(v);
     }
     void merge(const QuantileSketch& other);
@@ -60,11 +64,17 @@ public:
     /// The q-quantile (0 <= q <= 1) in seconds, by the nearest-rank definition: the smallest
     /// recorded value v such that at least ceil(q * n) values are <= v. 0 when empty.
     double quantile_seconds(double q) const;
+    /// out[i] = quantile_seconds(qs[i]) for every i, in one pass over the window when `qs` is
+    /// ascending (a dashboard's p50, p90 and p99 cost one scan, not three). `out` must be as
+    /// long as `qs`.
+    void quantiles_seconds(std::span<const double> qs, std::span<double> out) const;
 
-    /// Buckets the window holds (0 until the first value); each is 8 bytes.
+    /// Buckets the window holds (0 until the first value); each is 4 bytes.
     std::size_t buckets_stored() const { return counts_.size(); }
-    /// Heap memory the counts hold, in bytes (0 until the first value).
-    std::size_t bytes_allocated() const { return counts_.capacity() * sizeof(std::uint64_t); }
+    /// Heap memory the counts (and their carries, if any) hold, in bytes (0 until a value).
+    std::size_t bytes_allocated() const {
+        return counts_.capacity() * sizeof(Count) + carries_.capacity() * sizeof(Carry);
+    }
 
     static std::size_t index_of(std::uint64_t v) {
         if (v < kSub) return static_cast<std::size_t>(v);
@@ -77,16 +87,31 @@ public:
     static double value_of(std::size_t i);
 
 private:
+    using Count = std::uint32_t;
+    /// The high 32 bits of bucket `bucket`'s count, for the rare bucket that overflowed.
+    struct Carry {
+        std::size_t bucket;
+        std::uint64_t high;
+    };
+
+    /// Bucket `bucket`'s low word wrapped to 0: adds 2^32 to its carry.
+    void carry(std::size_t bucket, std::uint64_t high = 1);
+    /// The full count of window position k.
+    std::uint64_t count_at(std::size_t k) const;
+
     /// Grows the window to cover bucket indices [lo, hi] (no-op when it does already).
     void cover(std::size_t lo, std::size_t hi);
     void add_outside(std::uint64_t v);
+    /// `add`'s rest after bucket `bucket`'s low word wrapped to 0.
+    void add_carried(std::size_t bucket, std::uint64_t v);
     void record(std::uint64_t v) {
         ++total_;
         sum_ns_ += static_cast<double>(v);
         max_ns_ = v > max_ns_ ? v : max_ns_;
     }
 
-    std::vector<std::uint64_t> counts_; ///< counts_[k]: bucket base_ + k; empty until a value
+    std::vector<Count> counts_;  ///< low words: counts_[k] is bucket base_ + k; empty until a value
+    std::vector<Carry> carries_; ///< high words, sorted by bucket; empty unless one overflowed
     std::size_t base_ = 0;
     std::uint64_t total_ = 0;
     double sum_ns_ = 0.0;

@@ -1,5 +1,5 @@
 #pragma once
-/// The `tpssim` command line: `run`, `validate`, `help`. Exit codes (ARCHITECTURE.md):
+/// The `tpssim` command line: `run`, `validate`, `help` (docs/command-line.md). Exit codes:
 /// 0 success, 1 a scenario's `expect:` checks failed, 2 bad input, 3 internal error,
 /// 130 interrupted (Ctrl-C) after printing what was kept.
 

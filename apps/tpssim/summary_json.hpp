@@ -1,5 +1,5 @@
 #pragma once
-/// The summary JSON of ARCHITECTURE.md: the stable, machine-readable result of a run.
+/// The summary JSON (docs/outputs.md): the stable, machine-readable result of a run.
 
 #include "apps/tpssim/run_summary.hpp"
 

@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes as a scenario file (scenarios::load_scenario_text). The seed
 // corpus is every scenario file of the source tree, copied at build time (docs/testing.md).
-#include "tests/fuzz/fuzz_checks.hpp"
+#include "fuzz_checks.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,7 +2,7 @@
 // scenario (scenarios/examples/three-tier.yaml: calls, retries, a breaker, a cache, a queue).
 // Each line of the input is one `--set` (at most kMaxOverrides); malformed ones must be a
 // ScenarioError from parse_override, the others are applied together as the CLI does.
-#include "tests/fuzz/fuzz_checks.hpp"
+#include "fuzz_checks.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -50,8 +50,8 @@ namespace {
 
 constexpr double kLevel = 0.99;
 constexpr double kMaxRelativeHalfWidth = 0.05;
-// Replications per file, each the file as written (2 h, 10 min warm-up, ~0.07 s wall for the
-// tandem): 60 replications take about 2 s on 2 cores in Release.
+// Replications per file, each the file as written (2 h, 10 min warm-up): 60, cheap for these
+// small networks (times: bench/README.md, History).
 constexpr std::uint32_t kReplications = 60;
 
 std::vector<std::filesystem::path> network_files() {

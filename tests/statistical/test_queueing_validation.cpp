@@ -40,7 +40,8 @@ namespace {
 constexpr double kLevel = 0.99;
 constexpr double kMaxRelativeHalfWidth = 0.05;
 // Replications per file. Each is one run of the file as written (its duration and warm-up);
-// 40 keeps the whole suite near 10 s in Release on 2 cores (the 90/s files dominate).
+// 40 gives the half-widths above while the suite stays short (its time: bench/README.md,
+// History).
 constexpr std::uint32_t kReplications = 40;
 
 // The single-service files; those with several services are networks, which

@@ -151,7 +151,7 @@ TEST_CASE("an empty sketch holds no buckets") {
     CHECK(copy.bytes_allocated() == 0);
     q.add(SimTime::from_ms(5));
     CHECK(q.buckets_stored() > 0);
-    CHECK(q.bytes_allocated() >= q.buckets_stored() * sizeof(std::uint64_t));
+    CHECK(q.bytes_allocated() >= q.buckets_stored() * sizeof(std::uint32_t));
 }
 
 TEST_CASE("memory follows the spread of the values, not the whole range") {
@@ -162,7 +162,7 @@ TEST_CASE("memory follows the spread of the values, not the whole range") {
             q.add(SimTime::from_ns(static_cast<std::int64_t>(v)));
         CHECK(q.buckets_stored() >= QuantileSketch::kSub);
         CHECK(q.buckets_stored() <= 2 * QuantileSketch::kSub);
-        CHECK(q.bytes_allocated() <= 2 * QuantileSketch::kSub * sizeof(std::uint64_t));
+        CHECK(q.bytes_allocated() <= 2 * QuantileSketch::kSub * sizeof(std::uint32_t));
     }
     SUBCASE("1 ms .. 1 s, in random order: about the ten octaves between them") {
         const auto xs = log_uniform(2, 20000, 1e6, 1e9);
@@ -306,4 +306,71 @@ TEST_CASE("extreme values: 0, 1 ns, near 2^63 ns, negatives clamped to 0") {
         check_matches(q, {3'000'000, 0, 0});
         CHECK(q.quantile_seconds(0.0) == 0.0);
     }
+}
+
+TEST_CASE("a bucket's count goes past 2^32 without losing any") {
+    // 2^32 - 1 values in one bucket, built by doubling (a sketch merged with itself) and adding
+    // one: 32 rounds instead of four billion adds.
+    const SimTime v = SimTime::from_ms(3);
+    QuantileSketch one;
+    one.add(v);
+    QuantileSketch q;
+    for (int round = 0; round < 32; ++round) {
+        q.merge(q);
+        q.merge(one);
+    }
+    const std::uint64_t low_full = (std::uint64_t{1} << 32) - 1;
+    REQUIRE(q.count() == low_full);
+    const std::size_t before = q.bytes_allocated();
+    q.add(v); // the low word wraps: the add path carries
+    CHECK(q.count() == low_full + 1);
+    CHECK(q.bytes_allocated() > before); // a carry is now stored
+    // One value above: every rank but the last falls in v's bucket, and the last above it.
+    const SimTime above = SimTime::from_ms(30);
+    q.add(above);
+    const double v_bucket = QuantileSketch::value_of(QuantileSketch::index_of(3'000'000)) / 1e9;
+    const double above_bucket =
+        QuantileSketch::value_of(QuantileSketch::index_of(30'000'000)) / 1e9;
+    CHECK(q.quantile_seconds(0.5) == v_bucket);
+    const double n = static_cast<double>(q.count());
+    CHECK(q.quantile_seconds((n - 1.0) / n) == v_bucket); // rank n - 1: the carried bucket's last
+    CHECK(q.quantile_seconds(1.0) == above_bucket);
+    SUBCASE("merging carries on the merge path and keeps the carries of both") {
+        QuantileSketch r = q;
+        r.merge(q); // 2 (2^32 + 1) values: each low word wraps again
+        CHECK(r.count() == 2 * (low_full + 2));
+        CHECK(r.quantile_seconds(0.5) == v_bucket);
+        CHECK(r.quantile_seconds(1.0) == above_bucket);
+        // The rank just past the v bucket's count lands above it: the carry was counted.
+        const double past =
+            static_cast<double>(2 * (low_full + 1) + 1) / static_cast<double>(r.count());
+        CHECK(r.quantile_seconds(past) == above_bucket);
+    }
+    SUBCASE("reset forgets the carries") {
+        q.reset();
+        CHECK(q.count() == 0);
+        q.add(above);
+        CHECK(q.quantile_seconds(0.0) == above_bucket);
+    }
+}
+
+TEST_CASE("quantiles in one pass equal the quantiles one by one") {
+    const auto xs = log_uniform(7, 5000, 1e3, 1e9);
+    const QuantileSketch q = sketch_of(xs);
+    const std::vector<double> ascending = {0.0, 0.1, 0.5, 0.5, 0.9, 0.99, 0.999, 1.0};
+    std::vector<double> out(ascending.size());
+    q.quantiles_seconds(ascending, out);
+    for (std::size_t i = 0; i < ascending.size(); ++i)
+        CHECK(out[i] == q.quantile_seconds(ascending[i]));
+    const std::vector<double> unsorted = {0.99, 0.5, 0.9};
+    std::vector<double> out2(unsorted.size());
+    q.quantiles_seconds(unsorted, out2);
+    for (std::size_t i = 0; i < unsorted.size(); ++i)
+        CHECK(out2[i] == q.quantile_seconds(unsorted[i]));
+    std::vector<double> too_short(1);
+    CHECK_THROWS_AS(q.quantiles_seconds(unsorted, too_short), std::invalid_argument);
+    const QuantileSketch empty;
+    empty.quantiles_seconds(ascending, out);
+    for (const double v : out)
+        CHECK(v == 0.0);
 }

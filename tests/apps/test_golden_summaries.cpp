@@ -8,17 +8,18 @@
 #include "scenarios/scenario.hpp"
 #include "scenarios/units.hpp"
 
+#include "command.hpp"
+#include "files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -33,12 +34,7 @@ const fs::path kGoldenDir = kSourceDir / "tests" / "golden";
 /// enough for the whole suite to take well under a second in Release.
 constexpr sim::SimTime kAfterWarmup = sim::SimTime::from_s(5 * 60);
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using test_support::slurp;
 
 /// Every scenario file, relative to scenarios/, sorted.
 std::vector<fs::path> scenario_files() {
@@ -90,14 +86,9 @@ Run golden_run(const fs::path& scenario) {
     const std::string cmd = "cd '" + kSourceDir.string() + "' && '" + TPSSIM_BINARY + "' run '" +
                             file + "' --until " + std::to_string(until.ns()) +
                             "ns --seed 1 --reproducible --quiet --summary-json -";
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    auto result = test_support::run_command(cmd);
+    r.exit_code = result.exit_code;
+    r.out = std::move(result.out);
     return r;
 }
 

@@ -3,6 +3,8 @@
 // and leave a whole summary file marked interrupted. No timing is asserted: the long wait
 // below only guards the test against a hang.
 
+#include "files.hpp"
+
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -23,10 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test_support::slurp;
 
 /// Waits for `pid` for at most `limit`; kills it (and fails) if it is still running then.
 int wait_exit_code(pid_t pid, std::chrono::seconds limit) {

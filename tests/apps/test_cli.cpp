@@ -1,13 +1,14 @@
 // The `tpssim` executable, run as a user runs it: exit codes, outputs, determinism.
-#include <array>
-#include <cstdio>
+#include "command.hpp"
+#include "files.hpp"
+
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -18,12 +19,7 @@ struct Result {
     std::string err; ///< stderr
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using test_support::slurp;
 
 // Runs tpssim with `args` (shell words) from the source folder; captures both streams.
 Result tpssim(const std::string& args) {
@@ -32,15 +28,10 @@ Result tpssim(const std::string& args) {
     const std::string err_path = (dir / "stderr.txt").string();
     const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
                             "' " + args + " 2>'" + err_path + "'";
+    auto ran = test_support::run_command(cmd);
     Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
-        r.out.append(buf.data(), n);
-    const int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.exit_code = ran.exit_code;
+    r.out = std::move(ran.out);
     r.err = slurp(err_path);
     return r;
 }
@@ -64,7 +55,7 @@ TEST_CASE("run prints a report with every service") {
     CHECK(r.err.empty());
 }
 
-TEST_CASE("summary JSON has every key of ARCHITECTURE.md") {
+TEST_CASE("summary JSON has every key of docs/outputs.md") {
     const auto r = tpssim(std::string("run ") + kMM1 + " --until 30m --quiet --summary-json -");
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);

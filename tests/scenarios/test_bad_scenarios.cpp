@@ -6,13 +6,14 @@
 // the diff: the .expected files are the user-facing contract.
 #include "scenarios/scenario.hpp"
 
+#include "files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,7 @@ namespace {
 const fs::path kSourceDir = fs::path(TPSSIM_SOURCE_DIR).lexically_normal();
 const fs::path kBadDir = kSourceDir / "tests" / "bad";
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
+using test_support::slurp;
 
 /// `text` with the absolute source folder taken out of every path, so messages read as if the
 /// file had been loaded as `tests/bad/NAME.yaml` from the source folder (as a user would).

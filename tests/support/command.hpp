@@ -1,0 +1,33 @@
+#pragma once
+// Running a shell command from the tests (the built `tpssim`, as a user runs it): its exit code
+// and everything it wrote on stdout.
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace test_support {
+
+struct CommandResult {
+    int exit_code = -1; ///< -1 when the command did not exit normally
+    std::string out;    ///< stdout
+};
+
+/// Runs `command` with /bin/sh and waits for it.
+inline CommandResult run_command(const std::string& command) {
+    CommandResult r;
+    FILE* p = popen(command.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::array<char, 4096> buf{};
+    std::size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    const int status = pclose(p);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+} // namespace test_support
