@@ -19,6 +19,8 @@
 #include <fmt/format.h>
 #include <string>
 
+using namespace tpssim;
+
 namespace {
 
 std::string chain_yaml(int tiers, const std::string& duration) {

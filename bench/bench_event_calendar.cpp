@@ -23,6 +23,8 @@
 #include <queue>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 constexpr double kMeanIncrementNs = 1e6; // Exp(1) scaled to 1 ms of simulated time

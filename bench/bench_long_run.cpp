@@ -19,6 +19,8 @@
 #include <fmt/format.h>
 #include <string>
 
+using namespace tpssim;
+
 int main(int argc, char** argv) {
     const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
     const int days = quick ? 10 : 100;

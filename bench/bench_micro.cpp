@@ -22,6 +22,8 @@
 #include <queue>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 sim::RandomStream stream() {

@@ -21,6 +21,8 @@
 #include <fmt/format.h>
 #include <string>
 
+using namespace tpssim;
+
 namespace {
 
 std::string chain_yaml(const std::string& duration, const std::string& start) {

@@ -30,6 +30,8 @@
 #include <unistd.h>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 std::string tree_yaml(int services) {

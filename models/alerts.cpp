@@ -4,7 +4,7 @@
 #include <limits>
 #include <utility>
 
-namespace models {
+namespace tpssim::models {
 
 bool holds(Comparison op, double value, double threshold) {
     // Every comparison with NaN is false except !=; NaN means "no data", which PromQL treats
@@ -62,4 +62,4 @@ std::vector<AlertChange> AlertEvaluator::evaluate(SimTime now, const MetricsReco
     return changes;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// `value op threshold`; false for NaN.
 bool holds(Comparison op, double value, double threshold);
@@ -59,4 +59,4 @@ private:
     std::vector<RuleState> states_;
 };
 
-} // namespace models
+} // namespace tpssim::models

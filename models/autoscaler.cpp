@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -458,4 +458,4 @@ std::string_view to_string(Autoscaler::Limit limit) {
     return "unknown";
 }
 
-} // namespace models
+} // namespace tpssim::models

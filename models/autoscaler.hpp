@@ -43,7 +43,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -318,4 +318,4 @@ std::string_view to_string(Autoscaler::Reason reason);
 /// "none", "scale_up_limit", "too_many_replicas", "cooldown", ... (for event logs).
 std::string_view to_string(Autoscaler::Limit limit);
 
-} // namespace models
+} // namespace tpssim::models

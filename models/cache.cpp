@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -132,4 +132,4 @@ Cache::Cache(const CacheParams& params)
                                                  ? std::get<FixedHitRatio>(params.hits).hit_ratio
                                                  : hit_ratio_of(std::get<ZipfKeys>(params.hits))) {}
 
-} // namespace models
+} // namespace tpssim::models

@@ -25,7 +25,7 @@
 #include <variant>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// Which steady-state hit ratio a popularity-based cache has.
 enum class CacheReplacement : std::uint8_t {
@@ -126,4 +126,4 @@ private:
     std::uint64_t misses_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

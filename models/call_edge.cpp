@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -273,4 +273,4 @@ void Model::on_breaker_timer(sim::Simulation& sim, std::uint32_t edge) {
     arm_breaker_timer(sim, edge);
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -18,7 +18,7 @@
 #include <optional>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 /// A call in flight, owned by the calling job; it lives across the call's attempts, each a
 /// child job at the callee.
@@ -99,4 +99,4 @@ private:
     double background_ = 0.0;
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -415,4 +415,4 @@ std::string CallGraph::to_dot(std::string_view graph_name) const {
     return out;
 }
 
-} // namespace models
+} // namespace tpssim::models

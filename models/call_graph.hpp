@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// What an edge of the call graph stands for.
 enum class CallEdgeKind : std::uint8_t {
@@ -138,4 +138,4 @@ private:
 /// cache 80%, fallback" (only the parts that are set).
 std::string describe_call(const CallParams& call);
 
-} // namespace models
+} // namespace tpssim::models

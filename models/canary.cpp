@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -130,4 +130,4 @@ CanaryAnalysis::Step CanaryRelease::next_step(SimTime now) {
     return step;
 }
 
-} // namespace models
+} // namespace tpssim::models

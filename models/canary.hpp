@@ -19,7 +19,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace models {
+namespace tpssim::models {
 
 class CanaryAnalysis {
 public:
@@ -105,4 +105,4 @@ private:
     sim::QuantileSketch latency_;
 };
 
-} // namespace models
+} // namespace tpssim::models

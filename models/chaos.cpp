@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -230,4 +230,4 @@ void Model::set_error_probability(std::uint32_t service, double probability) {
     services_[service].error_probability = probability;
 }
 
-} // namespace models
+} // namespace tpssim::models

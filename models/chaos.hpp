@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// The faults now in force on a service (each cleared when its fault ends).
 struct ServiceFaults {
@@ -50,4 +50,4 @@ struct FaultState {
     double ramp(const FaultParams& f, sim::SimTime now);
 };
 
-} // namespace models
+} // namespace tpssim::models

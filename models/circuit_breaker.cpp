@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -310,4 +310,4 @@ void CircuitBreaker::set_failure_rate_threshold(double threshold) {
     failure_threshold_percent_ = static_cast<float>(threshold * 100.0);
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -36,7 +36,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -276,4 +276,4 @@ std::string_view to_string(CircuitBreaker::State state);
 /// "failure_rate_exceeded", "slow_call_rate_exceeded", "wait_duration_elapsed", ...
 std::string_view to_string(CircuitBreaker::Cause cause);
 
-} // namespace models
+} // namespace tpssim::models

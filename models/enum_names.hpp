@@ -23,7 +23,7 @@
 #include <type_traits>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 template <class E>
 struct EnumName {
@@ -75,4 +75,4 @@ std::vector<std::string> names_of() {
     return names;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace models {
+namespace tpssim::models {
 
 EventLog::EventLog(bool keep, std::size_t max_rows) : keep_(keep), max_rows_(max_rows) {}
 
@@ -116,4 +116,4 @@ std::optional<EventLog::Value> EventLog::Event::find(std::string_view wanted) co
     return std::nullopt;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -19,7 +19,7 @@
 #include <variant>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 class EventLog {
 public:
@@ -136,4 +136,4 @@ private:
     std::unordered_map<std::string, std::uint32_t> layout_ids_; // by a key made of the ids
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-namespace models {
+namespace tpssim::models {
 
 enum EventKind : std::uint32_t {
     kArrival = 0,       ///< target: load source; the source emits one request
@@ -45,4 +45,4 @@ constexpr std::uint32_t ref_gen(std::uint64_t arg) {
     return static_cast<std::uint32_t>(arg >> 32);
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -250,4 +250,4 @@ check_expectations(const std::vector<ExpectationParams>& expectations, const Run
     return results;
 }
 
-} // namespace models
+} // namespace tpssim::models

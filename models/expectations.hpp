@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// The names a `Total` expectation may read from a service's final figures: "arrivals",
 /// "completed", "rejected", "failed", "timed_out", "dead_lettered", "redelivered",
@@ -45,4 +45,4 @@ std::optional<SeriesWindowTally> tally_rows(const ExpectationParams& e, const Ru
 std::optional<std::size_t> find_column(const std::vector<MetricsRecorder::Column>& columns,
                                        std::string_view metric, std::string_view subject);
 
-} // namespace models
+} // namespace tpssim::models

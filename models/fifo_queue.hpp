@@ -5,8 +5,8 @@
 
 #include <cstdint>
 
-namespace models {
+namespace tpssim::models {
 
 using FifoQueue = RingBuffer<std::uint32_t>;
 
-} // namespace models
+} // namespace tpssim::models

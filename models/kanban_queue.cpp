@@ -1,6 +1,6 @@
 #include "models/kanban_queue.hpp"
 
-namespace models {
+namespace tpssim::models {
 
 void KanbanQueue::dead_letter(sim::SimTime now, std::uint32_t deliveries,
                               sim::SimTime first_arrival) {
@@ -9,4 +9,4 @@ void KanbanQueue::dead_letter(sim::SimTime now, std::uint32_t deliveries,
     if (dead_letters_.size() > kMaxDeadLettersKept) dead_letters_.pop_front();
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -15,7 +15,7 @@
 #include <deque>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 class KanbanQueue {
 public:
@@ -91,4 +91,4 @@ private:
     std::deque<DeadLetter> dead_letters_; ///< the latest, bounded
 };
 
-} // namespace models
+} // namespace tpssim::models

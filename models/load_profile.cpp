@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -564,4 +564,4 @@ SimTime LoadProfile::next_constant_arrival(SimTime now) const {
     return t;
 }
 
-} // namespace models
+} // namespace tpssim::models

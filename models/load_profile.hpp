@@ -44,7 +44,7 @@
 #include <optional>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -232,4 +232,4 @@ private:
     std::int64_t zero_from_ns_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

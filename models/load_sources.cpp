@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 LoadSource::LoadSource(const LoadSourceParams& l, const ModelParams& model, std::uint64_t seed)
     : rng_(seed, l.name, l.arrivals == ArrivalProcess::Closed ? "think_time" : "arrivals") {
@@ -72,4 +72,4 @@ SimTime LoadSource::next_mmpp_arrival(SimTime now, const LoadSourceParams& l, Si
     return SimTime::max();
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace models {
+namespace tpssim::models {
 
 /// A load source: its random stream, the requests it has emitted and its arrival process.
 class LoadSource {
@@ -56,4 +56,4 @@ struct User {
     std::uint32_t request = 0; ///< requests sent so far: stale timeouts are recognised
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace models {
+namespace tpssim::models {
 
 const std::vector<MetricInfo>& metric_catalogue() {
     using S = MetricSubject;
@@ -364,4 +364,4 @@ double MetricsRecorder::latest(std::size_t c) const {
     return latest_[c];
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -161,4 +161,4 @@ private:
     Previous previous_;
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -10,7 +10,7 @@
 #include <cassert>
 #include <cmath>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -572,4 +572,4 @@ void Model::redeliver(sim::Simulation& sim, std::uint32_t queue, const Job& item
     (void)admitted;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -41,7 +41,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 class Model {
 public:
@@ -255,4 +255,4 @@ struct RunOptions {
 /// Builds the model, runs it to the horizon and returns its figures.
 RunResult run_model(const ModelParams& params, const RunOptions& options);
 
-} // namespace models
+} // namespace tpssim::models

@@ -9,7 +9,7 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -276,4 +276,4 @@ void Model::on_autoscale(sim::Simulation& sim, std::uint32_t service) {
     if (d.scales()) scale(sim, service, d.desired_replicas, "autoscaler");
 }
 
-} // namespace models
+} // namespace tpssim::models

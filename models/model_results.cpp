@@ -9,7 +9,7 @@
 #include <chrono>
 #include <limits>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -287,4 +287,4 @@ RunResult run_model(const ModelParams& params, const RunOptions& options) {
     return out;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace models {
+namespace tpssim::models {
 
 void CountersSinceStart::keep(const ServiceStats& st, SimTime now) {
     arrivals += st.arrivals;
@@ -69,4 +69,4 @@ void Monitoring::fill(const OperationsParams& ops, RunResult& out) const {
     }
 }
 
-} // namespace models
+} // namespace tpssim::models

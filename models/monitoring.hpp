@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// Counters and integrals from t = 0 that the warm-up does not reset: what monitoring reads
 /// (a Prometheus counter knows nothing of a simulator's warm-up).
@@ -56,4 +56,4 @@ private:
     std::vector<std::size_t> tally_columns_; ///< the tallied checks' metric columns
 };
 
-} // namespace models
+} // namespace tpssim::models

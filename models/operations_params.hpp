@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::Distribution;
 using sim::SimTime;
@@ -290,4 +290,4 @@ struct OperationsParams {
     std::vector<ExpectationParams> expectations;
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 void Model::trigger_actions(sim::Simulation& sim, std::uint32_t rule) {
     const auto& actions = params_.operations.actions;
@@ -122,4 +122,4 @@ void Model::on_canary(sim::Simulation& sim, std::uint32_t service) {
         sim.schedule_in(c.params().interval, kCanary, service);
 }
 
-} // namespace models
+} // namespace tpssim::models

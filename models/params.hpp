@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::Distribution;
 using sim::SimTime;
@@ -246,4 +246,4 @@ inline LoadProfileParams rate_profile_of(const ModelParams& m, const LoadSourceP
     return p;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -8,7 +8,7 @@
 #include <optional>
 #include <thread>
 
-namespace models {
+namespace tpssim::models {
 
 std::uint64_t replication_seed(std::uint64_t seed, std::uint32_t r) {
     if (r == 0) return seed;
@@ -64,4 +64,4 @@ std::vector<RunResult> run_replications(const ModelParams& params,
     return out;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -9,7 +9,7 @@
 #include <functional>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// The seed of replication `r` of a run seeded `seed`: replication 0 uses `seed` itself (so
 /// one replication equals a plain run), the others well-mixed, distinct seeds.
@@ -38,4 +38,4 @@ struct ReplicationOptions {
 std::vector<RunResult> run_replications(const ModelParams& params,
                                         const ReplicationOptions& options);
 
-} // namespace models
+} // namespace tpssim::models

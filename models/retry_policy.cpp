@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models {
+namespace tpssim::models {
 
 namespace {
 
@@ -93,4 +93,4 @@ std::uint64_t RetryBudget::max_active_retries() const {
     return std::max<std::uint64_t>(share, params_.min_retry_concurrency);
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace models {
+namespace tpssim::models {
 
 using sim::SimTime;
 
@@ -172,4 +172,4 @@ private:
     std::uint64_t retries_started_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

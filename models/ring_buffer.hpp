@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 template <class T>
 class RingBuffer {
@@ -46,4 +46,4 @@ private:
     std::size_t size_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

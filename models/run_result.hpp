@@ -17,7 +17,7 @@
 #include <variant>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// Summary of a distribution of durations, in seconds; NaN when there is no data (nothing
 /// ended after the warm-up), never a 0 that would read as "instant".
@@ -142,4 +142,4 @@ struct RunResult {
     std::vector<ExpectationResult> expectations; ///< in the scenario's order
 };
 
-} // namespace models
+} // namespace tpssim::models

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace models {
+namespace tpssim::models {
 
 bool in_window(const ExpectationParams& check, double t_seconds) {
     return check.from.seconds() <= t_seconds &&
@@ -30,4 +30,4 @@ void SeriesWindowTally::observe(const ExpectationParams& check, double t_seconds
     if (!max || value > max->value) max = here;
 }
 
-} // namespace models
+} // namespace tpssim::models

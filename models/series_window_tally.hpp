@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace models {
+namespace tpssim::models {
 
 class SeriesWindowTally {
 public:
@@ -33,4 +33,4 @@ public:
 /// `to` reaches past any scrape).
 bool in_window(const ExpectationParams& check, double t_seconds);
 
-} // namespace models
+} // namespace tpssim::models

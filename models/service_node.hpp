@@ -20,7 +20,7 @@
 #include <optional>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 struct ServiceNode {
     ServiceNode(sim::RandomStream r, sim::RandomStream routing) : rng(r), routing_rng(routing) {}
@@ -58,4 +58,4 @@ struct ServiceNode {
     }
 };
 
-} // namespace models
+} // namespace tpssim::models

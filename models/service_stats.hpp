@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-namespace models {
+namespace tpssim::models {
 
 struct ServiceStats {
     // Counters of requests that arrived after warm-up.
@@ -58,4 +58,4 @@ struct EdgeStats {
     void restart() { *this = EdgeStats{}; }
 };
 
-} // namespace models
+} // namespace tpssim::models

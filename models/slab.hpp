@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 template <class T>
 class Slab {
@@ -44,4 +44,4 @@ private:
     std::size_t in_flight_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

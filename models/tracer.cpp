@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
-namespace models {
+namespace tpssim::models {
 
 std::string_view to_string(SpanOutcome outcome) {
     switch (outcome) {
@@ -130,4 +130,4 @@ void Tracer::export_kept(SpanColumns& out, std::vector<TraceSummary>& traces) co
     }
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 /// How a span ended.
 enum class SpanOutcome : std::uint8_t {
@@ -107,4 +107,4 @@ private:
     std::uint64_t next_id_ = 0;
 };
 
-} // namespace models
+} // namespace tpssim::models

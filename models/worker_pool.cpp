@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace models {
+namespace tpssim::models {
 
 WorkerPool::WorkerPool(std::uint32_t workers) : replicas_(workers) {
     for (auto& r : replicas_)
@@ -172,4 +172,4 @@ std::vector<std::uint32_t> WorkerPool::ready_ids(bool healthy_only) const {
     return out;
 }
 
-} // namespace models
+} // namespace tpssim::models

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace models {
+namespace tpssim::models {
 
 class WorkerPool {
 public:
@@ -128,4 +128,4 @@ private:
     Counters counters_;
 };
 
-} // namespace models
+} // namespace tpssim::models

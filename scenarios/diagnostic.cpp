@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 std::string Diagnostic::format() const {
     // Compiler style, leaving out what is unknown: `f.yaml:3:7: error: a.b: msg`,
@@ -33,4 +33,4 @@ std::string join_formatted(const std::vector<Diagnostic>& diagnostics) {
 ScenarioError::ScenarioError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_formatted(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

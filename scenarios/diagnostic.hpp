@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 /// One problem found in an input.
 struct Diagnostic {
@@ -30,4 +30,4 @@ private:
     std::vector<Diagnostic> diagnostics_;
 };
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -242,4 +242,4 @@ std::optional<sim::Distribution> read_distribution(DiagnosticSink& sink, const V
     return std::nullopt;
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// A distribution map: `exponential {mean}`, `constant {value}`, `uniform {min, max}`,
 /// `lognormal {mean, cv}`, `gamma {mean, cv}`, `empirical {file}`. `base_dir` is the folder
@@ -27,4 +27,4 @@ std::optional<std::vector<double>> read_samples_csv(DiagnosticSink& sink,
                                                     const std::string& display,
                                                     const Value& anchor);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -10,7 +10,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 // --- names ----------------------------------------------------------------------------------
 
@@ -769,4 +769,4 @@ std::optional<models::ExpectationParams> read_expectation(DiagnosticSink& sink, 
     }
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -27,7 +27,7 @@
 #include <variant>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// What the names in operations (fault targets, actions, expressions) are checked against,
 /// built from the model being loaded. A list that is not `known` (its block had a problem) is
@@ -72,4 +72,4 @@ std::optional<models::Condition> read_alert_condition(DiagnosticSink& sink, cons
 std::optional<models::ExpectationParams> read_expectation(DiagnosticSink& sink, const Value& v,
                                                           const OperationsScope& scope);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

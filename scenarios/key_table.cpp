@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 KeySchema::KeySchema(std::vector<std::string> keys, std::vector<std::string> blocks) {
     for (auto& k : keys) {
@@ -37,4 +37,4 @@ void KeySchema::add_key(std::string name, bool block) {
     keys_.push_back(Key{std::move(name), block});
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

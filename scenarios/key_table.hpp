@@ -29,7 +29,7 @@
 #include <utility>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// The names of a map's keys, in the order messages list them, and which of them hold a block
 /// of settings that `--set` may create when the file lacks it.
@@ -251,4 +251,4 @@ std::vector<const KeySchema*> load_schemas();       // load_reader.cpp
 std::vector<const KeySchema*> step_schemas();       // step_reader.cpp
 std::vector<const KeySchema*> operations_schemas(); // operations_reader.cpp
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -15,7 +15,7 @@
 #include <limits>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -787,4 +787,4 @@ std::vector<const KeySchema*> load_schemas() {
     return {&kMultiplierSchema, &kHolidaySchema, &kPeriodSchema, &kChangeSchema, &kTraceSchema};
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <variant>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// The calendar start as far as the loader knows it.
 struct CalendarStart {
@@ -68,4 +68,4 @@ std::optional<models::RateSeries> read_rate_csv(DiagnosticSink& sink,
                                                 const std::filesystem::path& csv,
                                                 const std::string& display, const Value& anchor);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -246,4 +246,4 @@ models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p) {
     return m;
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

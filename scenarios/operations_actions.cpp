@@ -1,7 +1,7 @@
 // The operations reader's `actions` and `expect` (see operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 void Reader::read_actions(const Value& v) {
     const auto items =
@@ -392,4 +392,4 @@ void Reader::read_expect(const Value& v) {
             out_.expectations.push_back(std::move(*e));
 }
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

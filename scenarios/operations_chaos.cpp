@@ -2,7 +2,7 @@
 // operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 const KeyTable<models::FaultRamp> kRamp =
     KeyTable<models::FaultRamp>("a ramp, e.g. {from: 0%, to: 50%, step: 10%, every: 1m}")
@@ -399,4 +399,4 @@ bool Reader::read_fault_kind(const MapReader::Entry& e, models::FaultParams& f) 
     return false;
 }
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

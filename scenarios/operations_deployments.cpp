@@ -2,7 +2,7 @@
 // operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 void Reader::read_deployments(const Value& v) {
     const auto services = MapReader::named_items(
@@ -134,4 +134,4 @@ const KeyTable<models::CanaryParams, CanaryContext> kCanary =
         .optional("min_requests", &models::CanaryParams::min_requests, integer(0, kMaxMinRequests))
         .into("gates", kGates);
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

@@ -1,7 +1,7 @@
 // The operations reader's section for `monitoring` and `alerts` (see operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 const KeyTable<models::MonitoringParams, OperationsContext> kMonitoring =
     KeyTable<models::MonitoringParams, OperationsContext>(
@@ -91,4 +91,4 @@ bool Reader::read_alerts(const Value& v) {
     return names_ok;
 }
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

@@ -2,7 +2,7 @@
 // operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 std::optional<std::uint32_t> Reader::service_at(const Value& v) {
     const auto name = read_name(sink_, v);
@@ -98,7 +98,8 @@ bool Reader::read_network(const Value& v) {
             link_ok = false;
         }
         if (from && to) {
-            const std::string name = models::call_label(scope_.services[*from], scope_.services[*to]);
+            const std::string name =
+                models::call_label(scope_.services[*from], scope_.services[*to]);
             const auto first = std::find(scope_.links.begin(), scope_.links.end(), name);
             if (first != scope_.links.end()) {
                 sink_.error(between->mark, between->path,
@@ -118,4 +119,4 @@ bool Reader::read_network(const Value& v) {
     return ok;
 }
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

@@ -2,7 +2,7 @@
 
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 // The schemas and the Reader of the operations blocks.
 using namespace ops;
@@ -112,4 +112,4 @@ std::vector<const KeySchema*> operations_schemas() {
             &kActionSchema};
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

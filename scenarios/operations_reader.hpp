@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// A service's operations keys as found in its map (not yet read).
 struct ServiceOpsValues {
@@ -59,4 +59,4 @@ models::OperationsParams read_operations(DiagnosticSink& sink, const OperationsV
 /// against "<--chaos>").
 std::optional<YAML::Node> parse_chaos_flag(DiagnosticSink& sink, std::string_view text);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

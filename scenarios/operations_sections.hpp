@@ -21,7 +21,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 using sim::SimTime;
 using FaultKind = models::FaultKind;
@@ -150,7 +150,8 @@ public:
         if (scope_.edges_known) {
             scope_.edges = models::edge_names(c.model);
             for (const auto& e : scope_.edges) {
-                scope_.edge_texts.push_back(models::call_label(c.model.services[e.caller].name, e.key));
+                scope_.edge_texts.push_back(
+                    models::call_label(c.model.services[e.caller].name, e.key));
                 scope_.edge_has_breaker.push_back(c.model.services[e.caller]
                                                       .steps[e.step]
                                                       .calls[e.call]
@@ -250,4 +251,4 @@ private:
     bool faults_known_ = true;   ///< every fault's name is known
 };
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

@@ -2,7 +2,7 @@
 // startup, resources and health check (see operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
-namespace scenarios::detail::ops {
+namespace tpssim::scenarios::detail::ops {
 
 void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops) {
     if (v.autoscaler) read_autoscaler(*v.autoscaler, ops);
@@ -295,4 +295,4 @@ void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
     ops.autoscaler = a;
 }
 
-} // namespace scenarios::detail::ops
+} // namespace tpssim::scenarios::detail::ops

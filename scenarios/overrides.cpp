@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 namespace {
 
@@ -258,4 +258,4 @@ void apply_overrides(YAML::Node& root, std::span<const Override> overrides, Diag
 }
 
 } // namespace detail
-} // namespace scenarios
+} // namespace tpssim::scenarios

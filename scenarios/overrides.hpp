@@ -11,7 +11,7 @@
 #include <variant>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// `services.api.queue.capacity` -> {services, api, queue, capacity}; `steps[1]` is read as
 /// `steps.1`. Returns an error message instead when the path is malformed.
@@ -32,4 +32,4 @@ void apply_overrides(YAML::Node& root, std::span<const Override> overrides, Diag
 /// scalar stays quoted, a plain one plain).
 YAML::Node without_marks(const YAML::Node& node);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// A load source as read, before its target is resolved.
 struct ParsedLoad {
@@ -59,4 +59,4 @@ struct ParsedScenario {
 /// problems go to `sink`. Sets `p.calls_resolved`.
 models::ModelParams build_model(DiagnosticSink& sink, ParsedScenario& p);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -24,7 +24,7 @@
 #include <stdexcept>
 #include <yaml-cpp/depthguard.h>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 namespace {
 
@@ -665,4 +665,4 @@ std::vector<const KeySchema*> scenario_schemas() {
 
 } // namespace detail
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

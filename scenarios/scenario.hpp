@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 /// One `--set PATH=VALUE`: replaces (or adds) the scalar at PATH before validation. Sequence
 /// items are addressed by index (`load.0.rate`, `load[0].rate`) or by their `name`
@@ -50,4 +50,4 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
                             std::span<const Override> overrides = {},
                             std::span<const std::string> chaos = {});
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 namespace {
 
@@ -677,4 +677,4 @@ std::vector<const KeySchema*> step_schemas() {
             &kBreaker,    &kWindowSchema, &kFallback,      &kCacheSchema};
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

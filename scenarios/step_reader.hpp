@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// The name of another service or queue as written, with its position for messages.
 struct TargetName {
@@ -50,4 +50,4 @@ std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value&
 /// A timeout: a duration > 0, or `none` for no timeout (models::kNoTimeout).
 std::optional<sim::SimTime> read_timeout(DiagnosticSink& sink, const Value& v);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <vector>
 
-namespace scenarios::text {
+namespace tpssim::scenarios::text {
 
 std::string quote(std::string_view text) {
     constexpr std::size_t kMax = 60;
@@ -112,4 +112,4 @@ std::optional<NotText> first_non_text(std::string_view text) {
     return std::nullopt;
 }
 
-} // namespace scenarios::text
+} // namespace tpssim::scenarios::text

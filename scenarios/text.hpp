@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace scenarios::text {
+namespace tpssim::scenarios::text {
 
 /// `text` in double quotes with escapes, shortened with "..." past 60 characters, for the
 /// "got ..." part of a message.
@@ -34,4 +34,4 @@ std::optional<NotText> first_non_text(std::string_view text);
 /// "a, b, c".
 std::string join(std::span<const std::string> items, std::string_view separator = ", ");
 
-} // namespace scenarios::text
+} // namespace tpssim::scenarios::text

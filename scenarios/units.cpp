@@ -10,7 +10,7 @@
 #include <optional>
 #include <span>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 namespace {
 
@@ -381,4 +381,4 @@ std::string format_duration(sim::SimTime t) {
     return negative ? "-" + best : best;
 }
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

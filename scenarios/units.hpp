@@ -14,7 +14,7 @@
 #include <string_view>
 #include <variant>
 
-namespace scenarios {
+namespace tpssim::scenarios {
 
 /// A parsed value or the reason it could not be parsed.
 template <class T>
@@ -66,4 +66,4 @@ Parsed<double> parse_data_rate(std::string_view text);
 /// unit). Negative durations get a leading "-".
 std::string format_duration(sim::SimTime t);
 
-} // namespace scenarios
+} // namespace tpssim::scenarios

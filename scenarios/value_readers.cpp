@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 using sim::SimTime;
 
@@ -167,4 +167,4 @@ std::string join_and(const std::vector<std::string>& items) {
                        items.back());
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

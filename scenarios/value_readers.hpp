@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// "expected `expected`, got `describe(found)`".
 std::string expected_got(std::string_view expected, const YAML::Node& found);
@@ -107,4 +107,4 @@ auto enum_choice() {
     return [](DiagnosticSink& sink, const Value& v) { return read_enum<E>(sink, v); };
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <yaml-cpp/eventhandler.h>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 // --- parsing ------------------------------------------------------------------------------
 
@@ -517,4 +517,4 @@ std::optional<double> read_rate(DiagnosticSink& sink, const Value& v, bool posit
     return rate;
 }
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -17,7 +17,7 @@
 #include <vector>
 #include <yaml-cpp/yaml.h>
 
-namespace scenarios::detail {
+namespace tpssim::scenarios::detail {
 
 /// YAML::LoadAll(text), but never stuck: yaml-cpp 0.7 (Debian 12) loops forever, allocating a
 /// null document per turn, when a document starts with a token no node can start with, e.g. a
@@ -173,4 +173,4 @@ std::optional<sim::SimTime> read_duration(DiagnosticSink& sink, const Value& v, 
 /// A rate in events per second (see units.hpp); `positive` requires > 0.
 std::optional<double> read_rate(DiagnosticSink& sink, const Value& v, bool positive);
 
-} // namespace scenarios::detail
+} // namespace tpssim::scenarios::detail

@@ -14,7 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # The folders checked, one word each. models/ and scenarios/ (and their tests) are being
 # rewritten: add `models scenarios tests/models tests/scenarios` here once they settle.
-folders=(sim apps apps/tpssim bench docs docs/decisions scripts)
+folders=(sim models scenarios apps apps/tpssim bench docs docs/decisions scripts)
 folders+=(tests tests/sim tests/apps tests/labs tests/support tests/statistical tests/fuzz)
 
 # The README that lists the entries of folder $2 under root $1: its own, else the nearest above.

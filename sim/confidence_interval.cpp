@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace sim {
+namespace tpssim::sim {
 
 ConfidenceInterval mean_confidence_interval(std::span<const double> xs, double level) {
     Tally t;
@@ -36,4 +36,4 @@ ConfidenceInterval batch_means_interval(std::span<const double> series, std::siz
     return mean_confidence_interval(means, level);
 }
 
-} // namespace sim
+} // namespace tpssim::sim

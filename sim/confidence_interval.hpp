@@ -3,7 +3,7 @@
 
 #include <span>
 
-namespace sim {
+namespace tpssim::sim {
 
 struct ConfidenceInterval {
     double mean = 0.0;
@@ -21,4 +21,4 @@ ConfidenceInterval mean_confidence_interval(std::span<const double> xs, double l
 ConfidenceInterval batch_means_interval(std::span<const double> series, std::size_t batches,
                                         double level = 0.95);
 
-} // namespace sim
+} // namespace tpssim::sim

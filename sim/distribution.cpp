@@ -7,7 +7,7 @@
 #include <numbers>
 #include <stdexcept>
 
-namespace sim {
+namespace tpssim::sim {
 
 namespace {
 std::string fmt_seconds(double ns) {
@@ -156,4 +156,4 @@ std::string Distribution::describe() const {
     return "?";
 }
 
-} // namespace sim
+} // namespace tpssim::sim

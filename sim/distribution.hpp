@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// A validated distribution of non-negative durations. Cheap to copy; `sample` is branch-light
 /// (a `switch` on the kind) and allocation-free.
@@ -71,4 +71,4 @@ double standard_normal(RandomStream& rng);
 /// A Gamma(shape, 1) draw (Marsaglia-Tsang; shape < 1 via the boost u^(1/shape) trick).
 double standard_gamma(RandomStream& rng, double shape);
 
-} // namespace sim
+} // namespace tpssim::sim

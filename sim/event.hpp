@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// One scheduled event. The engine never interprets `kind`, `target` or `arg`: the model that
 /// scheduled the event dispatches on them (a `switch` on `kind`, then `target` as an index).
@@ -16,4 +16,4 @@ struct Event {
     std::uint64_t arg = 0;    ///< model-defined payload (a request slot, a generation, ...)
 };
 
-} // namespace sim
+} // namespace tpssim::sim

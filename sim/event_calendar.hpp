@@ -41,7 +41,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace sim {
+namespace tpssim::sim {
 
 class EventCalendar {
 public:
@@ -216,4 +216,4 @@ private:
     std::uint64_t moves_ = 0;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace sim {
+namespace tpssim::sim {
 
 namespace {
 /// The first window: one octave of buckets (512 bytes), centred on the first value.
@@ -159,4 +159,4 @@ void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<dou
         out[i] = value_of(kBuckets - 1) / 1e9;
 }
 
-} // namespace sim
+} // namespace tpssim::sim

@@ -28,7 +28,7 @@
 #include <span>
 #include <vector>
 
-namespace sim {
+namespace tpssim::sim {
 
 class QuantileSketch {
 public:
@@ -118,4 +118,4 @@ private:
     std::uint64_t max_ns_ = 0;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

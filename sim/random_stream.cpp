@@ -1,6 +1,6 @@
 #include "sim/random_stream.hpp"
 
-namespace sim {
+namespace tpssim::sim {
 
 RandomStream::Key RandomStream::derive(std::uint64_t seed, std::string_view component,
                                        std::string_view purpose) {
@@ -30,4 +30,4 @@ std::uint64_t RandomStream::next_below(std::uint64_t n) {
     return static_cast<std::uint64_t>(m >> 64);
 }
 
-} // namespace sim
+} // namespace tpssim::sim

@@ -10,7 +10,7 @@
 #include <pcg_random.hpp>
 #include <string_view>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// 64-bit FNV-1a: a stable, platform-independent string hash (std::hash is neither).
 constexpr std::uint64_t fnv1a64(std::string_view s, std::uint64_t h = 0xcbf29ce484222325ULL) {
@@ -57,4 +57,4 @@ private:
     pcg64 engine_;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

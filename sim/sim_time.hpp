@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// A point in simulated time, or a duration, in integer nanoseconds.
 class SimTime {
@@ -60,4 +60,4 @@ private:
     Rep ns_ = 0;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

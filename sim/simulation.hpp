@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace sim {
+namespace tpssim::sim {
 
 /// Where a `run` must stop.
 struct RunLimits {
@@ -81,4 +81,4 @@ private:
     bool stop_requested_ = false;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <limits>
 
-namespace sim {
+namespace tpssim::sim {
 
 class Tally {
 public:
@@ -40,4 +40,4 @@ private:
     double max_ = -std::numeric_limits<double>::infinity();
 };
 
-} // namespace sim
+} // namespace tpssim::sim

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace sim {
+namespace tpssim::sim {
 
 class TimeWeighted {
 public:
@@ -60,4 +60,4 @@ private:
     SimTime last_;
 };
 
-} // namespace sim
+} // namespace tpssim::sim

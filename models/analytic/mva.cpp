@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models::analytic {
+namespace tpssim::models::analytic {
 
 namespace {
 
@@ -114,4 +114,4 @@ ClosedMetrics mva(std::uint32_t users, double think_time, std::span<const Closed
     return m;
 }
 
-} // namespace models::analytic
+} // namespace tpssim::models::analytic

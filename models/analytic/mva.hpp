@@ -32,7 +32,7 @@
 #include <span>
 #include <vector>
 
-namespace models::analytic {
+namespace tpssim::models::analytic {
 
 /// A queueing station of a closed network.
 struct ClosedStation {
@@ -55,4 +55,4 @@ struct ClosedMetrics {
 /// response-time law R = N / X - Z holds by construction.
 ClosedMetrics mva(std::uint32_t users, double think_time, std::span<const ClosedStation> stations);
 
-} // namespace models::analytic
+} // namespace tpssim::models::analytic

@@ -5,7 +5,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace models::analytic {
+namespace tpssim::models::analytic {
 
 namespace {
 
@@ -145,4 +145,4 @@ double littles_law_w(double l, double lambda) {
     return l / lambda;
 }
 
-} // namespace models::analytic
+} // namespace tpssim::models::analytic

@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace models::analytic {
+namespace tpssim::models::analytic {
 
 /// Erlang B: probability that an arrival finds all `c` servers busy in M/M/c/c (loss system)
 /// with offered load `a` Erlangs. c >= 1, a >= 0.
@@ -71,4 +71,4 @@ constexpr double littles_law_l(double lambda, double w) {
 /// Little's law solved for W = L / lambda. lambda > 0.
 double littles_law_w(double l, double lambda);
 
-} // namespace models::analytic
+} // namespace tpssim::models::analytic

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 models::EventLog sample_log() {

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+using namespace tpssim;
+
 namespace fs = std::filesystem;
 
 namespace {

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+using namespace tpssim;
+
 using tpssim::human_seconds;
 using tpssim::thousands;
 

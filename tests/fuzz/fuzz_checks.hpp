@@ -21,24 +21,24 @@ namespace fuzz {
     std::abort();
 }
 
-inline void check_error(const scenarios::ScenarioError& e) {
+inline void check_error(const tpssim::scenarios::ScenarioError& e) {
     if (e.diagnostics().empty()) finding("a ScenarioError without a diagnostic", e.what());
     for (const auto& d : e.diagnostics())
         if (d.message.empty()) finding("a diagnostic without a message", d.format());
 }
 
-inline void check_loaded(const scenarios::Scenario& sc, const std::string& display_name) {
-    const models::CallGraph graph(sc.model);
+inline void check_loaded(const tpssim::scenarios::Scenario& sc, const std::string& display_name) {
+    const tpssim::models::CallGraph graph(sc.model);
     (void)graph.to_text();
     (void)graph.to_dot(sc.name);
     if (sc.model.warmup >= sc.model.duration)
         finding("a scenario loaded with a warm-up not shorter than the run", sc.resolved_yaml);
     try {
-        const auto again = scenarios::load_scenario_text(sc.resolved_yaml, display_name);
+        const auto again = tpssim::scenarios::load_scenario_text(sc.resolved_yaml, display_name);
         if (again.resolved_yaml != sc.resolved_yaml)
             finding("the resolved YAML changes when loaded again",
                     sc.resolved_yaml + "\n--- became ---\n" + again.resolved_yaml);
-    } catch (const scenarios::ScenarioError& e) {
+    } catch (const tpssim::scenarios::ScenarioError& e) {
         finding("the resolved YAML of a loaded scenario does not load",
                 sc.resolved_yaml + "\n--- fails with ---\n" + e.what());
     }

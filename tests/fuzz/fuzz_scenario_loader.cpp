@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+using namespace tpssim;
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     // A name without a folder: relative CSV paths start from the working directory.

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 constexpr std::size_t kMaxOverrides = 8;

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/exams/level2-monday.yaml";

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/exams/level3-holiday-weekend.yaml";

@@ -21,6 +21,8 @@
 
 #include "run_inspection.hpp"
 
+using namespace tpssim;
+
 namespace {
 
 using namespace run_inspection;

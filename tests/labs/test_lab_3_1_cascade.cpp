@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace {
 
 const std::string kUncontained = TPSSIM_SOURCE_DIR "/scenarios/labs/3.1-cascade.yaml";

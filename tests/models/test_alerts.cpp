@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <limits>
 
+using namespace tpssim;
+
 using models::AlertEvaluator;
 using models::AlertRuleParams;
 using models::Comparison;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+using namespace tpssim;
+
 using models::Autoscaler;
 using models::AutoscalerAlgorithm;
 using models::AutoscalerParams;

@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <vector>
 
+using namespace tpssim;
+
 using models::Cache;
 using models::CacheParams;
 using models::CacheReplacement;

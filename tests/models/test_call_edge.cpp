@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::CallEdge;
 using models::LinkParams;
 using models::NetworkLink;

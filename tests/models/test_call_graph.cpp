@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using models::CallEdgeKind;
 using models::CallGraph;
 using models::CallGraphEdge;

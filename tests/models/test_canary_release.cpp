@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::CanaryAnalysis;
 using models::CanaryParams;
 using models::CanaryRelease;

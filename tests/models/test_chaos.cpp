@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::FaultParams;
 using models::FaultRamp;
 using models::FaultState;

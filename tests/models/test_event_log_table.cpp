@@ -7,6 +7,8 @@
 #include <string>
 #include <variant>
 
+using namespace tpssim;
+
 using models::EventLog;
 
 namespace {

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <limits>
 
+using namespace tpssim;
+
 using models::Comparison;
 using models::ExpectationParams;
 using models::ExpectationResult;

@@ -5,6 +5,8 @@
 #include <deque>
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 TEST_CASE("FifoQueue keeps order across growth and wrap-around") {
     models::FifoQueue q;
     std::deque<std::uint32_t> ref;

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::KanbanQueue;
 using sim::SimTime;
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using models::Calendar;
 using models::DailyPoint;
 using models::Interpolation;

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::ArrivalProcess;
 using models::LoadSource;
 using models::LoadSourceParams;

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <stdexcept>
 
+using namespace tpssim;
+
 using models::EdgeReading;
 using models::LinkReading;
 using models::MetricsRecorder;

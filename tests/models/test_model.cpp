@@ -3,6 +3,8 @@
 #include <cmath>
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::ArrivalProcess;
 using models::ModelParams;
 using sim::Distribution;

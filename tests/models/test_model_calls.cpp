@@ -6,6 +6,8 @@
 #include <cmath>
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::ArrivalProcess;
 using models::CallParams;
 using models::ModelParams;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using models::ArrivalProcess;
 using models::ModelParams;
 using sim::Distribution;

@@ -10,6 +10,8 @@
 #include <doctest/doctest.h>
 #include <string>
 
+using namespace tpssim;
+
 using models::ActionParams;
 using models::ArrivalProcess;
 using models::FaultKind;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <stdexcept>
 
+using namespace tpssim;
+
 using models::Monitoring;
 using models::OperationsParams;
 using models::RunResult;

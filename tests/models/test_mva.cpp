@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <vector>
 
+using namespace tpssim;
+
 namespace qt = models::analytic;
 
 namespace {

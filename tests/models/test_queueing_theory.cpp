@@ -12,6 +12,8 @@
 #include <numeric>
 #include <stdexcept>
 
+using namespace tpssim;
+
 namespace qt = models::analytic;
 
 namespace {

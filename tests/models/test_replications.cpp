@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using sim::Distribution;
 using sim::SimTime;
 namespace fs = std::filesystem;

@@ -8,6 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
+using namespace tpssim;
+
 using models::RetryBudget;
 using models::RetryBudgetParams;
 using models::RetryJitter;

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using sim::SimTime;
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using models::WorkerPool;
 using State = WorkerPool::Replica::State;
 using sim::SimTime;

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace fs = std::filesystem;
 
 namespace {

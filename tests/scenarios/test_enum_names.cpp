@@ -18,7 +18,7 @@
 
 namespace {
 
-using namespace models;
+using namespace tpssim::models;
 
 constexpr std::size_t count(ArrivalProcess e) {
     switch (e) {

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+using namespace tpssim;
+
 using namespace scenarios::detail;
 using sim::SimTime;
 

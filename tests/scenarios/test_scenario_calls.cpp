@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using models::CallParams;
 using models::ServiceKind;
 using models::StepParams;

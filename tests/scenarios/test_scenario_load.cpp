@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using scenarios::load_scenario_text;
 using scenarios::Override;
 using scenarios::parse_override;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using scenarios::Diagnostic;
 using scenarios::load_scenario_file;
 using scenarios::load_scenario_text;

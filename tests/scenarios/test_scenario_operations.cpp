@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 using models::ActionParams;
 using models::Comparison;
 using models::ExpectationParams;

@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+using namespace tpssim;
+
 TEST_CASE("the --set settings blocks derived from the key tables are the hand-kept list") {
     const std::set<std::string> hand_kept{
         "queue",      "service_time",    "errors",         "tracing",    "retry",

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+using namespace tpssim;
+
 using scenarios::format_duration;
 using scenarios::parse_duration;
 using scenarios::parse_rate_per_second;

@@ -6,6 +6,8 @@
 #include <doctest/doctest.h>
 #include <vector>
 
+using namespace tpssim;
+
 TEST_CASE("t-interval of a known sample") {
     const std::vector<double> xs{1, 2, 3, 4, 5};
     const auto ci = sim::mean_confidence_interval(xs, 0.95);

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 #include <string>
 
+using namespace tpssim;
+
 using sim::Distribution;
 using sim::RandomStream;
 using sim::SimTime;

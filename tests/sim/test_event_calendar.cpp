@@ -6,6 +6,8 @@
 #include <tuple>
 #include <vector>
 
+using namespace tpssim;
+
 using sim::Event;
 using sim::EventCalendar;
 using sim::SimTime;

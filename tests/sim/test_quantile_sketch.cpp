@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+using namespace tpssim;
+
 using sim::QuantileSketch;
 using sim::SimTime;
 

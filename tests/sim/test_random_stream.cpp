@@ -5,6 +5,8 @@
 #include <set>
 #include <vector>
 
+using namespace tpssim;
+
 using sim::RandomStream;
 
 TEST_CASE("a stream is a pure function of (seed, component, purpose)") {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <vector>
 
+using namespace tpssim;
+
 using sim::SimTime;
 
 namespace {

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 TEST_CASE("Tally: count, mean, sample variance, min, max") {
     sim::Tally t;
     CHECK(t.mean() == 0.0);

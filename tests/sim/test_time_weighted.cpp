@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+using namespace tpssim;
+
 using sim::SimTime;
 
 TEST_CASE("time-weighted mean of a step function") {

@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+using namespace tpssim;
+
 namespace qt = models::analytic;
 
 namespace {

@@ -17,21 +17,22 @@
 namespace run_inspection {
 
 /// The scenario run once with its own seed.
-inline models::RunResult run(const scenarios::Scenario& sc) {
-    models::RunOptions o;
+inline tpssim::models::RunResult run(const tpssim::scenarios::Scenario& sc) {
+    tpssim::models::RunOptions o;
     o.seed = sc.seed;
-    return models::run_model(sc.model, o);
+    return tpssim::models::run_model(sc.model, o);
 }
 
-inline const models::ServiceResult& service(const models::RunResult& r, const std::string& name) {
+inline const tpssim::models::ServiceResult& service(const tpssim::models::RunResult& r,
+                                                    const std::string& name) {
     for (const auto& s : r.services)
         if (s.name == name) return s;
     FAIL("no service " << name);
     return r.services.front();
 }
 
-inline const std::vector<double>& column(const models::RunResult& r, const std::string& name,
-                                         const std::string& subject) {
+inline const std::vector<double>& column(const tpssim::models::RunResult& r,
+                                         const std::string& name, const std::string& subject) {
     for (const auto& c : r.metrics)
         if (c.name == name && c.subject == subject) return c.values;
     FAIL("no column " << name << " " << subject);
@@ -39,8 +40,8 @@ inline const std::vector<double>& column(const models::RunResult& r, const std::
 }
 
 /// The largest value of a column at the scrapes in [from, to] seconds.
-inline double max_in(const models::RunResult& r, const std::vector<double>& values, double from,
-                     double to) {
+inline double max_in(const tpssim::models::RunResult& r, const std::vector<double>& values,
+                     double from, double to) {
     double m = -INFINITY;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (r.metric_times_seconds[i] >= from && r.metric_times_seconds[i] <= to)
@@ -49,8 +50,8 @@ inline double max_in(const models::RunResult& r, const std::vector<double>& valu
 }
 
 /// The smallest value of a column at the scrapes in [from, to] seconds.
-inline double min_in(const models::RunResult& r, const std::vector<double>& values, double from,
-                     double to) {
+inline double min_in(const tpssim::models::RunResult& r, const std::vector<double>& values,
+                     double from, double to) {
     double m = INFINITY;
     for (std::size_t i = 0; i < values.size(); ++i)
         if (r.metric_times_seconds[i] >= from && r.metric_times_seconds[i] <= to)
@@ -59,21 +60,22 @@ inline double min_in(const models::RunResult& r, const std::vector<double>& valu
 }
 
 /// A numeric field of a logged event.
-inline double number(const models::EventLog::Event& e, const std::string& key) {
+inline double number(const tpssim::models::EventLog::Event& e, const std::string& key) {
     const auto v = e.find(key);
     if (!v) FAIL("no field " << key);
     return std::get<double>(*v);
 }
 
 /// A text field of a logged event.
-inline std::string text(const models::EventLog::Event& e, const std::string& key) {
+inline std::string text(const tpssim::models::EventLog::Event& e, const std::string& key) {
     const auto v = e.find(key);
     if (!v) FAIL("no field " << key);
     return std::string(std::get<std::string_view>(*v));
 }
 
 /// Every `expect:` of the file was evaluated and passed.
-inline void check_all_passed(const scenarios::Scenario& sc, const models::RunResult& r) {
+inline void check_all_passed(const tpssim::scenarios::Scenario& sc,
+                             const tpssim::models::RunResult& r) {
     REQUIRE(r.expectations.size() == sc.model.operations.expectations.size());
     REQUIRE(!r.expectations.empty());
     for (const auto& e : r.expectations) {
