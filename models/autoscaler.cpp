@@ -411,51 +411,11 @@ void Autoscaler::record_scaling(const Decision& d) {
 }
 
 std::string_view to_string(Autoscaler::Reason reason) {
-    using R = Autoscaler::Reason;
-    switch (reason) {
-    case R::MetricAboveTarget:
-        return "metric_above_target";
-    case R::MetricBelowTarget:
-        return "metric_below_target";
-    case R::WithinTolerance:
-        return "within_tolerance";
-    case R::AboveUpThreshold:
-        return "above_up_threshold";
-    case R::BelowDownThreshold:
-        return "below_down_threshold";
-    case R::BetweenThresholds:
-        return "between_thresholds";
-    case R::AboveMaxReplicas:
-        return "above_max_replicas";
-    case R::BelowMinReplicas:
-        return "below_min_replicas";
-    case R::ScalingDisabled:
-        return "scaling_disabled";
-    case R::MetricUnavailable:
-        return "metric_unavailable";
-    case R::StartingReplicas:
-        return "starting_replicas";
-    }
-    return "unknown";
+    return name_of(reason);
 }
 
 std::string_view to_string(Autoscaler::Limit limit) {
-    using L = Autoscaler::Limit;
-    switch (limit) {
-    case L::None:
-        return "none";
-    case L::ScaleUpLimit:
-        return "scale_up_limit";
-    case L::ScaleDownLimit:
-        return "scale_down_limit";
-    case L::TooManyReplicas:
-        return "too_many_replicas";
-    case L::TooFewReplicas:
-        return "too_few_replicas";
-    case L::Cooldown:
-        return "cooldown";
-    }
-    return "unknown";
+    return name_of(limit);
 }
 
 } // namespace tpssim::models

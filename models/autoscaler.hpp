@@ -313,6 +313,39 @@ private:
     Counters counters_;
 };
 
+/// The names of Autoscaler::Reason in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<Autoscaler::Reason>, 11> kAutoscalerReasonNames{{
+    {Autoscaler::Reason::MetricAboveTarget, "metric_above_target"},
+    {Autoscaler::Reason::MetricBelowTarget, "metric_below_target"},
+    {Autoscaler::Reason::WithinTolerance, "within_tolerance"},
+    {Autoscaler::Reason::AboveUpThreshold, "above_up_threshold"},
+    {Autoscaler::Reason::BelowDownThreshold, "below_down_threshold"},
+    {Autoscaler::Reason::BetweenThresholds, "between_thresholds"},
+    {Autoscaler::Reason::AboveMaxReplicas, "above_max_replicas"},
+    {Autoscaler::Reason::BelowMinReplicas, "below_min_replicas"},
+    {Autoscaler::Reason::ScalingDisabled, "scaling_disabled"},
+    {Autoscaler::Reason::MetricUnavailable, "metric_unavailable"},
+    {Autoscaler::Reason::StartingReplicas, "starting_replicas"},
+}};
+static_assert(is_dense_table(kAutoscalerReasonNames));
+constexpr std::span<const EnumName<Autoscaler::Reason>> enum_names(Autoscaler::Reason) {
+    return kAutoscalerReasonNames;
+}
+
+/// The names of Autoscaler::Limit in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<Autoscaler::Limit>, 6> kAutoscalerLimitNames{{
+    {Autoscaler::Limit::None, "none"},
+    {Autoscaler::Limit::ScaleUpLimit, "scale_up_limit"},
+    {Autoscaler::Limit::ScaleDownLimit, "scale_down_limit"},
+    {Autoscaler::Limit::TooManyReplicas, "too_many_replicas"},
+    {Autoscaler::Limit::TooFewReplicas, "too_few_replicas"},
+    {Autoscaler::Limit::Cooldown, "cooldown"},
+}};
+static_assert(is_dense_table(kAutoscalerLimitNames));
+constexpr std::span<const EnumName<Autoscaler::Limit>> enum_names(Autoscaler::Limit) {
+    return kAutoscalerLimitNames;
+}
+
 /// "metric_above_target", "within_tolerance", "above_up_threshold", ... (for event logs).
 std::string_view to_string(Autoscaler::Reason reason);
 /// "none", "scale_up_limit", "too_many_replicas", "cooldown", ... (for event logs).

@@ -92,15 +92,7 @@ std::string dot_label(std::string_view name, std::string_view detail) {
 } // namespace
 
 std::string_view to_string(CallEdgeKind kind) {
-    switch (kind) {
-    case CallEdgeKind::Call:
-        return "call";
-    case CallEdgeKind::Publish:
-        return "publish";
-    case CallEdgeKind::Consume:
-        return "consume";
-    }
-    return "?";
+    return name_of(kind);
 }
 
 std::string describe_call(const CallParams& call) {

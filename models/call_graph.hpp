@@ -10,6 +10,7 @@
 /// services, their steps and their calls; searches start from the load sources' targets in
 /// load order, then from the remaining nodes in index order.
 
+#include "models/enum_names.hpp"
 #include "models/params.hpp"
 
 #include <cstdint>
@@ -29,6 +30,17 @@ enum class CallEdgeKind : std::uint8_t {
     Publish, ///< an asynchronous hand-off from a step (`publish:`)
     Consume, ///< a queue's items pulled by its consumer's workers (queue -> consumer)
 };
+
+/// The names of CallEdgeKind in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<CallEdgeKind>, 3> kCallEdgeKindNames{{
+    {CallEdgeKind::Call, "call"},
+    {CallEdgeKind::Publish, "publish"},
+    {CallEdgeKind::Consume, "consume"},
+}};
+static_assert(is_dense_table(kCallEdgeKindNames));
+constexpr std::span<const EnumName<CallEdgeKind>> enum_names(CallEdgeKind) {
+    return kCallEdgeKindNames;
+}
 
 /// "call", "publish", "consume".
 std::string_view to_string(CallEdgeKind kind);

@@ -105,17 +105,7 @@ CanaryAnalysis::Step CanaryAnalysis::abort(SimTime now) {
 }
 
 std::string_view to_string(CanaryAnalysis::Phase phase) {
-    switch (phase) {
-    case CanaryAnalysis::Phase::Waiting:
-        return "waiting";
-    case CanaryAnalysis::Phase::Progressing:
-        return "progressing";
-    case CanaryAnalysis::Phase::Promoted:
-        return "promoted";
-    case CanaryAnalysis::Phase::RolledBack:
-        return "rolled_back";
-    }
-    return "unknown";
+    return name_of(phase);
 }
 
 CanaryAnalysis::Step CanaryRelease::next_step(SimTime now) {

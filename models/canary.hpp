@@ -13,6 +13,7 @@
 ///   without advancing; a passed one never resets it.
 /// A pure state machine: the model feeds it counts and applies its weight.
 
+#include "models/enum_names.hpp"
 #include "models/operations_params.hpp"
 #include "sim/quantile_sketch.hpp"
 
@@ -68,6 +69,18 @@ private:
     double weight_ = 0.0;
     std::uint32_t failed_checks_ = 0;
 };
+
+/// The names of CanaryAnalysis::Phase in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<CanaryAnalysis::Phase>, 4> kCanaryPhaseNames{{
+    {CanaryAnalysis::Phase::Waiting, "waiting"},
+    {CanaryAnalysis::Phase::Progressing, "progressing"},
+    {CanaryAnalysis::Phase::Promoted, "promoted"},
+    {CanaryAnalysis::Phase::RolledBack, "rolled_back"},
+}};
+static_assert(is_dense_table(kCanaryPhaseNames));
+constexpr std::span<const EnumName<CanaryAnalysis::Phase>> enum_names(CanaryAnalysis::Phase) {
+    return kCanaryPhaseNames;
+}
 
 std::string_view to_string(CanaryAnalysis::Phase phase);
 

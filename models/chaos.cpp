@@ -139,6 +139,7 @@ void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, doub
             leak.leak_bytes_per_second = f.bytes_per_second;
             leak.leak_bytes_per_request = f.bytes_per_request;
             leak.leak_since = sim.now();
+            leak.replicas_leaked = leak.replicas_leaked || f.bytes_per_second > 0.0;
             for (std::uint32_t id = 0; id < s.pool.replicas().size(); ++id)
                 if (s.pool.replica(id).state == Replica::State::Ready) arm_oom(sim, t, id);
         } else {

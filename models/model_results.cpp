@@ -84,10 +84,16 @@ void Model::on_scrape(sim::Simulation& sim) {
             r.queue_depth = static_cast<double>(s.queue.size());
             r.replicas_ready = s.pool.ready();
             r.replicas_desired = s.pool.desired();
-            double memory = 0.0;
-            for (const auto& rep : s.pool.replicas())
-                if (rep.state == Replica::State::Ready) memory += replica_memory(i, rep, now);
-            r.memory_bytes = s.pool.serving() > 0 ? memory / s.pool.serving() : 0.0;
+            // O(replicas) only for a service that has leaked: a scrape of a system of many
+            // services and replicas costs what its services and edges cost.
+            if (!s.faults.replicas_leaked) {
+                r.memory_bytes = s.pool.serving() > 0 ? ops_of(i).resources.memory_bytes : 0.0;
+            } else {
+                double memory = 0.0;
+                for (const auto& rep : s.pool.replicas())
+                    if (rep.state == Replica::State::Ready) memory += replica_memory(i, rep, now);
+                r.memory_bytes = s.pool.serving() > 0 ? memory / s.pool.serving() : 0.0;
+            }
         }
         r.interval_latency = &s.interval_latency;
     }

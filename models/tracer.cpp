@@ -6,23 +6,7 @@
 namespace tpssim::models {
 
 std::string_view to_string(SpanOutcome outcome) {
-    switch (outcome) {
-    case SpanOutcome::Ok:
-        return "ok";
-    case SpanOutcome::Error:
-        return "error";
-    case SpanOutcome::TimedOut:
-        return "timed_out";
-    case SpanOutcome::Rejected:
-        return "rejected";
-    case SpanOutcome::Fallback:
-        return "fallback";
-    case SpanOutcome::CacheHit:
-        return "cache_hit";
-    case SpanOutcome::NotPermitted:
-        return "not_permitted";
-    }
-    return "?";
+    return name_of(outcome);
 }
 
 Tracer::Tracer(const TracingParams& params, std::uint64_t seed)

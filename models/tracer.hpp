@@ -5,6 +5,7 @@
 /// entry span's duration, the latency the user saw) are kept whole; the others are dropped
 /// when they end, so memory follows the traced requests in flight.
 
+#include "models/enum_names.hpp"
 #include "models/params.hpp"
 #include "models/slab.hpp"
 #include "sim/random_stream.hpp"
@@ -27,6 +28,21 @@ enum class SpanOutcome : std::uint8_t {
     CacheHit,     ///< a call answered by its cache
     NotPermitted, ///< (unused for spans today; attempts refused by a breaker end as Error)
 };
+
+/// The names of SpanOutcome in logs and reports (models/enum_names.hpp).
+inline constexpr std::array<EnumName<SpanOutcome>, 7> kSpanOutcomeNames{{
+    {SpanOutcome::Ok, "ok"},
+    {SpanOutcome::Error, "error"},
+    {SpanOutcome::TimedOut, "timed_out"},
+    {SpanOutcome::Rejected, "rejected"},
+    {SpanOutcome::Fallback, "fallback"},
+    {SpanOutcome::CacheHit, "cache_hit"},
+    {SpanOutcome::NotPermitted, "not_permitted"},
+}};
+static_assert(is_dense_table(kSpanOutcomeNames));
+constexpr std::span<const EnumName<SpanOutcome>> enum_names(SpanOutcome) {
+    return kSpanOutcomeNames;
+}
 /// "ok", "error", "timed_out", "rejected", "fallback", "cache_hit", "not_permitted".
 std::string_view to_string(SpanOutcome outcome);
 

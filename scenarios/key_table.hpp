@@ -103,13 +103,13 @@ public:
     explicit KeyTable(std::string what) { what_ = std::move(what); }
 
     /// An optional key: its value, read by `reader`, goes into `field`.
-    template <class F, class R>
-    KeyTable& optional(std::string name, F T::*field, R reader) {
+    template <class F, class B, class R>
+    KeyTable& optional(std::string name, F B::*field, R reader) {
         return add(std::move(name), {}, false, bind(field, std::move(reader)));
     }
     /// A required key; when missing, "missing required key NAME (`expected`)".
-    template <class F, class R>
-    KeyTable& required(std::string name, std::string expected, F T::*field, R reader) {
+    template <class F, class B, class R>
+    KeyTable& required(std::string name, std::string expected, F B::*field, R reader) {
         return add(std::move(name), std::move(expected), false, bind(field, std::move(reader)));
     }
     /// An optional key whose value is a block of settings read by `table` into `field` (a
@@ -125,8 +125,8 @@ public:
                    });
     }
     /// An optional key whose value is a block of settings (for `--set`) read by `reader`.
-    template <class F, class R>
-    KeyTable& optional_block(std::string name, F T::*field, R reader) {
+    template <class F, class B, class R>
+    KeyTable& optional_block(std::string name, F B::*field, R reader) {
         return add(std::move(name), {}, true, bind(field, std::move(reader)));
     }
     /// An optional key whose value is a block of settings filling fields of this same `T`
@@ -147,6 +147,12 @@ public:
     /// A required key read by hand.
     KeyTable& custom_required(std::string name, std::string expected, EntryReader reader) {
         return add(std::move(name), std::move(expected), false, std::move(reader));
+    }
+    /// A key read by a check further down (its reading depends on other keys): declared here,
+    /// so the map allows it in this place of the order messages list the keys in.
+    KeyTable& read_by_check(std::string name, bool is_block = false) {
+        add_key(std::move(name), is_block);
+        return *this;
     }
     /// A check across keys, run at this point of the table when every key before it was right
     /// (a check of two values needs both): false when it reported a problem.
@@ -169,7 +175,7 @@ public:
         return read_map(sink, map, out, c);
     }
     /// The same, on a map already opened (for a caller that looks at its entries too).
-    bool read_map(DiagnosticSink& sink, MapReader& map, T& out, const Ctx& c = {}) const {
+    bool read_map(DiagnosticSink& sink, const MapReader& map, T& out, const Ctx& c = {}) const {
         if (!map.ok()) return false;
         bool ok = true;
         std::vector<std::string> wrong;
@@ -226,8 +232,11 @@ private:
             return reader(sink, v);
     }
 
-    template <class F, class R>
-    static EntryReader bind(F T::*field, R reader) {
+    template <class F, class B, class R>
+    static EntryReader bind(F B::*field, R reader) {
+        // A field of `T` or of a base of it (a struct adding what is read beside a model's
+        // parameters, e.g. the services a link joins).
+        static_assert(std::is_base_of_v<B, T>);
         return [field, reader = std::move(reader)](DiagnosticSink& sink, const Value& v, T& out,
                                                    const Ctx& c) {
             auto got = call(reader, sink, v, c);

@@ -3,6 +3,7 @@
 #include "scenarios/key_table.hpp"
 #include "scenarios/text.hpp"
 #include "scenarios/units.hpp"
+#include "scenarios/value_readers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -26,9 +27,6 @@ using sim::SimTime;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-const KeySchema kMultiplierSchema({"daily", "interpolation", "weekly", "holiday"},
-                                  {"daily", "weekly", "holiday"});
-const std::vector<std::string> kMultiplierKeys = kMultiplierSchema.keys();
 // Index order: ISO weekday - 1, as models::LoadProfileParams::weekly.
 const std::vector<std::string> kWeekdays{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 const KeySchema kHolidaySchema({"factor", "periods"});
@@ -39,8 +37,6 @@ const KeySchema kChangeSchema({"at", "rate", "from", "to", "ramp_to"});
 const std::vector<std::string> kChangeKeys = kChangeSchema.keys();
 const KeySchema kTraceSchema({"file", "interpolation"});
 const std::vector<std::string> kTraceKeys = kTraceSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kInterpolations = models::names_of<models::Interpolation>();
 
 /// The largest multiplier a factor may be (docs/scenario-format.md#limits).
 constexpr double kMaxFactor = 1000.0;
@@ -64,10 +60,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
-}
-
-std::string expected_got(std::string_view expected, const YAML::Node& found) {
-    return fmt::format("expected {}, got {}", expected, describe(found));
 }
 
 // --- clock times and dates ------------------------------------------------------------------
@@ -374,40 +366,52 @@ bool read_holiday(DiagnosticSink& sink, const Value& v, const CalendarStart& sta
     return ok;
 }
 
+const KeyTable<models::LoadProfileParams, CalendarStart> kMultiplier =
+    KeyTable<models::LoadProfileParams, CalendarStart>(
+        "multipliers of the rate, e.g. {daily: {\"08:00\": 1.0, \"12:00\": 1.6}, weekly: {sat: "
+        "0.6, sun: 0.6}, holiday: 2}")
+        .custom(
+            "daily",
+            [](DiagnosticSink& sink, const Value& d, models::LoadProfileParams& p,
+               const CalendarStart&) { return read_daily(sink, d, p.daily); },
+            true)
+        .read_by_check("interpolation")
+        .check_always([](DiagnosticSink& sink, const KeysRead& keys, models::LoadProfileParams& p,
+                         const CalendarStart&) {
+            const auto i = keys.get("interpolation");
+            if (!i) return true;
+            if (!keys.get("daily")) {
+                sink.error(entry_of(keys.map(), "interpolation").key_mark, i->path,
+                           "\"interpolation\" says how the daily pattern is read between its "
+                           "points, but there is no daily pattern");
+                return false;
+            }
+            const auto k = read_enum<models::Interpolation>(sink, *i);
+            if (k) p.daily_interpolation = *k;
+            return k.has_value();
+        })
+        .custom(
+            "weekly",
+            [](DiagnosticSink& sink, const Value& w, models::LoadProfileParams& p,
+               const CalendarStart&) { return read_weekly(sink, w, p.weekly); },
+            true)
+        .custom(
+            "holiday",
+            [](DiagnosticSink& sink, const Value& h, models::LoadProfileParams& p,
+               const CalendarStart& start) {
+                double throughout = 1.0;
+                const bool ok = read_holiday(sink, h, start, p, throughout);
+                // A factor for the whole run multiplies every day alike: it rides on the weekly
+                // factors, so no period (and no piece boundary) is added for it.
+                for (double& w : p.weekly)
+                    w *= throughout;
+                return ok;
+            },
+            true);
+
 bool read_multiplier(DiagnosticSink& sink, const Value& v, const CalendarStart& start,
                      models::LoadProfileParams& profile) {
-    MapReader map(sink, v,
-                  "multipliers of the rate, e.g. {daily: {\"08:00\": 1.0, \"12:00\": 1.6}, "
-                  "weekly: {sat: 0.6, sun: 0.6}, holiday: 2}",
-                  kMultiplierKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    const auto daily = map.get("daily");
-    if (daily) ok = read_daily(sink, *daily, profile.daily) && ok;
-    if (const auto i = map.get("interpolation")) {
-        if (!daily) {
-            const auto& e = *std::find_if(map.entries().begin(), map.entries().end(),
-                                          [](const auto& x) { return x.key == "interpolation"; });
-            sink.error(e.key_mark, i->path,
-                       "\"interpolation\" says how the daily pattern is read between its "
-                       "points, but there is no daily pattern");
-            ok = false;
-        } else if (const auto k = read_choice(sink, *i, kInterpolations)) {
-            profile.daily_interpolation = static_cast<models::Interpolation>(*k);
-        } else {
-            ok = false;
-        }
-    }
-    if (const auto w = map.get("weekly")) ok = read_weekly(sink, *w, profile.weekly) && ok;
-    if (const auto h = map.get("holiday")) {
-        double throughout = 1.0;
-        ok = read_holiday(sink, *h, start, profile, throughout) && ok;
-        // A factor for the whole run multiplies every day alike: it rides on the weekly
-        // factors, so no period (and no piece boundary) is added for it.
-        for (double& w : profile.weekly)
-            w *= throughout;
-    }
-    return ok;
+    return kMultiplier.read_into(sink, v, profile, start);
 }
 
 // --- steps and ramps ------------------------------------------------------------------------
@@ -605,8 +609,8 @@ bool read_trace(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
     if (!map.ok()) return false;
     bool ok = true;
     if (const auto i = map.get("interpolation")) {
-        if (const auto k = read_choice(sink, *i, kInterpolations))
-            series.interpolation = static_cast<models::Interpolation>(*k);
+        if (const auto k = read_enum<models::Interpolation>(sink, *i))
+            series.interpolation = *k;
         else
             ok = false;
     }
@@ -784,7 +788,7 @@ std::optional<models::RateSeries> read_rate_csv(DiagnosticSink& sink, const fs::
 }
 
 std::vector<const KeySchema*> load_schemas() {
-    return {&kMultiplierSchema, &kHolidaySchema, &kPeriodSchema, &kChangeSchema, &kTraceSchema};
+    return {&kMultiplier, &kHolidaySchema, &kPeriodSchema, &kChangeSchema, &kTraceSchema};
 }
 
 } // namespace tpssim::scenarios::detail

@@ -30,6 +30,28 @@ const KeyTable<models::FaultParams> kUnhealthy =
                 return false;
             });
 
+const KeyTable<models::FaultParams> kLeak =
+    KeyTable<models::FaultParams>("a leak rate (e.g. 2MiB/min or 10KiB/request) or {per_second: "
+                                  "1MiB/min, per_request: 10KiB}")
+        .optional("per_second", &models::FaultParams::bytes_per_second,
+                  [](DiagnosticSink& sink, const Value& ps) {
+                      // A size means that much per second; a data rate (2MiB/min) is converted.
+                      return ps.node.IsScalar() && ps.node.Scalar().find('/') == std::string::npos
+                                 ? read_size(sink, ps, false)
+                                 : read_data_rate(sink, ps, false);
+                  })
+        .optional("per_request", &models::FaultParams::bytes_per_request, per_request(true))
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, models::FaultParams&, const NoContext&) {
+                if (keys.get("per_second") || keys.get("per_request")) return true;
+                // An unknown key (reported) is likely the misspelt one: no second message.
+                if (!has_unknown_key(keys.self(), kLeak.keys()))
+                    sink.error(keys.self().mark, keys.self().path,
+                               "missing required key \"per_second\" (e.g. 1MiB/min) or "
+                               "\"per_request\" (e.g. 10KiB)");
+                return false;
+            });
+
 const KeyTable<models::FaultParams> kSlowQuery =
     KeyTable<models::FaultParams>("slow queries, e.g. {fraction: 20%, factor: 10}")
         .required("fraction", "the share of work steps slowed, e.g. 20%",
@@ -170,37 +192,7 @@ bool Reader::read_leak(const Value& v, models::FaultParams& f) {
         if (r) f.bytes_per_second = *r;
         return r.has_value();
     }
-    MapReader map(sink_, v,
-                  "a leak rate (e.g. 2MiB/min or 10KiB/request) or {per_second: 1MiB/min, "
-                  "per_request: 10KiB}",
-                  kLeakKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    const auto ps = map.get("per_second");
-    const auto pr = map.get("per_request");
-    if (ps) {
-        // A size means that much per second; a data rate (2MiB/min) is converted.
-        const auto r = ps->node.IsScalar() && ps->node.Scalar().find('/') == std::string::npos
-                           ? read_size(sink_, *ps, false)
-                           : read_data_rate(sink_, *ps, false);
-        if (r)
-            f.bytes_per_second = *r;
-        else
-            ok = false;
-    }
-    if (pr) {
-        if (const auto b = read_per_request(sink_, *pr, true))
-            f.bytes_per_request = *b;
-        else
-            ok = false;
-    }
-    if (!ps && !pr && !has_unknown_key(v, kLeakKeys)) {
-        sink_.error(v.mark, v.path,
-                    "missing required key \"per_second\" (e.g. 1MiB/min) or \"per_request\" "
-                    "(e.g. 10KiB)");
-        ok = false;
-    }
-    return ok && (ps || pr);
+    return kLeak.read_into(sink_, v, f);
 }
 
 void Reader::read_fault(const Value& v) {

@@ -1,4 +1,4 @@
-// The operations reader's `network`: links between a caller and its callee (see
+// The operations reader's section for `network`: links between a caller and its callee (see
 // operations_sections.hpp).
 #include "scenarios/operations_sections.hpp"
 
@@ -23,6 +23,39 @@ bool Reader::calls(std::uint32_t caller, std::uint32_t callee) const {
     return false;
 }
 
+namespace {
+
+bool read_between(DiagnosticSink& sink, const Value& between, LinkRead& r,
+                  const ServiceLookup& service_at) {
+    if (!between.node.IsSequence() || between.node.size() != 2) {
+        const std::string expected =
+            "two service names, the caller and the callee, e.g. [worker, db]";
+        sink.error(between.mark, between.path,
+                   between.node.IsSequence()
+                       ? fmt::format("expected {}, got {} name{}", expected, between.node.size(),
+                                     between.node.size() == 1 ? "" : "s")
+                       : expected_got(expected, between.node));
+        return false;
+    }
+    const auto names = read_sequence(sink, between, "");
+    if (!names) return false;
+    r.caller = service_at((*names)[0]);
+    r.callee = service_at((*names)[1]);
+    return r.caller && r.callee;
+}
+
+} // namespace
+
+const KeyTable<LinkRead, ServiceLookup> kLink =
+    KeyTable<LinkRead, ServiceLookup>(
+        "a link, e.g. {between: [worker, db], bandwidth: 1Gbit/s, payload: 20KiB}")
+        .custom_required("between", "the caller and the callee, e.g. between: [worker, db]",
+                         read_between)
+        .required("bandwidth", "a data rate, e.g. 1Gbit/s", &LinkRead::bandwidth_bytes_per_second,
+                  data_rate(true))
+        .required("payload", "the bytes each call sends, e.g. 20KiB", &LinkRead::payload_bytes,
+                  size_bytes(true));
+
 bool Reader::read_network(const Value& v) {
     MapReader map(sink_, v,
                   "network settings, e.g. {links: [{between: [worker, db], bandwidth: "
@@ -35,55 +68,18 @@ bool Reader::read_network(const Value& v) {
     if (!items) return false;
     bool ok = true;
     std::vector<YAML::Mark> marks;
+    const ServiceLookup lookup = [this](const Value& name) { return service_at(name); };
     for (const auto& item : *items) {
-        MapReader link(sink_, item,
-                       "a link, e.g. {between: [worker, db], bandwidth: 1Gbit/s, payload: "
-                       "20KiB}",
-                       kLinkKeys);
+        MapReader link(sink_, item, kLink.what(), kLink.keys());
         if (!link.ok()) {
             ok = false;
             continue;
         }
-        models::LinkParams l;
-        bool link_ok = true;
-        const auto between = link.require("between", "the caller and the callee, e.g. "
-                                                     "between: [worker, db]");
-        std::optional<std::uint32_t> from, to;
-        if (between) {
-            if (!between->node.IsSequence() || between->node.size() != 2) {
-                const std::string expected =
-                    "two service names, the caller and the callee, e.g. [worker, db]";
-                sink_.error(between->mark, between->path,
-                            between->node.IsSequence()
-                                ? fmt::format("expected {}, got {} name{}", expected,
-                                              between->node.size(),
-                                              between->node.size() == 1 ? "" : "s")
-                                : expected_got(expected, between->node));
-                link_ok = false;
-            } else if (const auto names = read_sequence(sink_, *between, "")) {
-                from = service_at((*names)[0]);
-                to = service_at((*names)[1]);
-                if (!from || !to) link_ok = false;
-            }
-        } else {
-            link_ok = false;
-        }
-        if (const auto b = link.require("bandwidth", "a data rate, e.g. 1Gbit/s")) {
-            if (const auto r = read_data_rate(sink_, *b, true))
-                l.bandwidth_bytes_per_second = *r;
-            else
-                link_ok = false;
-        } else {
-            link_ok = false;
-        }
-        if (const auto p = link.require("payload", "the bytes each call sends, e.g. 20KiB")) {
-            if (const auto s = read_size(sink_, *p, true))
-                l.payload_bytes = *s;
-            else
-                link_ok = false;
-        } else {
-            link_ok = false;
-        }
+        LinkRead l;
+        bool link_ok = kLink.read_map(sink_, link, l, lookup);
+        const auto between = link.get("between");
+        const auto from = l.caller;
+        const auto to = l.callee;
         if (from && to && scope_.edges_known && !calls(*from, *to)) {
             const std::string& a = scope_.services[*from];
             const std::string& b = scope_.services[*to];
@@ -111,7 +107,7 @@ bool Reader::read_network(const Value& v) {
                 l.to = *to;
                 scope_.links.push_back(name);
                 marks.push_back(between->mark);
-                out_.links.push_back(l);
+                out_.links.push_back(static_cast<const models::LinkParams&>(l));
             }
         }
         ok = link_ok && ok;

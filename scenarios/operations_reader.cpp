@@ -100,7 +100,7 @@ std::vector<const KeySchema*> operations_schemas() {
             &kCanary,
             &kGates,
             &kNetworkSchema,
-            &kLinkSchema,
+            &kLink,
             &kMonitoring,
             &kAlertSchema,
             &kFaultSchema,
@@ -108,7 +108,7 @@ std::vector<const KeySchema*> operations_schemas() {
             &kRamp,
             &kUnhealthy,
             &kSlowQuery,
-            &kLeakSchema,
+            &kLeak,
             &kActionSchema};
 }
 

@@ -18,6 +18,7 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -42,8 +43,6 @@ inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "c
 inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
-inline const KeySchema kLinkSchema({"between", "bandwidth", "payload"});
-inline const std::vector<std::string> kLinkKeys = kLinkSchema.keys();
 inline const KeySchema kAlertSchema({"name", "when", "for", "severity"});
 inline const std::vector<std::string> kAlertKeys = kAlertSchema.keys();
 inline const std::vector<std::string> kSeverities{"page", "ticket", "info"};
@@ -57,8 +56,6 @@ inline const KeySchema kFaultSchema({"name", "at", "for", "until", "target", "la
 inline const std::vector<std::string> kFaultKeys = kFaultSchema.keys();
 inline const KeySchema kFaultErrorsSchema({"probability", "ramp"}, {"ramp"});
 inline const std::vector<std::string> kFaultErrorsKeys = kFaultErrorsSchema.keys();
-inline const KeySchema kLeakSchema({"per_second", "per_request"});
-inline const std::vector<std::string> kLeakKeys = kLeakSchema.keys();
 inline const std::vector<std::string> kActionKinds{"scale",
                                                    "set",
                                                    "restart",
@@ -90,6 +87,17 @@ extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_ser
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
 extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp
 
+/// A link as read: its parameters, and the services `between` names when known (named apart
+/// from LinkParams' own `from` and `to`, set once the link is checked).
+struct LinkRead : models::LinkParams {
+    std::optional<std::uint32_t> caller;
+    std::optional<std::uint32_t> callee;
+};
+/// What a link is read against: the lookup of a service named at a value (reporting an
+/// unknown name).
+using ServiceLookup = std::function<std::optional<std::uint32_t>(const Value&)>;
+extern const KeyTable<LinkRead, ServiceLookup> kLink; // operations_network.cpp
+
 /// What thresholds are read against: the autoscaler's metric.
 struct ThresholdContext {
     bool by_queue = false; ///< levels are waiting items per replica, not utilisations
@@ -108,7 +116,8 @@ extern const KeyTable<models::CanaryParams, CanaryContext> kGates;  // operation
 extern const KeyTable<models::CanaryParams, CanaryContext> kCanary; // operations_deployments.cpp
 extern const KeyTable<models::FaultRamp> kRamp;                     // operations_chaos.cpp
 extern const KeyTable<models::FaultParams> kUnhealthy;              // operations_chaos.cpp
-extern const KeyTable<models::FaultParams> kSlowQuery;              // operations_chaos.cpp
+extern const KeyTable<models::FaultParams> kSlowQuery;
+extern const KeyTable<models::FaultParams> kLeak; // operations_chaos.cpp
 extern const KeyTable<models::MonitoringParams, OperationsContext>
     kMonitoring; // ..._monitoring.cpp
 

@@ -60,10 +60,6 @@ const KeySchema kServiceSchema({"kind", "workers", "queue", "service_time", "ste
                                {"queue", "service_time", "errors", "autoscaler", "resources",
                                 "health_check"});
 const std::vector<std::string> kServiceKeys = kServiceSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kArrivalNames = models::names_of<models::ArrivalProcess>();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kServiceKinds = models::names_of<models::ServiceKind>();
 
 constexpr std::uint64_t kMaxWorkers = 1'000'000;
 constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
@@ -149,8 +145,8 @@ ParsedService read_service(DiagnosticSink& sink, const std::string& name,
     const auto fail = [&s] { s.ok = false; };
     const auto kind_value = map.get("kind");
     if (kind_value) {
-        if (const auto k = detail::read_choice(sink, *kind_value, kServiceKinds))
-            s.params.kind = static_cast<models::ServiceKind>(*k);
+        if (const auto k = detail::read_enum<models::ServiceKind>(sink, *kind_value))
+            s.params.kind = *k;
         else
             s.ok = s.kind_known = false;
     }
@@ -370,8 +366,8 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
     const auto arrivals = map.get("arrivals");
     bool arrivals_known = true;
     if (arrivals) {
-        if (const auto k = detail::read_choice(sink, *arrivals, kArrivalNames))
-            load.params.arrivals = static_cast<models::ArrivalProcess>(*k);
+        if (const auto k = detail::read_enum<models::ArrivalProcess>(sink, *arrivals))
+            load.params.arrivals = *k;
         else
             arrivals_known = false;
     }

@@ -27,28 +27,42 @@ const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation",
                              "cache"},
                             {"errors", "retry", "circuit_breaker", "fallback", "cache"});
 const std::vector<std::string> kStepKeys = kStepSchema.keys();
-const std::vector<std::string> kCallSettings{"probability",     "timeout",  "retry",
-                                             "circuit_breaker", "fallback", "cache"};
-const KeySchema kErrorsSchema({"probability"});
-const std::vector<std::string> kErrorsKeys = kErrorsSchema.keys();
 const KeySchema kPublishSchema({"to", "probability"});
 const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
 const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
                               "on_refused"},
                              {"budget"});
 const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kRefusedNames = models::names_of<models::RefusedAttempt>();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kJitterNames = models::names_of<models::RetryJitter>();
-const KeySchema kWindowSchema({"type", "size"});
-const std::vector<std::string> kWindowKeys = kWindowSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kWindowTypes = models::names_of<models::SlidingWindowType>();
 const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
 const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
-// The enum's own table (index = value, see models/enum_names.hpp).
-const std::vector<std::string> kCachePolicies = models::names_of<models::CacheReplacement>();
+
+/// A map of error settings: `errors: {probability: 1%}`.
+struct ErrorSettings {
+    double probability = 0.0;
+};
+const KeyTable<ErrorSettings> kErrors =
+    KeyTable<ErrorSettings>("error settings, e.g. {probability: 1%}")
+        .required("probability", "the probability that a request fails, e.g. 1%",
+                  &ErrorSettings::probability, ratio(false));
+
+std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const Value& v);
+std::optional<models::CircuitBreakerParams> read_breaker(DiagnosticSink& sink, const Value& v);
+std::optional<models::FallbackParams> read_fallback(DiagnosticSink& sink, const Value& v,
+                                                    const fs::path& base_dir);
+std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value& v,
+                                              const fs::path& base_dir);
+
+/// The settings of a call, beside its `call:` key in the step's map (the file's folder as
+/// context, for latencies read from CSV files).
+const KeyTable<models::CallParams, fs::path> kCallSettings =
+    KeyTable<models::CallParams, fs::path>("a call's settings")
+        .optional("probability", &models::CallParams::probability, ratio(false))
+        .optional("timeout", &models::CallParams::timeout,
+                  [](DiagnosticSink& sink, const Value& v) { return read_timeout(sink, v); })
+        .optional_block("retry", &models::CallParams::retry, read_retry)
+        .optional_block("circuit_breaker", &models::CallParams::circuit_breaker, read_breaker)
+        .optional_block("fallback", &models::CallParams::fallback, read_fallback)
+        .optional_block("cache", &models::CallParams::cache, read_cache);
 
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
@@ -73,7 +87,7 @@ bool applies(std::string_view key, Kind kind) {
     case Kind::Work:
         return key == "errors";
     case Kind::Call:
-        return contains(kCallSettings, key);
+        return kCallSettings.has(key);
     case Kind::Parallel:
         return false;
     case Kind::Publish:
@@ -85,7 +99,7 @@ bool applies(std::string_view key, Kind kind) {
 /// Why `key` may not sit beside a step of `kind`.
 std::string misplaced(std::string_view key, Kind kind) {
     const std::string quoted = text::quote(key);
-    if (kind == Kind::Parallel && contains(kCallSettings, key))
+    if (kind == Kind::Parallel && kCallSettings.has(key))
         return fmt::format("{} goes on each call inside parallel, not on the parallel step",
                            quoted);
     if (key == "errors")
@@ -182,14 +196,14 @@ std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const 
         }
     }
     if (const auto o = map.get("on_refused")) {
-        if (const auto k = read_choice(sink, *o, kRefusedNames))
-            r.on_refused = static_cast<models::RefusedAttempt>(*k);
+        if (const auto k = read_enum<models::RefusedAttempt>(sink, *o))
+            r.on_refused = *k;
         else
             ok = false;
     }
     if (const auto j = map.get("jitter")) {
-        if (const auto k = read_choice(sink, *j, kJitterNames))
-            r.jitter = static_cast<models::RetryJitter>(*k);
+        if (const auto k = read_enum<models::RetryJitter>(sink, *j))
+            r.jitter = *k;
         else
             ok = false;
     }
@@ -205,18 +219,11 @@ std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const 
 
 // --- circuit breaker -----------------------------------------------------------------------
 
-bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBreakerParams& cb) {
-    MapReader map(sink, v, "a sliding window, e.g. {type: count, size: 20}", kWindowKeys);
-    if (!map.ok()) return false;
-    bool ok = true;
-    if (const auto t = map.get("type")) {
-        if (const auto k = read_choice(sink, *t, kWindowTypes))
-            cb.sliding_window_type = static_cast<models::SlidingWindowType>(*k);
-        else
-            ok = false;
-    }
-    const auto size = map.get("size");
-    if (!size || !ok) return ok; // without a known type, a size cannot be read
+/// A window's size: a count of calls, or whole seconds, as its type says.
+bool read_window_size(DiagnosticSink& sink, const KeysRead& keys, models::CircuitBreakerParams& cb,
+                      const NoContext&) {
+    const auto size = keys.get("size");
+    if (!size) return true;
     if (cb.sliding_window_type == models::SlidingWindowType::CountBased) {
         const auto n = read_integer(sink, *size, 1, kMaxBreakerCalls,
                                     "the limit on a count window, which keeps every outcome");
@@ -238,6 +245,14 @@ bool read_sliding_window(DiagnosticSink& sink, const Value& v, models::CircuitBr
     return true;
 }
 
+// Without a known type, a size cannot be read: the size is read by a check after the type.
+const KeyTable<models::CircuitBreakerParams> kWindow =
+    KeyTable<models::CircuitBreakerParams>("a sliding window, e.g. {type: count, size: 20}")
+        .optional("type", &models::CircuitBreakerParams::sliding_window_type,
+                  enum_choice<models::SlidingWindowType>())
+        .read_by_check("size")
+        .check(read_window_size);
+
 /// A duration in [min, max], as a KeyTable reader.
 auto duration_within(sim::SimTime min, sim::SimTime max) {
     return
@@ -248,11 +263,7 @@ const KeyTable<models::CircuitBreakerParams> kBreaker =
     KeyTable<models::CircuitBreakerParams>(
         "circuit breaker settings, e.g. {failure_rate_threshold: 50%, "
         "wait_duration_in_open_state: 60s}")
-        .custom(
-            "sliding_window",
-            [](DiagnosticSink& sink, const Value& w, models::CircuitBreakerParams& cb,
-               const NoContext&) { return read_sliding_window(sink, w, cb); },
-            true)
+        .into("sliding_window", kWindow)
         .optional("failure_rate_threshold", &models::CircuitBreakerParams::failure_rate_threshold,
                   ratio(true))
         .optional("slow_call_rate_threshold",
@@ -375,8 +386,8 @@ std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value&
             ok = false;
         }
         if (const auto p = map.get("policy")) {
-            if (const auto k = read_choice(sink, *p, kCachePolicies))
-                z.replacement = static_cast<models::CacheReplacement>(*k);
+            if (const auto k = read_enum<models::CacheReplacement>(sink, *p))
+                z.replacement = *k;
             else
                 ok = false;
         }
@@ -393,49 +404,6 @@ std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value&
 }
 
 // --- steps --------------------------------------------------------------------------------
-
-/// The settings of a call beside its `call:` key.
-bool read_call_settings(DiagnosticSink& sink, const MapReader& map, const fs::path& base_dir,
-                        models::CallParams& c) {
-    bool ok = true;
-    if (const auto p = map.get("probability")) {
-        if (const auto r = read_ratio(sink, *p, false))
-            c.probability = *r;
-        else
-            ok = false;
-    }
-    if (const auto t = map.get("timeout")) {
-        if (const auto d = read_timeout(sink, *t))
-            c.timeout = *d;
-        else
-            ok = false;
-    }
-    if (const auto r = map.get("retry")) {
-        if (auto retry = read_retry(sink, *r))
-            c.retry = *retry;
-        else
-            ok = false;
-    }
-    if (const auto b = map.get("circuit_breaker")) {
-        if (auto breaker = read_breaker(sink, *b))
-            c.circuit_breaker = *breaker;
-        else
-            ok = false;
-    }
-    if (const auto f = map.get("fallback")) {
-        if (auto fallback = read_fallback(sink, *f, base_dir))
-            c.fallback = std::move(*fallback);
-        else
-            ok = false;
-    }
-    if (const auto k = map.get("cache")) {
-        if (auto cache = read_cache(sink, *k, base_dir))
-            c.cache = std::move(*cache);
-        else
-            ok = false;
-    }
-    return ok;
-}
 
 ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
                      bool in_parallel);
@@ -606,7 +574,7 @@ ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_
         call.target = read_target(sink, *target_value);
         if (!call.target) step.ok = false;
         call.params.operation = step.params.operation;
-        if (!read_call_settings(sink, map, base_dir, call.params)) step.ok = false;
+        if (!kCallSettings.read_map(sink, map, call.params, base_dir)) step.ok = false;
         step.calls.push_back(std::move(call));
         break;
     }
@@ -638,11 +606,8 @@ std::optional<sim::Distribution> read_latency(DiagnosticSink& sink, const Value&
 }
 
 std::optional<double> read_errors(DiagnosticSink& sink, const Value& v) {
-    MapReader map(sink, v, "error settings, e.g. {probability: 1%}", kErrorsKeys);
-    if (!map.ok()) return std::nullopt;
-    const auto p = map.require("probability", "the probability that a request fails, e.g. 1%");
-    if (!p) return std::nullopt;
-    return read_ratio(sink, *p, false);
+    if (const auto e = kErrors.read(sink, v)) return e->probability;
+    return std::nullopt;
 }
 
 std::optional<sim::SimTime> read_timeout(DiagnosticSink& sink, const Value& v) {
@@ -673,8 +638,8 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 }
 
 std::vector<const KeySchema*> step_schemas() {
-    return {&kStepSchema, &kErrorsSchema, &kPublishSchema, &kRetrySchema, &kBudget,
-            &kBreaker,    &kWindowSchema, &kFallback,      &kCacheSchema};
+    return {&kStepSchema, &kCallSettings, &kErrors, &kPublishSchema, &kRetrySchema,
+            &kBudget,     &kBreaker,      &kWindow, &kFallback,      &kCacheSchema};
 }
 
 } // namespace tpssim::scenarios::detail

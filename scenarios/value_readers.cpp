@@ -12,10 +12,6 @@ namespace tpssim::scenarios::detail {
 
 using sim::SimTime;
 
-std::string expected_got(std::string_view expected, const YAML::Node& found) {
-    return fmt::format("expected {}, got {}", expected, describe(found));
-}
-
 bool contains(const std::vector<std::string>& list, std::string_view key) {
     return std::find(list.begin(), list.end(), key) != list.end();
 }

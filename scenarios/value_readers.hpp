@@ -15,9 +15,6 @@
 
 namespace tpssim::scenarios::detail {
 
-/// "expected `expected`, got `describe(found)`".
-std::string expected_got(std::string_view expected, const YAML::Node& found);
-
 bool contains(const std::vector<std::string>& list, std::string_view key);
 
 /// A duration in [min, max].

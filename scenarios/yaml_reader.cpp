@@ -207,13 +207,9 @@ Value child_value(const Value& parent, std::string_view key, const YAML::Node& k
     return Value{value, join_path(parent.path, key), mark};
 }
 
-namespace {
-
 std::string expected_got(std::string_view expected, const YAML::Node& found) {
     return fmt::format("expected {}, got {}", expected, describe(found));
 }
-
-} // namespace
 
 // --- maps ---------------------------------------------------------------------------------
 
@@ -281,7 +277,7 @@ std::optional<Value> MapReader::get(std::string_view key) const {
     return std::nullopt;
 }
 
-std::optional<Value> MapReader::require(std::string_view key, std::string_view expected) {
+std::optional<Value> MapReader::require(std::string_view key, std::string_view expected) const {
     auto v = get(key);
     if (!v && ok_ && std::find(suggested_.begin(), suggested_.end(), key) == suggested_.end()) {
         sink_.error(map_.mark, map_.path,

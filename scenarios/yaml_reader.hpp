@@ -85,6 +85,9 @@ Value child_value(const Value& parent, std::string_view key, const YAML::Node& k
 /// "-3", "\"ten\"", "a map", "a sequence", "an empty value": what was found, for "got ...".
 std::string describe(const YAML::Node& node);
 
+/// "expected `expected`, got `describe(found)`".
+std::string expected_got(std::string_view expected, const YAML::Node& found);
+
 /// `parent.child`, or `child` at the top.
 std::string join_path(std::string_view parent, std::string_view child);
 
@@ -115,7 +118,7 @@ public:
     std::optional<Value> get(std::string_view key) const;
     /// The value of `key`; when missing, reports it at the map's position, saying `expected`
     /// (unless a misspelt key was already reported with this key as its did-you-mean).
-    std::optional<Value> require(std::string_view key, std::string_view expected);
+    std::optional<Value> require(std::string_view key, std::string_view expected) const;
     /// Whether an unknown key was reported with `key` as its did-you-mean: a check that `key`
     /// is missing should then stay silent.
     bool was_suggested(std::string_view key) const;

@@ -98,14 +98,21 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     total_ += other.total_;
     sum_ns_ += other.sum_ns_;
     max_ns_ = std::max(max_ns_, other.max_ns_);
+    min_ns_ = std::min(min_ns_, other.min_ns_);
 }
 
 void QuantileSketch::reset() {
-    std::fill(counts_.begin(), counts_.end(), 0);
+    if (total_ > 0) { // only the buckets between the extremes can be non-zero
+        const std::size_t lo = index_of(min_ns_) - base_;
+        const std::size_t hi = index_of(max_ns_) - base_;
+        std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo),
+                  counts_.begin() + static_cast<std::ptrdiff_t>(hi) + 1, 0);
+    }
     carries_.clear();
     total_ = 0;
     sum_ns_ = 0.0;
     max_ns_ = 0;
+    min_ns_ = UINT64_MAX;
 }
 
 double QuantileSketch::value_of(std::size_t i) {
@@ -145,9 +152,9 @@ void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<dou
     };
     std::uint64_t rank = qs.empty() ? 0 : rank_of(qs[0]);
     std::uint64_t seen = 0;
-    // Buckets outside the window hold nothing, so scanning it finds the same buckets.
+    // Buckets below the smallest value (and outside the window) hold nothing: start there.
     const bool carried = !carries_.empty();
-    for (std::size_t k = 0; k < counts_.size() && i < qs.size(); ++k) {
+    for (std::size_t k = index_of(min_ns_) - base_; k < counts_.size() && i < qs.size(); ++k) {
         seen += carried ? count_at(k) : counts_[k];
         while (seen >= rank) {
             out[i++] = value_of(base_ + k) / 1e9;

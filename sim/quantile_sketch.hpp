@@ -108,6 +108,7 @@ private:
         ++total_;
         sum_ns_ += static_cast<double>(v);
         max_ns_ = v > max_ns_ ? v : max_ns_;
+        min_ns_ = v < min_ns_ ? v : min_ns_;
     }
 
     std::vector<Count> counts_;  ///< low words: counts_[k] is bucket base_ + k; empty until a value
@@ -116,6 +117,9 @@ private:
     std::uint64_t total_ = 0;
     double sum_ns_ = 0.0;
     std::uint64_t max_ns_ = 0;
+    /// The smallest value added (UINT64_MAX when empty): with max_ns_, the buckets a scan or a
+    /// reset visits, not the whole window a wide earlier interval left.
+    std::uint64_t min_ns_ = UINT64_MAX;
 };
 
 } // namespace tpssim::sim

@@ -1,6 +1,7 @@
 #include "apps/tpssim/summary_json.hpp"
 
 #include "models/load_profile.hpp"
+#include "models/params.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -101,7 +102,7 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
         j["calls"] = std::move(calls);
         if (!breakers.empty()) j["circuit_breakers"] = std::move(breakers);
     }
-    if (f.kind == "queue" && !half_width && !replicated) {
+    if (f.kind == models::name_of(models::ServiceKind::Queue) && !half_width && !replicated) {
         Json latest = Json::array();
         for (const auto& d : f.dead_letters)
             latest.push_back(Json{{"at_seconds", d.at_seconds},

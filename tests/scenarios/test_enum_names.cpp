@@ -4,12 +4,15 @@
 // the enum's table names it too.
 #include "models/autoscaler.hpp"
 #include "models/cache.hpp"
+#include "models/call_graph.hpp"
+#include "models/canary.hpp"
 #include "models/circuit_breaker.hpp"
 #include "models/enum_names.hpp"
 #include "models/load_profile.hpp"
 #include "models/operations_params.hpp"
 #include "models/params.hpp"
 #include "models/retry_policy.hpp"
+#include "models/tracer.hpp"
 
 #include <doctest/doctest.h>
 
@@ -151,6 +154,71 @@ constexpr std::size_t count(CircuitBreaker::Cause e) {
     return 6;
 }
 
+constexpr std::size_t count(Autoscaler::Reason e) {
+    using R = Autoscaler::Reason;
+    switch (e) {
+    case R::MetricAboveTarget:
+    case R::MetricBelowTarget:
+    case R::WithinTolerance:
+    case R::AboveUpThreshold:
+    case R::BelowDownThreshold:
+    case R::BetweenThresholds:
+    case R::AboveMaxReplicas:
+    case R::BelowMinReplicas:
+    case R::ScalingDisabled:
+    case R::MetricUnavailable:
+    case R::StartingReplicas:
+        break;
+    }
+    return 11;
+}
+constexpr std::size_t count(Autoscaler::Limit e) {
+    using L = Autoscaler::Limit;
+    switch (e) {
+    case L::None:
+    case L::ScaleUpLimit:
+    case L::ScaleDownLimit:
+    case L::TooManyReplicas:
+    case L::TooFewReplicas:
+    case L::Cooldown:
+        break;
+    }
+    return 6;
+}
+constexpr std::size_t count(CanaryAnalysis::Phase e) {
+    using P = CanaryAnalysis::Phase;
+    switch (e) {
+    case P::Waiting:
+    case P::Progressing:
+    case P::Promoted:
+    case P::RolledBack:
+        break;
+    }
+    return 4;
+}
+constexpr std::size_t count(SpanOutcome e) {
+    switch (e) {
+    case SpanOutcome::Ok:
+    case SpanOutcome::Error:
+    case SpanOutcome::TimedOut:
+    case SpanOutcome::Rejected:
+    case SpanOutcome::Fallback:
+    case SpanOutcome::CacheHit:
+    case SpanOutcome::NotPermitted:
+        break;
+    }
+    return 7;
+}
+constexpr std::size_t count(CallEdgeKind e) {
+    switch (e) {
+    case CallEdgeKind::Call:
+    case CallEdgeKind::Publish:
+    case CallEdgeKind::Consume:
+        break;
+    }
+    return 3;
+}
+
 /// The table of `E` names `count(E{})` values, 0 to count - 1 in order, each once, and
 /// name_of / parse_name go both ways.
 template <class E>
@@ -185,6 +253,11 @@ TEST_CASE("each model enum's name table names every enumerator once") {
     check_table<FaultKind>();
     check_table<CircuitBreaker::State>();
     check_table<CircuitBreaker::Cause>();
+    check_table<Autoscaler::Reason>();
+    check_table<Autoscaler::Limit>();
+    check_table<CanaryAnalysis::Phase>();
+    check_table<SpanOutcome>();
+    check_table<CallEdgeKind>();
 }
 
 TEST_CASE("the names are the scenario format's words") {

@@ -193,6 +193,57 @@ TEST_CASE("a key table's checks run where they stand: after the keys before them
     CHECK(kPair.blocks() == std::vector<std::string>{"more"});
 }
 
+namespace {
+
+struct Window {
+    bool by_time = false;
+    double size = 0.0;
+};
+
+// `size` is read by a check, since how it reads depends on `time`; the check sees which keys
+// were read right.
+const KeyTable<Window> kWindow =
+    KeyTable<Window>("a window, e.g. {time: true, size: 3}")
+        .optional("time", &Window::by_time,
+                  [](DiagnosticSink& sink, const Value& v) { return read_bool(sink, v); })
+        .read_by_check("size")
+        .check_always([](DiagnosticSink& sink, const KeysRead& keys, Window& w, const NoContext&) {
+            const auto size = keys.get("size");
+            if (!size || keys.wrong("time")) return true;
+            CHECK(keys.read_ok("time") == keys.get("time").has_value());
+            const auto x = w.by_time ? read_number_above(sink, *size, 0.0, 60.0, "a minute")
+                                     : read_number_above(sink, *size, 0.0, 10.0, "ten calls");
+            if (x) w.size = *x;
+            return x.has_value();
+        });
+
+std::string window_diagnostics(const std::string& yaml, Window* out = nullptr) {
+    DiagnosticSink sink("window.yaml");
+    Window w;
+    kWindow.read_into(sink, root_value(YAML::Load(yaml)), w);
+    if (out) *out = w;
+    std::string text;
+    for (const auto& d : sink.sorted())
+        text += d.format() + "\n";
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("a key read by a check keeps its place in the schema and reads after its dependency") {
+    CHECK(kWindow.keys() == std::vector<std::string>{"time", "size"});
+    Window w;
+    CHECK(window_diagnostics("{time: true, size: 30}", &w).empty());
+    CHECK(w.size == doctest::Approx(30.0));
+    CHECK(window_diagnostics("{size: 30}") ==
+          "window.yaml:1:8: error: size: expected a number <= 10 (ten calls), got 30\n");
+    // A wrong `time`: the size is not read (its limit is unknown).
+    CHECK(window_diagnostics("{time: maybe, size: 30}") ==
+          "window.yaml:1:8: error: time: expected true or false, got \"maybe\"\n");
+    CHECK(window_diagnostics("{time: true, sise: 3}") ==
+          "window.yaml:1:14: error: sise: unknown key \"sise\"; did you mean \"size\"?\n");
+}
+
 TEST_CASE("a key table's schema lists its keys in order and which hold a block") {
     CHECK(kProbe.keys() == std::vector<std::string>{"period", "count", "inner", "until"});
     CHECK(kProbe.blocks() == std::vector<std::string>{"inner"});

@@ -1,5 +1,5 @@
-// The scenario language for calls between services (scenarios/step_reader.*, the build phase of
-// scenarios/scenario.cpp): steps, calls and what they carry (timeouts, retries, breakers,
+// The scenario language for calls between services (scenarios/step_reader.*, the build in
+// scenarios/model_builder.cpp): steps, calls and what they carry (timeouts, retries, breakers,
 // fallbacks, caches), publishes, queues and their consumers, tracing; every default; `--set` on
 // the new blocks; and the call-graph checks. Broken files with exact messages are in tests/bad/.
 #include "scenarios/scenario.hpp"

@@ -376,3 +376,24 @@ TEST_CASE("quantiles in one pass equal the quantiles one by one") {
     for (const double v : out)
         CHECK(v == 0.0);
 }
+
+TEST_CASE("a reset forgets a wide interval: later quantiles see only later values") {
+    QuantileSketch q;
+    q.add(SimTime::from_us(1));
+    q.add(SimTime::from_s(1));
+    q.reset();
+    for (int i = 0; i < 10; ++i)
+        q.add(SimTime::from_ms(5));
+    const double five_ms = QuantileSketch::value_of(QuantileSketch::index_of(5'000'000)) / 1e9;
+    CHECK(q.quantile_seconds(0.0) == five_ms);
+    CHECK(q.quantile_seconds(1.0) == five_ms);
+    q.add(SimTime::from_us(1)); // below every value since the reset
+    const double one_us = QuantileSketch::value_of(QuantileSketch::index_of(1'000)) / 1e9;
+    CHECK(q.quantile_seconds(0.0) == one_us);
+    CHECK(q.quantile_seconds(0.5) == five_ms);
+    QuantileSketch low;
+    low.add(SimTime::from_ns(3));
+    q.merge(low); // the merged sketch's smallest value is the new start of every scan
+    CHECK(q.quantile_seconds(0.0) == 3e-9);
+    CHECK(q.count() == 12);
+}
