@@ -26,13 +26,36 @@ SimTime scaled(SimTime d, double factor) {
 }
 } // namespace
 
+bool FaultState::start(const FaultParams& f) {
+    if (active) return false;
+    active = true;
+    ++activation;
+    level = f.ramp ? f.ramp->from : f.probability;
+    return true;
+}
+
+bool FaultState::end(std::uint32_t at_activation) {
+    if (!active || activation != at_activation) return false;
+    active = false;
+    return true;
+}
+
+double FaultState::ramp(const FaultParams& f, SimTime now) {
+    const FaultRamp& r = *f.ramp;
+    if (r.step > 0.0) {
+        level = r.to >= r.from ? std::min(r.to, level + r.step) : std::max(r.to, level - r.step);
+    } else {
+        const double span = f.end != kNever ? (f.end - f.start).seconds() : r.every.seconds();
+        const double done = std::min(1.0, (now - f.start).seconds() / span);
+        level = r.from + (r.to - r.from) * done;
+    }
+    return level;
+}
+
 void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
     const auto& f = params_.operations.faults[fault];
     auto& st = faults_[fault];
-    if (st.active) return;
-    st.active = true;
-    ++st.activation;
-    st.level = f.ramp ? f.ramp->from : f.probability;
+    if (!st.start(f)) return;
     log(sim.now(), "fault_start", f.name, {{"kind", std::string(name_of(f.kind))}});
     apply_fault(sim, fault, true, st.level);
     if (f.ramp) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
@@ -41,9 +64,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
 }
 
 void Model::on_fault_end(sim::Simulation& sim, std::uint32_t fault, std::uint32_t activation) {
-    auto& st = faults_[fault];
-    if (!st.active || st.activation != activation) return;
-    st.active = false;
+    if (!faults_[fault].end(activation)) return;
     apply_fault(sim, fault, false, 0.0);
     log(sim.now(), "fault_end", params_.operations.faults[fault].name);
 }
@@ -52,20 +73,10 @@ void Model::on_fault_ramp(sim::Simulation& sim, std::uint32_t fault) {
     const auto& f = params_.operations.faults[fault];
     auto& st = faults_[fault];
     if (!st.active) return;
-    const FaultRamp& ramp = *f.ramp;
-    const bool up = ramp.to >= ramp.from;
-    if (ramp.step > 0.0) {
-        st.level =
-            up ? std::min(ramp.to, st.level + ramp.step) : std::max(ramp.to, st.level - ramp.step);
-    } else {
-        // A linear ramp over the fault's span (or one `every` when it has no end).
-        const double span = f.end != kNever ? (f.end - f.start).seconds() : ramp.every.seconds();
-        const double done = std::min(1.0, (sim.now() - f.start).seconds() / span);
-        st.level = ramp.from + (ramp.to - ramp.from) * done;
-    }
-    apply_fault(sim, fault, true, st.level);
-    log(sim.now(), "fault_ramp", f.name, {{"level", st.level}});
-    if (st.level != ramp.to) sim.schedule_in(ramp.every, kFaultRamp, fault);
+    const double level = st.ramp(f, sim.now());
+    apply_fault(sim, fault, true, level);
+    log(sim.now(), "fault_ramp", f.name, {{"level", level}});
+    if (level != f.ramp->to) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
 }
 
 void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, double level) {

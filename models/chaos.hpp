@@ -3,6 +3,7 @@
 /// service while in force, and each fault's own progress (active, its ramp, what it hit). The
 /// model applies them (models/chaos.cpp); the request path only tests a `dynamic` flag.
 
+#include "models/operations_params.hpp"
 #include "sim/distribution.hpp"
 #include "sim/sim_time.hpp"
 
@@ -33,13 +34,23 @@ struct ServiceFaults {
     }
 };
 
-/// One fault of the timeline.
+/// One fault of the timeline: whether it is in force, and its level as its ramp goes.
 struct FaultState {
     bool active = false;
     std::uint32_t activation = 0;       ///< start count: a stale end is recognised
     double level = 0.0;                 ///< the ramp's current value
     std::vector<std::uint32_t> hit;     ///< replicas made unhealthy (UnhealthyWorker)
     std::vector<std::uint32_t> hit_gen; ///< their generations then
+
+    /// The fault `f` starts, at its ramp's first level (or its probability); false: it is in
+    /// force already.
+    bool start(const FaultParams& f);
+    /// An end scheduled by activation `at_activation`; false: stale (the fault was stopped,
+    /// and maybe started again, since) or not in force.
+    bool end(std::uint32_t at_activation);
+    /// The next level of `f`'s ramp at `now`: a step towards `to`, or the linear ramp's value
+    /// over the fault's span (one `every` when it has no end).
+    double ramp(const FaultParams& f, sim::SimTime now);
 };
 
 } // namespace tpssim::models

@@ -1,7 +1,8 @@
 // The request's path: a load source emits it, a node admits it (a Kanban queue stores it for
 // its consumer), a replica takes it from the FIFO, its steps run (work, calls in
-// call_edge.cpp, publishes), and it ends: its statistics, its queue's acknowledgement, its
-// replica, its caller, its user and its trace hear of it, in that order.
+// call_edge.cpp, publishes), and it ends: the canary's analysis, its statistics, its queue's
+// acknowledgement, its replica (what it leaked there, then the next request), its caller, its
+// user and its trace hear of it, in that order.
 
 #include "models/model.hpp"
 
@@ -43,11 +44,11 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
         ServiceNode& s = services_.emplace_back(sim::RandomStream(seed, p.name, "service_time"),
                                                 sim::RandomStream(seed, p.name, "routing"));
         s.error_probability = p.error_probability;
-        s.queue_capacity = p.queue_capacity;
         if (p.kind == ServiceKind::Queue) {
             s.kanban = KanbanQueue(p.queue_capacity, p.max_deliver);
             continue;
         }
+        s.queue_capacity = p.queue_capacity;
         s.stats.workers.set(SimTime::zero(), p.workers);
         s.pool = WorkerPool(p.workers);
         s.steps = p.steps;
@@ -269,44 +270,49 @@ void Model::end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome
 }
 
 bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
-    const auto& np = params_.services[node];
-    const bool via_queue = np.kind == ServiceKind::Queue;
-    const std::uint32_t service = via_queue ? np.consumer : node;
-    auto& s = services_[service];
+    if (params_.services[node].kind == ServiceKind::Queue) return publish(sim, node, id);
+    auto& s = services_[node];
     Job& j = jobs_[id];
-    j.service = service;
-    bool admitted;
-    if (via_queue) {
-        auto& q = services_[node];
-        j.queue = node;
-        if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
-        // A backend outage turns publishes away (the publisher hears an error: nothing is
-        // lost silently); redeliveries wait in its unacknowledged items, never come here then.
-        admitted = q.kanban.offer(j.deliveries > 0);
-    } else {
-        if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
-        admitted = s.pool.has_idle() || s.direct_waiting < s.queue_capacity;
-    }
-    if (admitted) {
-        if (via_queue && j.counted) ++s.stats.arrivals; // the consumer counts deliveries
-        if (s.pool.has_idle() && (!via_queue || !services_[node].kanban.backend_down())) {
-            begin_work(sim, id, s.pool.take_idle());
-            return true;
-        }
-        s.queue.push(id);
-        s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
-        if (via_queue) {
-            auto& q = services_[node];
-            q.kanban.waiting_added();
-            q.stats.queue_length.set(sim.now(), static_cast<double>(q.kanban.depth()));
-        } else {
-            ++s.direct_waiting;
-        }
+    j.service = node;
+    if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
+    if (s.pool.has_idle()) {
+        begin_work(sim, id, s.pool.take_idle());
         return true;
     }
-    // Rejected: a full queue. The job never started; its caller (if any) hears an error.
-    if (j.counted) ++services_[node].stats.rejected;
-    const Job copy = j;
+    if (s.direct_waiting >= s.queue_capacity) return reject(sim, node, id);
+    s.queue.push(id);
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    ++s.direct_waiting;
+    return true;
+}
+
+bool Model::publish(sim::Simulation& sim, std::uint32_t queue, std::uint32_t id) {
+    auto& q = services_[queue];
+    const std::uint32_t consumer = params_.services[queue].consumer;
+    auto& s = services_[consumer];
+    Job& j = jobs_[id];
+    j.service = consumer;
+    j.queue = queue;
+    if (j.counted && j.deliveries == 0) ++q.stats.arrivals;
+    // A backend outage turns publishes away (the publisher hears an error: nothing is lost
+    // silently); redeliveries wait in its unacknowledged items, never come here then.
+    if (!q.kanban.offer(j.deliveries > 0)) return reject(sim, queue, id);
+    if (j.counted) ++s.stats.arrivals; // the consumer counts deliveries
+    if (s.pool.has_idle() && !q.kanban.backend_down()) {
+        begin_work(sim, id, s.pool.take_idle());
+        return true;
+    }
+    s.queue.push(id);
+    s.stats.queue_length.set(sim.now(), static_cast<double>(s.queue.size()));
+    q.kanban.waiting_added();
+    q.stats.queue_length.set(sim.now(), static_cast<double>(q.kanban.depth()));
+    return true;
+}
+
+bool Model::reject(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
+    // The job never started; its caller (if any) hears an error.
+    if (jobs_[id].counted) ++services_[node].stats.rejected;
+    const Job copy = jobs_[id];
     ++jobs_[id].gen;
     jobs_.release(id);
     if (copy.caller_slot != kNone) on_child_done(sim, copy, true);
@@ -504,19 +510,7 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     }
     // A closed user waits on for an item that lives on.
     const bool lives_on = j.queue != kNone && acknowledge(sim, j, failed);
-    if (s.dynamic && j.replica != kNone) {
-        const double leak = s.faults.leak_bytes_per_request +
-                            (j.version != 0 ? params_.operations.services[j.service]
-                                                  .versions[j.version - 1]
-                                                  .memory_leak_bytes_per_request
-                                            : 0.0);
-        auto& r = s.pool.replica(j.replica);
-        if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
-            r.leaked_bytes += leak;
-            s.faults.replicas_leaked = true;
-            arm_oom(sim, j.service, j.replica);
-        }
-    }
+    if (s.dynamic && j.replica != kNone) leak_after_request(sim, j, id);
     replica_free(sim, j.service, j.replica, id);
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
     if (j.user != kNone && !lives_on) user_done(sim, j.user);

@@ -15,8 +15,9 @@
 /// the components it is made of own their state: the load sources, each node's worker pool,
 /// Kanban queue, faults and canary release, the call edges, monitoring. The rare events that
 /// change them are handled in model_replicas.cpp (replicas, health checks, the autoscaler),
-/// chaos.cpp (faults), operator_actions.cpp (actions, canary steps) and monitoring.cpp
-/// (scrapes); model_results.cpp assembles the figures.
+/// chaos.cpp (faults) and operator_actions.cpp (actions, canary steps); model_results.cpp
+/// restarts the statistics after the warm-up, hands monitoring its readings and assembles
+/// the figures.
 
 #include "models/call_edge.hpp"
 #include "models/chaos.hpp"
@@ -116,6 +117,12 @@ private:
     /// Admits job `id` at `node` (a service, or a queue that hands it to its consumer).
     /// false: rejected (a full queue); the job has then been failed and released.
     bool admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id);
+    /// Publishes job `id` to Kanban queue `queue`, which delivers it to its consumer (a
+    /// redelivery is stored already); false: turned away, as `admit`.
+    bool publish(sim::Simulation& sim, std::uint32_t queue, std::uint32_t id);
+    /// Turns job `id` away at `node` (a full queue, a backend outage): the job is failed and
+    /// released, its caller and user hear at once.
+    bool reject(sim::Simulation& sim, std::uint32_t node, std::uint32_t id);
     void begin_work(sim::Simulation& sim, std::uint32_t id, std::uint32_t replica);
     void run_steps(sim::Simulation& sim, std::uint32_t id);
     void on_work_done(sim::Simulation& sim, std::uint32_t id);
@@ -134,11 +141,6 @@ private:
     /// A replica whose request has ended: it takes the next one, leaves, or idles.
     void replica_free(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica,
                       std::uint32_t job);
-    /// The error probability a finishing request of `service` is drawn against (slow path).
-    double error_probability_of(const Job& j) const;
-    /// A work step's duration for job `j`, with faults, replica health and version applied.
-    SimTime work_duration(Job& j, const StepParams& step);
-    void on_deliver(sim::Simulation& sim, std::uint32_t job);
 
     // ---- synchronous calls (call_edge.cpp) ----
     void start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t edge);
@@ -157,6 +159,8 @@ private:
     void on_deadlines_due(sim::Simulation& sim, std::uint32_t edge);
     /// The delay an attempt on `edge` spends on the network (edge latency faults, links).
     SimTime network_delay(sim::Simulation& sim, std::uint32_t edge);
+    /// An attempt delayed on the network reaches its callee.
+    void on_deliver(sim::Simulation& sim, std::uint32_t job);
 
     // ---- replicas (model_replicas.cpp) ----
     /// A new replica, ready in `ready_in`; a `surge` one (a rolling restart's) replaces an old
@@ -171,6 +175,8 @@ private:
     void on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void arm_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
+    /// Job `j` (slab index `id`) has ended on its replica: the memory it leaked stays there.
+    void leak_after_request(sim::Simulation& sim, const Job& j, std::uint32_t id);
     double replica_memory(std::uint32_t service, const Replica& r, SimTime now) const;
     /// The operational settings of `service` (the defaults when the model gives none).
     const ServiceOpsParams& ops_of(std::uint32_t service) const;
@@ -178,18 +184,26 @@ private:
     void on_autoscale(sim::Simulation& sim, std::uint32_t service);
     void start_operations(sim::Simulation& sim);
 
-    // ---- chaos (chaos.cpp), monitoring (monitoring.cpp), actions (operator_actions.cpp) ----
+    // ---- chaos (chaos.cpp) ----
     void on_fault_start(sim::Simulation& sim, std::uint32_t fault);
     void on_fault_end(sim::Simulation& sim, std::uint32_t fault, std::uint32_t activation);
     void on_fault_ramp(sim::Simulation& sim, std::uint32_t fault);
     void apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, double level);
     void backend_returns(sim::Simulation& sim, std::uint32_t queue);
-    void on_scrape(sim::Simulation& sim);
-    void on_warmup_end(SimTime now);
+    /// The error probability a finishing request of `service` is drawn against (slow path).
+    double error_probability_of(const Job& j) const;
+    /// A work step's duration for job `j`, with faults, replica health and version applied.
+    SimTime work_duration(Job& j, const StepParams& step);
+
+    // ---- operator actions and canary steps (operator_actions.cpp) ----
+    /// Alert `rule` has fired: the actions it triggers are scheduled (once, unless repeated).
+    void trigger_actions(sim::Simulation& sim, std::uint32_t rule);
     void on_action(sim::Simulation& sim, std::uint32_t action);
     void on_canary(sim::Simulation& sim, std::uint32_t service);
 
-    // ---- results (model_results.cpp) ----
+    // ---- statistics, monitoring's readings, the event log, results (model_results.cpp) ----
+    void on_warmup_end(SimTime now);
+    void on_scrape(sim::Simulation& sim);
     void log(SimTime at, std::string_view type, std::string_view subject,
              std::initializer_list<EventLog::Field> fields = {});
     std::string edge_label(std::uint32_t edge) const;

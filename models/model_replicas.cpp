@@ -182,6 +182,20 @@ void Model::arm_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t r
                         service, pack_ref(replica, r.gen));
 }
 
+void Model::leak_after_request(sim::Simulation& sim, const Job& j, std::uint32_t id) {
+    const double leak = services_[j.service].faults.leak_bytes_per_request +
+                        (j.version != 0 ? params_.operations.services[j.service]
+                                              .versions[j.version - 1]
+                                              .memory_leak_bytes_per_request
+                                        : 0.0);
+    auto& r = services_[j.service].pool.replica(j.replica);
+    if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
+        r.leaked_bytes += leak;
+        services_[j.service].faults.replicas_leaked = true;
+        arm_oom(sim, j.service, j.replica);
+    }
+}
+
 void Model::on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica) {
     auto& s = services_[service];
     const Replica& r = s.pool.replica(replica);

@@ -127,14 +127,7 @@ void Model::on_scrape(sim::Simulation& sim) {
             {{"value", change.value},
              {"severity", rule.severity},
              {"condition", rule.condition.text}});
-        if (!change.fired) continue;
-        const auto& actions = params_.operations.actions;
-        for (std::uint32_t a = 0; a < actions.size(); ++a) {
-            if (!actions[a].on_alert || *actions[a].on_alert != change.rule) continue;
-            if (action_triggered_[a] && !actions[a].repeat) continue;
-            action_triggered_[a] = true;
-            sim.schedule_in(actions[a].after, kAction, a);
-        }
+        if (change.fired) trigger_actions(sim, change.rule);
     }
 }
 

@@ -7,6 +7,16 @@
 
 namespace tpssim::models {
 
+void Model::trigger_actions(sim::Simulation& sim, std::uint32_t rule) {
+    const auto& actions = params_.operations.actions;
+    for (std::uint32_t a = 0; a < actions.size(); ++a) {
+        if (!actions[a].on_alert || *actions[a].on_alert != rule) continue;
+        if (action_triggered_[a] && !actions[a].repeat) continue;
+        action_triggered_[a] = true;
+        sim.schedule_in(actions[a].after, kAction, a);
+    }
+}
+
 void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
     const auto& a = params_.operations.actions[action];
     const std::uint32_t t = a.target.index;
