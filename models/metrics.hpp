@@ -131,6 +131,9 @@ public:
 
     const std::vector<double>& times_seconds() const { return times_; }
     const std::vector<Column>& columns() const { return columns_; }
+    /// Moves the columns out, at the end of a run: the record is the largest thing a run of
+    /// many services keeps, and a copy would double the peak. Nothing may be recorded after.
+    std::vector<Column> take_columns() { return std::move(columns_); }
     std::size_t rows() const { return times_.size(); }
     /// The value of column `c` at the latest scrape (NaN before the first), kept or not.
     double latest(std::size_t c) const;

@@ -138,7 +138,10 @@ RunResult Model::result(const sim::Simulation& sim) const {
 }
 
 RunResult Model::finish(const sim::Simulation& sim) {
+    // Moved, not copied: the record's columns would otherwise be held twice at the peak.
+    auto columns = monitoring_->take_columns();
     RunResult out = figures(sim);
+    out.metrics = std::move(columns);
     out.event_log = with_breaker_transitions(std::move(events_), out);
     return out;
 }

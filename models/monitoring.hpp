@@ -40,6 +40,8 @@ public:
     std::vector<AlertChange> scrape(SimTime now, const OperationsParams& ops);
     /// The record, the tallies and each alert's firings, into `out`.
     void fill(const OperationsParams& ops, RunResult& out) const;
+    /// The record's columns, moved out at the end of a run (MetricsRecorder::take_columns).
+    std::vector<MetricsRecorder::Column> take_columns() { return metrics_.take_columns(); }
 
     /// Filled by the model before each scrape, in the record's subject order.
     std::vector<ServiceReading> services;
