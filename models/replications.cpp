@@ -36,7 +36,8 @@ std::vector<RunResult> run_replications(const ModelParams& params,
             RunOptions ro;
             ro.seed = replication_seed(options.seed, r);
             ro.until = options.until;
-            ro.keep_event_log = r == 0 && options.keep_first_event_log;
+            ro.keep_event_log =
+                (r == 0 && options.keep_first_event_log) || options.keep_every_event_log;
             ro.progress = [&](double, std::uint64_t) {
                 if (options.keep_going && !options.keep_going()) stop.store(true);
                 return !stop.load();

@@ -31,6 +31,8 @@ struct ReplicationOptions {
     /// Store the event log's rows of replication 0 (the one an output such as `--events`
     /// reads); the others, and replication 0 when false, only count their events.
     bool keep_first_event_log = true;
+    /// Store every replication's event log rows (an output of every replication, `--out`).
+    bool keep_every_event_log = false;
 };
 
 /// Runs the replications; result i is replication i. On a stop request the vector holds only

@@ -3,11 +3,13 @@
 set -euo pipefail
 # gcc (build-essential) builds the default, debug and tsan presets; clang, with its sanitizer
 # and libFuzzer runtimes (libclang-rt-dev: libclang-rt-14-dev) the asan preset; llvm brings
-# llvm-symbolizer, without which clang's sanitizer reports show bare addresses.
+# llvm-symbolizer, without which clang's sanitizer reports show bare addresses. hdf5-tools
+# (h5dump), python3-h5py and python3-pandas: the results file's test reads it as a user would.
 packages=(
   build-essential cmake pkg-config clang-format clang libclang-rt-dev llvm
   libeigen3-dev libboost-graph-dev libhdf5-dev pybind11-dev libfmt-dev doctest-dev
   libyaml-cpp-dev libpcg-cpp-dev nlohmann-json3-dev libbenchmark-dev
+  hdf5-tools python3-h5py python3-pandas
 )
 missing=()
 for p in "${packages[@]}"; do

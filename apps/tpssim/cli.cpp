@@ -1,8 +1,10 @@
 #include "apps/tpssim/cli.hpp"
 
+#include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
 #include "apps/tpssim/report.hpp"
+#include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "models/call_graph.hpp"
@@ -11,6 +13,7 @@
 #include "scenarios/scenario.hpp"
 #include "scenarios/units.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <chrono>
@@ -32,15 +35,33 @@ extern "C" void on_sigint(int) {
 
 constexpr const char* kVersion = "0.1.0";
 
-constexpr const char* kUsage = R"(tpssim: discrete-event simulation of TPS-style software operations
+constexpr const char* kUsageHead =
+    R"(tpssim: discrete-event simulation of TPS-style software operations
 
 usage:
   tpssim run SCENARIO.yaml [options]     run a scenario and print its report
   tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--chaos FAULT]... [--graph[=text|dot]]
                                          check a scenario file without running it;
                                          --graph prints the call graph (text or Graphviz DOT)
-  tpssim help | --help | --version
+  tpssim help [run|validate] | --help | --version
+  tpssim run --help | tpssim validate --help   that command's help
+)";
 
+constexpr const char* kRunUsage = R"(usage: tpssim run SCENARIO.yaml [options]
+run a scenario and print its report
+)";
+
+constexpr const char* kValidateUsage =
+    R"(usage: tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--chaos FAULT]... [--graph[=text|dot]]
+check a scenario file without running it (exit 0: valid, 2: every problem listed)
+
+validate options:
+  --set PATH=VALUE         override any scalar before validation (repeatable)
+  --chaos KEY=VALUE,...    add a fault to the chaos timeline (repeatable)
+  --graph[=text|dot]       print the call graph, as text or Graphviz DOT
+)";
+
+constexpr const char* kRunOptions = R"(
 run options:
   --seed N                 replace the file's seed (a non-negative integer)
   --set PATH=VALUE         override any scalar, e.g. --set services.api.workers=8 (repeatable)
@@ -52,14 +73,32 @@ run options:
   --summary-json FILE|-    write the summary JSON to FILE (written whole or not at all) or stdout
   --events FILE|-          write the first replication's event log (scalings, crashes, faults,
                            alerts, actions, canary steps, breakers) as JSON Lines
+  --out FILE.h5            write the results file (HDF5): metrics over time, events, spans,
+                           alerts, expectations and the summary, per replication
+                           (docs/results-file.md); an existing FILE must be a results file
+  --metrics FILE.csv|-     write the first replication's metrics as CSV: one row per kept
+                           scrape and subject, one column per metric
   --slowest N              print the N slowest requests' spans (traces every request unless
                            the file's tracing.sample says otherwise)
-  --reproducible           leave wall-clock figures out of the summary JSON (same bytes every run)
+  --reproducible           leave wall-clock figures out of the summary JSON and the results
+                           file (same bytes every run)
   --quiet                  no report, no progress bar
   --no-progress            no progress bar
-
-exit codes: 0 ok, 1 expect: checks failed, 2 bad input, 3 internal error, 130 interrupted
 )";
+
+constexpr const char* kExitCodes =
+    "\nexit codes: 0 ok, 1 expect: checks failed, 2 bad input, 3 internal error, 130 "
+    "interrupted\n";
+
+std::string usage_text() {
+    return std::string(kUsageHead) + kRunOptions + kExitCodes;
+}
+std::string run_help_text() {
+    return std::string(kRunUsage) + kRunOptions + kExitCodes;
+}
+std::string validate_help_text() {
+    return std::string(kValidateUsage) + kExitCodes;
+}
 
 // Bad command-line input: reported like a scenario diagnostic, exit code 2.
 [[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
@@ -85,7 +124,9 @@ struct RunArgs {
     std::uint32_t replications = 1;
     std::uint32_t threads = 0;
     std::optional<std::string> summary_json;
-    std::optional<std::string> events; ///< run --events FILE|-
+    std::optional<std::string> events;  ///< run --events FILE|-
+    std::optional<std::string> out;     ///< run --out FILE.h5
+    std::optional<std::string> metrics; ///< run --metrics FILE.csv|-
     bool reproducible = false;
     bool quiet = false;
     bool progress = true;
@@ -150,6 +191,13 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--events") {
             a.events = value();
             if (a.events->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--out") {
+            a.out = value();
+            if (a.out->empty() || *a.out == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *a.out));
+        } else if (flag == "--metrics") {
+            a.metrics = value();
+            if (a.metrics->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--slowest") {
             a.slowest =
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
@@ -172,9 +220,23 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         }
     }
     if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
-    if (a.events && *a.events == "-" && a.summary_json && *a.summary_json == "-")
-        bad_flag("--events", "expected a file name: the summary JSON already goes to stdout (-)");
+    // At most one output goes to stdout.
+    const std::optional<std::string>* to_stdout = nullptr;
+    for (const auto* o : {&a.summary_json, &a.events, &a.metrics}) {
+        if (!*o || **o != "-") continue;
+        if (to_stdout)
+            bad_flag(
+                o == &a.events ? "--events" : "--metrics",
+                fmt::format("expected a file name: {} already goes to stdout (-)",
+                            to_stdout == &a.summary_json ? "the summary JSON" : "the event log"));
+        to_stdout = o;
+    }
     return a;
+}
+
+bool asks_for_help(std::span<const std::string> args) {
+    return std::any_of(args.begin(), args.end(),
+                       [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 
 int cmd_validate(std::span<const std::string> args, std::FILE* out) {
@@ -210,9 +272,31 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                                         scenarios::format_duration(sc.model.warmup),
                                         scenarios::format_duration(sc.model.duration)));
 
-    // Whatever goes to stdout (the summary JSON or the event log) moves the report to stderr.
-    const bool json_to_stdout =
-        (a.summary_json && *a.summary_json == "-") || (a.events && *a.events == "-");
+    // Before anything is simulated: every output file can be written, and --out would not
+    // overwrite a file that is not a results file.
+    auto check_output = [](const char* flag, const std::optional<std::string>& path) {
+        if (!path || *path == "-") return;
+        try {
+            check_can_write(*path);
+        } catch (const std::runtime_error& e) {
+            bad_flag(flag, e.what());
+        }
+    };
+    check_output("--summary-json", a.summary_json);
+    check_output("--events", a.events);
+    check_output("--metrics", a.metrics);
+    if (a.out) {
+        try {
+            check_results_file_target(*a.out);
+        } catch (const std::runtime_error& e) {
+            bad_flag("--out", e.what());
+        }
+    }
+
+    // Whatever goes to stdout (the summary JSON, the event log or the metrics) moves the
+    // report to stderr.
+    const bool json_to_stdout = (a.summary_json && *a.summary_json == "-") ||
+                                (a.events && *a.events == "-") || (a.metrics && *a.metrics == "-");
     ProgressBar bar(a.progress && !a.quiet && ProgressBar::stderr_is_terminal(), err);
     g_interrupted.store(false);
     const auto wall_start = std::chrono::steady_clock::now();
@@ -221,7 +305,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (a.replications == 1) {
         models::RunOptions ro;
         ro.seed = seed;
-        ro.keep_event_log = a.events.has_value(); // only --events reads the rows
+        ro.keep_event_log = a.events || a.out; // only --events and --out read the rows
         ro.progress = [&](double simulated, std::uint64_t events) {
             bar.update(simulated / horizon,
                        fmt::format("{} / {} simulated, {} events", human_seconds(simulated),
@@ -235,6 +319,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         ro.replications = a.replications;
         ro.threads = a.threads;
         ro.keep_first_event_log = a.events.has_value();
+        ro.keep_every_event_log = a.out.has_value(); // one group per replication
         ro.keep_going = [] { return !g_interrupted.load(); };
         ro.progress = [&](std::uint32_t done, std::uint32_t total) {
             bar.update(static_cast<double>(done) / total,
@@ -286,6 +371,37 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             }
         }
     }
+    if (a.metrics) {
+        const auto& run = runs.front();
+        if (*a.metrics == "-") {
+            write_metrics_csv(run, sc.model.start,
+                              [&](std::string_view lines) { fmt::print(out, "{}", lines); });
+        } else {
+            try {
+                AtomicFile file(*a.metrics);
+                write_metrics_csv(run, sc.model.start,
+                                  [&](std::string_view lines) { file.write(lines); });
+                file.commit();
+            } catch (const std::runtime_error& e) {
+                bad_flag("--metrics", e.what());
+            }
+        }
+    }
+    if (a.out) {
+        ResultsFileHeader header;
+        header.tpssim_version = kVersion;
+        header.scenario_name = sc.name;
+        header.scenario_file = a.file;
+        header.scenario_yaml = sc.resolved_yaml;
+        header.seed = seed;
+        header.start = sc.model.start;
+        header.reproducible = a.reproducible;
+        try {
+            write_results_file(*a.out, header, runs, summary);
+        } catch (const std::runtime_error& e) {
+            bad_flag("--out", e.what());
+        }
+    }
     if (interrupted) {
         fmt::print(err, "tpssim: interrupted: kept {} of {} replication(s){}\n", runs.size(),
                    a.replications,
@@ -317,17 +433,30 @@ void install_interrupt_handler() {
 int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     try {
         if (args.empty()) {
-            fmt::print(err, "{}", kUsage);
+            fmt::print(err, "{}", usage_text());
             return kExitBadInput;
         }
         const std::string& cmd = args[0];
         const auto rest = args.subspan(1);
         if (cmd == "help" || cmd == "--help" || cmd == "-h") {
-            fmt::print(out, "{}", kUsage);
+            const std::string topic = rest.empty() ? "" : rest[0];
+            if (topic == "run")
+                fmt::print(out, "{}", run_help_text());
+            else if (topic == "validate")
+                fmt::print(out, "{}", validate_help_text());
+            else if (topic.empty())
+                fmt::print(out, "{}", usage_text());
+            else
+                bad_flag(topic, "unknown command; expected run or validate");
             return kExitOk;
         }
         if (cmd == "--version") {
             fmt::print(out, "tpssim {}\n", kVersion);
+            return kExitOk;
+        }
+        // `tpssim run --help`: the command's help, whatever else is on the line.
+        if ((cmd == "run" || cmd == "validate") && asks_for_help(rest)) {
+            fmt::print(out, "{}", cmd == "run" ? run_help_text() : validate_help_text());
             return kExitOk;
         }
         if (cmd == "run") return cmd_run(rest, out, err);

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
 #include <unistd.h>
@@ -43,6 +44,16 @@ void AtomicFile::commit() {
         std::remove(tmp_.c_str());
         throw cannot_write(path_, err);
     }
+}
+
+void check_can_write(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw cannot_write(path, EISDIR);
+    const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(getpid()));
+    std::FILE* f = std::fopen(tmp.c_str(), "wb");
+    if (!f) throw cannot_write(path, errno);
+    std::fclose(f);
+    std::remove(tmp.c_str());
 }
 
 void write_file_atomically(const std::string& path, std::string_view content) {

@@ -33,6 +33,11 @@ private:
     bool failed_ = false;
 };
 
+/// Checks, before a run, that `path` can be written: not a folder, and a file can be created
+/// beside it (the temporary name is created and removed). Throws std::runtime_error naming the
+/// path otherwise, as writing would.
+void check_can_write(const std::string& path);
+
 /// Writes `content` to `path` atomically; throws std::runtime_error naming the path on failure.
 void write_file_atomically(const std::string& path, std::string_view content);
 

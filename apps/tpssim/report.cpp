@@ -234,6 +234,13 @@ std::string format_report(const RunSummary& s) {
                        "s per wall s\n",
                        human_seconds(s.simulated_seconds), human_seconds(s.warmup_seconds),
                        thousands(static_cast<double>(s.events)), s.wall_seconds, thousands(speed));
+    // How much of the monitoring record the outputs hold (a long run keeps every stride-th).
+    if (s.scrapes > 0)
+        out += fmt::format("  monitoring: {} scrapes, {} rows kept ({})\n",
+                           thousands(static_cast<double>(s.scrapes)),
+                           thousands(static_cast<double>(s.rows_kept)),
+                           s.stride == 1 ? std::string("every scrape")
+                                         : fmt::format("a row every {} scrapes", s.stride));
     if (s.interrupted)
         out += fmt::format("  INTERRUPTED: figures cover only the {} simulated before the stop\n",
                            human_seconds(s.simulated_seconds));

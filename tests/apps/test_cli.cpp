@@ -47,6 +47,26 @@ TEST_CASE("--help and --version exit 0; no arguments is bad input") {
     CHECK(tpssim("").exit_code == 2);
 }
 
+TEST_CASE("run --help and validate --help print that command's help") {
+    const auto run = tpssim("run --help");
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.starts_with("usage: tpssim run SCENARIO.yaml"));
+    CHECK(run.out.find("--out FILE.h5") != std::string::npos);
+    CHECK(run.out.find("--metrics FILE.csv") != std::string::npos);
+    CHECK(run.out.find("--graph") == std::string::npos);
+    CHECK(run.err.empty());
+    // Whatever else is on the line: help, not a run.
+    CHECK(tpssim(std::string("run ") + kMM1 + " --until 1h -h").out == run.out);
+    CHECK(tpssim("help run").out == run.out);
+    const auto validate = tpssim("validate --help");
+    CHECK(validate.exit_code == 0);
+    CHECK(validate.out.starts_with("usage: tpssim validate SCENARIO.yaml"));
+    CHECK(validate.out.find("--graph") != std::string::npos);
+    CHECK(validate.out.find("--out") == std::string::npos);
+    CHECK(tpssim("help validate").out == validate.out);
+    CHECK(tpssim("help fly").exit_code == 2);
+}
+
 TEST_CASE("run prints a report with every service") {
     const auto r = tpssim(std::string("run ") + kMM1 + " --until 30m --no-progress");
     CHECK(r.exit_code == 0);

@@ -1,7 +1,9 @@
 // Ctrl-C on a long run, automated: the binary is started on a run that would take hours, sent
 // SIGINT once it is running, and must stop on its own with exit code 130, saying what it kept,
-// and leave a whole summary file marked interrupted. No timing is asserted: the long wait
-// below only guards the test against a hang.
+// and leave a whole summary file and results file (`--out`) marked interrupted. No timing is
+// asserted: the long wait below only guards the test against a hang.
+
+#include "apps/tpssim/results_file.hpp"
 
 #include "files.hpp"
 
@@ -51,16 +53,28 @@ TEST_CASE("SIGINT stops a long run and a long set of replications, keeping what 
         fs::temp_directory_path() / ("tpssim-interrupt-" + std::to_string(getpid()));
     fs::create_directories(dir);
     const fs::path summary = dir / "summary.json";
+    const fs::path results = dir / "results.h5";
     const fs::path err = dir / "stderr.txt";
     const std::string scenario = std::string(TPSSIM_SOURCE_DIR) + "/scenarios/validation/mmc.yaml";
     for (const char* replications : {"1", "4"}) {
         CAPTURE(replications);
         fs::remove(summary);
+        fs::remove(results);
         // About a simulated year: hours of wall time if nothing stops it.
-        std::array<std::string, 12> args{
-            TPSSIM_BINARY,    "run",        scenario,    "--until", "8760h",
-            "--replications", replications, "--threads", "2",       "--summary-json",
-            summary.string(), "--quiet"};
+        std::array<std::string, 14> args{TPSSIM_BINARY,
+                                         "run",
+                                         scenario,
+                                         "--until",
+                                         "8760h",
+                                         "--replications",
+                                         replications,
+                                         "--threads",
+                                         "2",
+                                         "--summary-json",
+                                         summary.string(),
+                                         "--quiet",
+                                         "--out",
+                                         results.string()};
         std::array<char*, args.size() + 1> argv{};
         for (std::size_t i = 0; i < args.size(); ++i)
             argv[i] = args[i].data();
@@ -86,11 +100,13 @@ TEST_CASE("SIGINT stops a long run and a long set of replications, keeping what 
             const std::string json = slurp(summary);
             CHECK(json.find("\"interrupted\": true") != std::string::npos);
             CHECK(json.back() == '\n'); // whole: written to a temporary name, then renamed
-            CHECK(files == 2);
+            CHECK(tpssim::is_results_file(results.string()));
+            CHECK(files == 3);
         } else {
             // Replications: none had finished, so none is kept and no file is written.
             CHECK(message.find("nothing kept") != std::string::npos);
             CHECK(!fs::exists(summary));
+            CHECK(!fs::exists(results));
             CHECK(files == 1);
         }
     }
