@@ -312,3 +312,19 @@ TEST_CASE("latencies without data are null in the JSON and 'no data' in the repo
     CHECK(tpssim::format_report(s).find("no data") != std::string::npos);
     CHECK(tpssim::human_seconds(std::nan("")) == "no data");
 }
+
+TEST_CASE("report: the monitoring line says scrapes made, rows kept and the stride") {
+    tpssim::RunSummary s;
+    s.scenario = "x";
+    s.simulated_seconds = 3600.0;
+    CHECK(tpssim::format_report(s).find("monitoring:") == std::string::npos); // no scrape
+    s.scrapes = 240;
+    s.rows_kept = 240;
+    CHECK(tpssim::format_report(s).find("\n  monitoring: 240 scrapes, 240 rows kept (every "
+                                        "scrape)\n") != std::string::npos);
+    s.scrapes = 131'072;
+    s.rows_kept = 32'768;
+    s.stride = 4;
+    CHECK(tpssim::format_report(s).find("\n  monitoring: 131,072 scrapes, 32,768 rows kept (a "
+                                        "row every 4 scrapes)\n") != std::string::npos);
+}

@@ -27,6 +27,7 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using namespace tpssim;
 using test_support::slurp;
 
 struct Result {
@@ -56,7 +57,7 @@ struct TempDir {
     }
 };
 
-Result tpssim(const TempDir& dir, const std::string& args) {
+Result run_tpssim(const TempDir& dir, const std::string& args) {
     const std::string err_path = (dir.path / "stderr.txt").string();
     const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
                             "' " + args + " 2>'" + err_path + "'";
@@ -103,23 +104,23 @@ TEST_CASE("--out: the same bytes for any --threads under --reproducible, and on 
     const auto a = dir.path / "a.h5", b = dir.path / "b.h5", c = dir.path / "c.h5";
     const std::string run = std::string("run ") + kOperations +
                             " --until 30m --quiet --reproducible --replications 3 --out ";
-    REQUIRE(tpssim(dir, run + a.string() + " --threads 1").exit_code == 0);
-    REQUIRE(tpssim(dir, run + b.string() + " --threads 2").exit_code == 0);
+    REQUIRE(run_tpssim(dir, run + a.string() + " --threads 1").exit_code == 0);
+    REQUIRE(run_tpssim(dir, run + b.string() + " --threads 2").exit_code == 0);
     const std::string bytes = slurp(a);
     CHECK(bytes.size() > 1000);
     CHECK(bytes == slurp(b));
     // A plain run, twice.
     const std::string plain =
         std::string("run ") + kOperations + " --until 30m --quiet --reproducible --out ";
-    REQUIRE(tpssim(dir, plain + a.string()).exit_code == 0);
-    REQUIRE(tpssim(dir, plain + b.string()).exit_code == 0);
+    REQUIRE(run_tpssim(dir, plain + a.string()).exit_code == 0);
+    REQUIRE(run_tpssim(dir, plain + b.string()).exit_code == 0);
     CHECK(slurp(a) == slurp(b));
     CHECK(slurp(a) != bytes);
     // Without --reproducible the wall-clock attributes are there (and only then).
     CHECK(root_attribute(a, "created").empty());
-    REQUIRE(
-        tpssim(dir, std::string("run ") + kOperations + " --until 30m --quiet --out " + c.string())
-            .exit_code == 0);
+    REQUIRE(run_tpssim(dir, std::string("run ") + kOperations + " --until 30m --quiet --out " +
+                                c.string())
+                .exit_code == 0);
     CHECK(root_attribute(c, "created").size() == std::string("2026-12-07T16:00:00Z").size());
     CHECK(dir.entries() == 3); // no temporary file left beside them
 }
@@ -127,10 +128,10 @@ TEST_CASE("--out: the same bytes for any --threads under --reproducible, and on 
 TEST_CASE("--out: the root says what the file is and which run it holds") {
     TempDir dir("root");
     const auto file = dir.path / "r.h5";
-    REQUIRE(tpssim(dir, std::string("run ") + kOperations +
-                            " --until 30m --quiet --reproducible --seed 9 --set "
-                            "services.api.workers=7 --out " +
-                            file.string())
+    REQUIRE(run_tpssim(dir, std::string("run ") + kOperations +
+                                " --until 30m --quiet --reproducible --seed 9 --set "
+                                "services.api.workers=7 --out " +
+                                file.string())
                 .exit_code == 0);
     CHECK(is_results_file(file.string()));
     CHECK(root_attribute(file, "format") == "tpssim-results");
@@ -191,7 +192,7 @@ TEST_CASE("--out: a bad target is bad input before anything runs, and is left as
         std::string("run ") + kOperations + " --until 8760h --no-progress --out ";
     for (const auto& c : cases) {
         if (c.target.find("locked") != std::string::npos && geteuid() == 0) continue; // root
-        const auto r = tpssim(dir, run + "'" + c.target + "'");
+        const auto r = run_tpssim(dir, run + "'" + c.target + "'");
         INFO(c.target << " -> " << r.err);
         CHECK(r.exit_code == 2);
         CHECK(r.out.empty()); // no report: nothing was simulated
@@ -209,9 +210,9 @@ TEST_CASE("--out: an existing results file is replaced") {
     const auto file = dir.path / "r.h5";
     const std::string run = std::string("run ") + kOperations + " --quiet --reproducible --out " +
                             file.string() + " --until ";
-    REQUIRE(tpssim(dir, run + "20m").exit_code == 0);
+    REQUIRE(run_tpssim(dir, run + "20m").exit_code == 0);
     const std::string first = slurp(file);
-    REQUIRE(tpssim(dir, run + "40m").exit_code == 0);
+    REQUIRE(run_tpssim(dir, run + "40m").exit_code == 0);
     CHECK(is_results_file(file.string()));
     CHECK(slurp(file) != first);
 }
@@ -229,8 +230,13 @@ TEST_CASE("write_results_file: a failure midway leaves the target as it was, and
     RunSummary summary;
     ResultsFileHeader header;
     header.reproducible = true;
-    CHECK_THROWS_WITH_AS(write_results_file(file.string(), header, {run}, summary),
-                         doctest::Contains(file.string() + ": cannot write"), std::runtime_error);
+    std::string message;
+    try {
+        write_results_file(file.string(), header, {run}, summary);
+    } catch (const std::runtime_error& e) {
+        message = e.what();
+    }
+    CHECK(message.starts_with(file.string() + ": cannot write: "));
     CHECK(slurp(file) == "old");
     CHECK(dir.entries() == 1);
 }
