@@ -93,7 +93,7 @@ TEST_CASE("--metrics FILE.csv: every kept scrape of every subject, as the summar
     std::filesystem::create_directories(dir);
     const auto csv = dir / "m.csv";
     const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
-                            "' run scenarios/examples/operations.yaml --until 30m --quiet "
+                            "' run scenarios/examples/operations.yaml --quiet "
                             "--summary-json - --metrics '" +
                             csv.string() + "'";
     const auto ran = test_support::run_command(cmd);
