@@ -3,14 +3,14 @@
 // spans).
 //
 // 1. The `tpssim` executable as a user runs it, `--quiet`, alternately without and with
-//    `--out` (R rounds, default 5; minima reported, the machine being shared): wall seconds and
-//    peak RSS of each child process (wait4's ru_maxrss), the overhead of `--out` on the wall
-//    time, and the file's size.
+//    `--out` (R rounds, default 5; minima reported, the machine being shared): wall seconds, CPU
+//    seconds (user + system) and peak RSS of each child process (wait4's rusage), the overhead
+//    of `--out` on both times, and the file's size.
 // 2. In this process: the run once (event log kept, as `--out` keeps it), then
 //    write_results_file alone, R times: the time to write the file.
 // Targets: overhead at most 5%, file under 50 MiB, peak RSS under 100 MiB, writing under 1 s.
 //
-// Usage: bench_results_file [ROUNDS]
+// Usage: bench_results_file [ROUNDS] [--write-only]   (--write-only: part 2 alone)
 
 #include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
@@ -38,8 +39,13 @@ namespace {
 
 struct ChildRun {
     double wall_seconds = 0.0;
+    double cpu_seconds = 0.0; ///< user + system: less moved by a loaded machine than wall time
     double peak_rss_mib = 0.0;
 };
+
+double seconds(const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+}
 
 // Runs `args` as a child process (stdout and stderr to /dev/null) and measures it.
 ChildRun run_child(std::vector<std::string> args) {
@@ -66,13 +72,21 @@ ChildRun run_child(std::vector<std::string> args) {
         std::fprintf(stderr, "bench_results_file: %s failed\n", argv[0]);
         std::exit(1);
     }
-    return {wall, static_cast<double>(usage.ru_maxrss) / 1024.0};
+    return {wall, seconds(usage.ru_utime) + seconds(usage.ru_stime),
+            static_cast<double>(usage.ru_maxrss) / 1024.0};
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
+    int rounds = 5;
+    bool write_only = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--write-only")
+            write_only = true;
+        else
+            rounds = std::max(1, std::atoi(argv[i]));
+    }
     const std::string exam =
         std::string(TPSSIM_SOURCE_DIR) + "/scenarios/exams/level3-holiday-weekend.yaml";
     const auto dir = std::filesystem::temp_directory_path() /
@@ -81,20 +95,22 @@ int main(int argc, char** argv) {
     const std::string out = (dir / "weekend.h5").string();
 
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    ChildRun plain{kInf, kInf}, with_out{kInf, kInf};
-    for (int r = 0; r < rounds; ++r) {
+    ChildRun plain{kInf, kInf, kInf}, with_out{kInf, kInf, kInf};
+    for (int r = 0; r < (write_only ? 0 : rounds); ++r) {
         const std::vector<std::string> base{TPSSIM_BINARY, "run", exam, "--quiet"};
         const auto a = run_child(base);
         auto args = base;
         args.insert(args.end(), {"--out", out});
         const auto b = run_child(args);
         plain = {std::min(plain.wall_seconds, a.wall_seconds),
+                 std::min(plain.cpu_seconds, a.cpu_seconds),
                  std::min(plain.peak_rss_mib, a.peak_rss_mib)};
         with_out = {std::min(with_out.wall_seconds, b.wall_seconds),
+                    std::min(with_out.cpu_seconds, b.cpu_seconds),
                     std::min(with_out.peak_rss_mib, b.peak_rss_mib)};
     }
-    const double file_mib = static_cast<double>(std::filesystem::file_size(out)) / (1 << 20);
     const double overhead = with_out.wall_seconds / plain.wall_seconds - 1.0;
+    const double cpu_overhead = with_out.cpu_seconds / plain.cpu_seconds - 1.0;
 
     // Writing alone, in this process.
     const auto sc = scenarios::load_scenario_file(exam);
@@ -116,6 +132,7 @@ int main(int argc, char** argv) {
         write_results_file(out, header, runs, summary);
         write_seconds = std::min(write_seconds, bench::now_seconds() - t0);
     }
+    const double file_mib = static_cast<double>(std::filesystem::file_size(out)) / (1 << 20);
     std::filesystem::remove_all(dir);
 
     std::printf("holiday-weekend exam (66 simulated hours), tpssim run --quiet, min of %d\n",
@@ -125,13 +142,17 @@ int main(int argc, char** argv) {
     std::printf("%-16s %9.3f %14.1f\n", "with --out", with_out.wall_seconds, with_out.peak_rss_mib);
     std::printf("overhead of --out %.1f%% (target <= 5%%), file %.2f MiB (target < 50), "
                 "writing %.3f s (target < 1), %zu metric rows, %zu events, %zu spans\n",
-                overhead * 100.0, file_mib, write_seconds, runs[0].metric_times_seconds.size(),
-                runs[0].event_log.size(), runs[0].spans.size());
+                overhead * 100.0, cpu_overhead * 100.0, file_mib, write_seconds,
+                runs[0].metric_times_seconds.size(), runs[0].event_log.size(),
+                runs[0].spans.size());
     bench::print_json({{"benchmark", "results_file"},
                        {"rounds", rounds},
                        {"wall_seconds_without_out", plain.wall_seconds},
                        {"wall_seconds_with_out", with_out.wall_seconds},
                        {"overhead_ratio", overhead},
+                       {"cpu_seconds_without_out", plain.cpu_seconds},
+                       {"cpu_seconds_with_out", with_out.cpu_seconds},
+                       {"cpu_overhead_ratio", cpu_overhead},
                        {"peak_rss_mib_without_out", plain.peak_rss_mib},
                        {"peak_rss_mib_with_out", with_out.peak_rss_mib},
                        {"file_mib", file_mib},
