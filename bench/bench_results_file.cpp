@@ -137,11 +137,14 @@ int main(int argc, char** argv) {
 
     std::printf("holiday-weekend exam (66 simulated hours), tpssim run --quiet, min of %d\n",
                 rounds);
-    std::printf("%-16s %9s %14s\n", "", "wall s", "peak RSS MiB");
-    std::printf("%-16s %9.3f %14.1f\n", "without --out", plain.wall_seconds, plain.peak_rss_mib);
-    std::printf("%-16s %9.3f %14.1f\n", "with --out", with_out.wall_seconds, with_out.peak_rss_mib);
-    std::printf("overhead of --out %.1f%% (target <= 5%%), file %.2f MiB (target < 50), "
-                "writing %.3f s (target < 1), %zu metric rows, %zu events, %zu spans\n",
+    std::printf("%-16s %9s %9s %14s\n", "", "wall s", "CPU s", "peak RSS MiB");
+    std::printf("%-16s %9.3f %9.3f %14.1f\n", "without --out", plain.wall_seconds,
+                plain.cpu_seconds, plain.peak_rss_mib);
+    std::printf("%-16s %9.3f %9.3f %14.1f\n", "with --out", with_out.wall_seconds,
+                with_out.cpu_seconds, with_out.peak_rss_mib);
+    std::printf("overhead of --out %.1f%% wall, %.1f%% CPU (target <= 5%%), file %.2f MiB "
+                "(target < 50), writing %.3f s (target < 1), %zu metric rows, %zu events, "
+                "%zu spans\n",
                 overhead * 100.0, cpu_overhead * 100.0, file_mib, write_seconds,
                 runs[0].metric_times_seconds.size(), runs[0].event_log.size(),
                 runs[0].spans.size());
