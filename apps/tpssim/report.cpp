@@ -286,10 +286,10 @@ std::string format_bottleneck(const RunSummary& s, std::size_t n) {
         total_seconds += s.slowest_traces[t].duration_seconds;
     const auto& top = shares.front();
     std::string out = fmt::format(
-        "  bottleneck: {}: {} of the {} {}' time ({} of {} on the critical path)\n", label(top),
-        percent(top.share), shown == 1 ? "slowest" : fmt::format("slowest {}", shown),
-        shown == 1 ? "trace" : "traces", human_seconds(top.self_seconds),
-        human_seconds(total_seconds));
+        "  bottleneck: {}: {} of the {} time ({} of {} on the critical path)\n", label(top),
+        percent(top.share),
+        shown == 1 ? std::string("slowest trace's") : fmt::format("slowest {} traces'", shown),
+        human_seconds(top.self_seconds), human_seconds(total_seconds));
     std::string rest;
     for (std::size_t i = 1; i < shares.size() && i < 4; ++i)
         if (shares[i].share >= 0.005)
@@ -321,7 +321,7 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
                                                     human_seconds(tr.ranked_seconds))
                                       : std::string(),
                            human_seconds(tr.duration_seconds), human_seconds(tr.entry_seconds));
-        out += fmt::format("  {:<38}{:>9}{:>9}{:>9}{:>9}{:>8}  {}\n", "span", "start", "duration",
+        out += fmt::format("  {:<36}{:>9}{:>9}{:>9}{:>9}{:>8}  {}\n", "span", "start", "duration",
                            "wait", "self", "replica", "outcome");
         std::vector<int> depth(tr.rows, 0);
         for (std::uint32_t k = 0; k < tr.rows; ++k) {
@@ -337,7 +337,7 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
                 sp.delivery[row] > 1 ? fmt::format(" (delivery {})", sp.delivery[row]) : "");
             const double start = sp.start_seconds[row] - tr.start_seconds;
             out += fmt::format(
-                "  {:<38}{:>9}{:>9}{:>9}{:>9}{:>8}  {}{}\n", name,
+                "  {:<36}{:>9}{:>9}{:>9}{:>9}{:>8}  {}{}\n", name,
                 fmt::format("+{}", human_seconds(start)), human_seconds(sp.duration_seconds[row]),
                 sp.wait_seconds[row] > 0 ? human_seconds(sp.wait_seconds[row]) : std::string(),
                 sp.self_seconds[row] > 0 ? human_seconds(sp.self_seconds[row]) : std::string(),
@@ -345,7 +345,7 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
                     ? fmt::format("{}", sp.replica[row])
                     : std::string(),
                 models::to_string(sp.outcome[row]),
-                row == tr.bottleneck_row ? "  <- bottleneck" : "");
+                row == tr.bottleneck_row ? " <- bottleneck" : "");
         }
     }
     if (follows)
