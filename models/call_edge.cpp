@@ -243,7 +243,7 @@ void Model::call_answered(sim::Simulation& sim, std::uint32_t slot_id, bool ok) 
     }
     if (jobs_[job].trace != kNone)
         tracer_->close_span(jobs_[job].trace, slot.span, sim.now(),
-                            ok ? slot.answer : SpanOutcome::Error);
+                            ok ? slot.answer : SpanOutcome::Error, jobs_[job].replica);
     ++slot.gen;
     slots_.release(slot_id);
     Job& j = jobs_[job];

@@ -189,6 +189,7 @@ void Model::backend_returns(sim::Simulation& sim, std::uint32_t queue) {
             q.kanban.dead_letter(sim.now(), u.deliveries, u.first_arrival);
             if (u.counted) ++q.stats.dead_lettered;
             if (user_waits) user_done(sim, u.user);
+            if (u.trace != kNone) tracer_->job_ended(u.trace);
             continue;
         }
         Job item;
@@ -196,7 +197,10 @@ void Model::backend_returns(sim::Simulation& sim, std::uint32_t queue) {
         item.first_arrival = u.first_arrival;
         item.counted = u.counted;
         item.duplicate = u.processed;
+        item.trace = u.trace;
+        item.parent_span = u.parent_span;
         redeliver(sim, queue, item, user_waits ? u.user : kNone);
+        if (u.trace != kNone) tracer_->job_ended(u.trace); // the replay holds the trace now
     }
     log(sim.now(), "backend_up", qp.name, {{"replayed", static_cast<double>(replay.size())}});
     if (qp.consumer != ServiceParams::kNoConsumer) dispatch(sim, qp.consumer);

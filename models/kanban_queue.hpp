@@ -29,7 +29,9 @@ public:
         std::uint32_t user = kNone;     ///< the closed-load user waiting for it, if any
         std::uint32_t user_request = 0; ///< that user's request number then
         bool counted = false;
-        bool processed = false; ///< it was processed (its replay is a duplicate)
+        bool processed = false;            ///< it was processed (its replay is a duplicate)
+        std::uint32_t trace = kNone;       ///< its trace (Tracer handle), if traced
+        std::uint32_t parent_span = kNone; ///< the span its deliveries follow from
     };
 
     KanbanQueue() = default;

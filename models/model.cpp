@@ -257,8 +257,10 @@ std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service, std::u
         const std::uint32_t shown = params_.services[service].kind == ServiceKind::Queue
                                         ? params_.services[service].consumer
                                         : service;
+        // A delivery follows from its publish (the publisher does not wait for it).
         j.span =
-            tracer_->open_span(trace, parent_span, shown, services_[shown].handle_op, sim.now());
+            tracer_->open_span(trace, parent_span, shown, services_[shown].handle_op, sim.now(),
+                               shown == service ? SpanRef::ChildOf : SpanRef::FollowsFrom);
     }
     return id;
 }
@@ -266,7 +268,8 @@ std::uint32_t Model::new_job(sim::Simulation& sim, std::uint32_t service, std::u
 void Model::end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome) {
     const SimTime wait =
         outcome == SpanOutcome::Rejected ? SimTime::zero() : j.service_start - j.arrival;
-    tracer_->close_span(j.trace, j.span, sim.now(), outcome, wait);
+    tracer_->close_span(j.trace, j.span, sim.now(), outcome, j.replica, wait,
+                        j.queue != kNone ? j.deliveries + 1 : 0);
 }
 
 bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
@@ -463,7 +466,7 @@ void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
     }
     if (j.doomed) { // its replica died during the step
         if (j.trace != kNone)
-            tracer_->close_span(j.trace, j.step_span, sim.now(), SpanOutcome::Error);
+            tracer_->close_span(j.trace, j.step_span, sim.now(), SpanOutcome::Error, j.replica);
         finish_job(sim, id, true);
         return;
     }
@@ -471,7 +474,7 @@ void Model::on_work_done(sim::Simulation& sim, std::uint32_t id) {
     const bool failed = draw(j.service, step.error_probability);
     if (j.trace != kNone)
         tracer_->close_span(j.trace, j.step_span, sim.now(),
-                            failed ? SpanOutcome::Error : SpanOutcome::Ok);
+                            failed ? SpanOutcome::Error : SpanOutcome::Ok, j.replica);
     if (failed) {
         finish_job(sim, id, true);
         return;
@@ -515,9 +518,13 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     if (j.caller_slot != kNone) on_child_done(sim, j, failed);
     if (j.user != kNone && !lives_on) user_done(sim, j.user);
     if (j.trace != kNone) {
+        // A queue item's failed delivery that lives on is redelivered (the next delivery's
+        // span follows); one that does not went to the dead letters.
+        const bool dead = failed && j.queue != kNone && !lives_on;
         end_job_span(sim, j,
                      j.caller_gone ? SpanOutcome::TimedOut
-                                   : (failed ? SpanOutcome::Error : SpanOutcome::Ok));
+                                   : (dead ? SpanOutcome::DeadLettered
+                                           : (failed ? SpanOutcome::Error : SpanOutcome::Ok)));
         tracer_->job_ended(j.trace); // last: the jobs it started are counted already
     }
 }
@@ -528,8 +535,9 @@ bool Model::acknowledge(sim::Simulation& sim, const Job& j, bool failed) {
         // The acknowledgement (or the nack) cannot reach the backend: the item stays stored
         // and is delivered again when the backend returns (at-least-once).
         const std::uint32_t user_request = j.user != kNone ? users_[j.user].request : 0;
-        q.kanban.hold_unacked(
-            {j.first_arrival, j.deliveries + 1, j.user, user_request, j.counted, !failed});
+        q.kanban.hold_unacked({j.first_arrival, j.deliveries + 1, j.user, user_request, j.counted,
+                               !failed, j.trace, j.parent_span});
+        if (j.trace != kNone) tracer_->job_started(j.trace); // the trace waits for the replay
         return true;
     }
     if (j.duplicate) q.kanban.duplicate_processed();

@@ -123,10 +123,11 @@ void Model::kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint3
         // else when its calls answer (a dead process answers nobody: the caller times out or
         // hears the connection close; here the request fails at its next step).
         Job& j = jobs_[killed.job];
+        if (j.trace != kNone) tracer_->set_replica(j.trace, j.span, replica); // it ran there
         j.replica = kNone;
         if (j.pending == 0) {
             if (j.trace != kNone && !j.delaying)
-                tracer_->close_span(j.trace, j.step_span, sim.now(), SpanOutcome::Error);
+                tracer_->close_span(j.trace, j.step_span, sim.now(), SpanOutcome::Error, replica);
             finish_job(sim, killed.job, true);
         } else {
             j.doomed = true;

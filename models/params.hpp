@@ -176,6 +176,11 @@ struct ServiceParams {
 struct TracingParams {
     double sample_fraction = 0.0;    ///< share of requests traced, in [0, 1]
     std::uint32_t keep_slowest = 20; ///< the slowest traced requests kept whole
+    /// What "slowest" means: kEndToEnd, the end-to-end duration (arrival to the last span's end);
+    /// a service's index, the longest span of that service in the trace (traces without one
+    /// are not kept).
+    static constexpr std::uint32_t kEndToEnd = std::numeric_limits<std::uint32_t>::max();
+    std::uint32_t rank_service = kEndToEnd;
 };
 
 /// A whole model, ready to run.

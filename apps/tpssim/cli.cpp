@@ -78,8 +78,10 @@ run options:
                            (docs/results-file.md); an existing FILE must be a results file
   --metrics FILE.csv|-     write the first replication's metrics as CSV: one row per kept
                            scrape and subject, one column per metric
-  --slowest N              print the N slowest requests' spans (traces every request unless
-                           the file's tracing.sample says otherwise)
+  --slowest N              print the N slowest requests (end to end, queue consumers
+                           included) as span trees and what dominates their time (traces
+                           every request unless the file's tracing.sample says otherwise)
+  --by SERVICE             with --slowest: rank by SERVICE's longest span instead
   --reproducible           leave wall-clock figures out of the summary JSON and the results
                            file (same bytes every run)
   --quiet                  no report, no progress bar
@@ -132,6 +134,7 @@ struct RunArgs {
     bool progress = true;
     std::optional<std::string> graph; ///< validate --graph[=text|dot]
     std::uint32_t slowest = 0;        ///< run --slowest N
+    std::optional<std::string> by;    ///< run --by SERVICE: what --slowest ranks by
 };
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
@@ -201,6 +204,8 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--slowest") {
             a.slowest =
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
+        } else if (flag == "--by") {
+            a.by = value();
         } else if (flag == "--reproducible") {
             no_value();
             a.reproducible = true;
@@ -220,6 +225,8 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         }
     }
     if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
+    if (a.by && a.slowest == 0)
+        bad_flag("--by", "expected --slowest N with it (--by says what --slowest ranks by)");
     // At most one output goes to stdout.
     const std::optional<std::string>* to_stdout = nullptr;
     for (const auto* o : {&a.summary_json, &a.events, &a.metrics}) {
@@ -232,6 +239,24 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         to_stdout = o;
     }
     return a;
+}
+
+// The service --by names (one with spans of its own: not a queue), or a bad-input error that
+// lists them.
+std::uint32_t service_by_name(const models::ModelParams& model, const std::string& name) {
+    std::string names;
+    for (std::uint32_t i = 0; i < model.services.size(); ++i) {
+        const auto& sp = model.services[i];
+        if (sp.kind == models::ServiceKind::Queue) continue;
+        if (sp.name == name) return i;
+        names += (names.empty() ? "" : ", ") + sp.name;
+    }
+    for (const auto& sp : model.services)
+        if (sp.kind == models::ServiceKind::Queue && sp.name == name)
+            bad_flag("--by", fmt::format("expected a service (one of {}), got \"{}\", a queue "
+                                         "(its items' spans are its consumer's, {})",
+                                         names, name, model.services[sp.consumer].name));
+    bad_flag("--by", fmt::format("expected a service (one of {}), got \"{}\"", names, name));
 }
 
 bool asks_for_help(std::span<const std::string> args) {
@@ -266,6 +291,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         auto& tracing = sc.model.tracing;
         if (tracing.sample_fraction == 0.0) tracing.sample_fraction = 1.0;
         tracing.keep_slowest = std::max(tracing.keep_slowest, a.slowest);
+        if (a.by) tracing.rank_service = service_by_name(sc.model, *a.by);
     }
     if (sc.model.warmup >= sc.model.duration)
         bad_flag("--until", fmt::format("expected a horizon longer than the warm-up ({}), got {}",
@@ -338,6 +364,8 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     }
     RunSummary summary = summarise(runs, sc.name, a.file, seed, wall);
     summary.interrupted = summary.interrupted || interrupted;
+    if (sc.model.tracing.rank_service != models::TracingParams::kEndToEnd)
+        summary.traces_ranked_by = sc.model.services[sc.model.tracing.rank_service].name;
 
     if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
     if (a.slowest > 0)

@@ -279,38 +279,85 @@ std::string format_report(const RunSummary& s) {
     return out;
 }
 
+std::string format_bottleneck(const RunSummary& s, std::size_t n) {
+    const std::size_t shown = std::min(n, s.slowest_traces.size());
+    const auto shares = models::bottleneck_shares(
+        s.spans, std::span<const models::TraceSummary>(s.slowest_traces).first(shown));
+    if (shares.empty()) return {};
+    auto label = [&](const models::BottleneckShare& b) {
+        return fmt::format("{} {}", s.services[b.service].name, s.spans.operations[b.operation]);
+    };
+    auto percent = [](double share) { return fmt::format("{:.0f}%", 100.0 * share); };
+    double total_seconds = 0.0;
+    for (std::size_t t = 0; t < shown; ++t)
+        total_seconds += s.slowest_traces[t].duration_seconds;
+    const auto& top = shares.front();
+    std::string out = fmt::format(
+        "  bottleneck: {}: {} of the {} time ({} of {} on the critical path)\n", label(top),
+        percent(top.share),
+        shown == 1 ? std::string("slowest trace's") : fmt::format("slowest {} traces'", shown),
+        human_seconds(top.self_seconds), human_seconds(total_seconds));
+    std::string rest;
+    for (std::size_t i = 1; i < shares.size() && i < 4; ++i)
+        if (shares[i].share >= 0.005)
+            rest += fmt::format("{}{} {}", rest.empty() ? "" : ", ", label(shares[i]),
+                                percent(shares[i].share));
+    if (!rest.empty()) out += fmt::format("  then: {}\n", rest);
+    return out;
+}
+
 std::string format_slowest(const RunSummary& s, std::size_t n) {
     const auto& sp = s.spans;
+    const bool by_service = !s.traces_ranked_by.empty();
     std::string out =
-        fmt::format("\nslowest requests ({} shown of {} traced)\n",
+        fmt::format("\nslowest requests {} ({} shown of {} traced)\n",
+                    by_service ? fmt::format("by {}'s longest span", s.traces_ranked_by)
+                               : std::string("end to end"),
                     std::min(n, s.slowest_traces.size()), thousands(static_cast<double>(s.traced)));
     if (s.traced == 0) {
         out += "  no request was traced (tracing.sample is 0)\n";
         return out;
     }
+    out += format_bottleneck(s, n);
+    bool follows = false;
     for (std::size_t t = 0; t < s.slowest_traces.size() && t < n; ++t) {
         const auto& tr = s.slowest_traces[t];
-        out += fmt::format("\n#{} trace {} at {}: {}\n", t + 1, tr.trace_id,
-                           human_seconds(tr.start_seconds), human_seconds(tr.duration_seconds));
-        out += fmt::format("  {:<44}{:>10}{:>10}{:>10}  {}\n", "span", "start", "duration", "wait",
-                           "outcome");
+        out += fmt::format("\n#{} trace {} at {}: {}{} end to end, entry span {}\n", t + 1,
+                           tr.trace_id, human_seconds(tr.start_seconds),
+                           by_service ? fmt::format("{} {}, ", s.traces_ranked_by,
+                                                    human_seconds(tr.ranked_seconds))
+                                      : std::string(),
+                           human_seconds(tr.duration_seconds), human_seconds(tr.entry_seconds));
+        out += fmt::format("  {:<36}{:>9}{:>9}{:>9}{:>9}{:>8}  {}\n", "span", "start", "duration",
+                           "wait", "self", "replica", "outcome");
         std::vector<int> depth(tr.rows, 0);
         for (std::uint32_t k = 0; k < tr.rows; ++k) {
             const std::uint32_t row = tr.first_row + k;
             const std::uint32_t parent = sp.parent_id[row];
             if (parent != models::SpanColumns::kNoParent) depth[k] = depth[parent] + 1;
-            const std::string name =
-                fmt::format("{:{}}{} {}", "", 2 * depth[k], s.services[sp.service[row]].name,
-                            sp.operations[sp.operation[row]]);
+            // "~" marks a span that follows from its parent (a queue item's delivery).
+            const bool follows_from = sp.ref[row] == models::SpanRef::FollowsFrom;
+            follows |= follows_from;
+            const std::string name = fmt::format(
+                "{:{}}{}{} {}{}", "", 2 * depth[k], follows_from ? "~" : "",
+                s.services[sp.service[row]].name, sp.operations[sp.operation[row]],
+                sp.delivery[row] > 1 ? fmt::format(" (delivery {})", sp.delivery[row]) : "");
             const double start = sp.start_seconds[row] - tr.start_seconds;
             out += fmt::format(
-                "  {:<44}{:>10}{:>10}{:>10}  {}{}\n", name,
+                "  {:<36}{:>9}{:>9}{:>9}{:>9}{:>8}  {}{}\n", name,
                 fmt::format("+{}", human_seconds(start)), human_seconds(sp.duration_seconds[row]),
                 sp.wait_seconds[row] > 0 ? human_seconds(sp.wait_seconds[row]) : std::string(),
+                sp.self_seconds[row] > 0 ? human_seconds(sp.self_seconds[row]) : std::string(),
+                sp.replica[row] != models::SpanColumns::kNoReplica
+                    ? fmt::format("{}", sp.replica[row])
+                    : std::string(),
                 models::to_string(sp.outcome[row]),
-                row == tr.bottleneck_row ? "   <- bottleneck" : "");
+                row == tr.bottleneck_row ? " <- bottleneck" : "");
         }
     }
+    if (follows)
+        out += "\n  ~ follows from its parent: a queue item's delivery, which its publisher does "
+               "not wait for\n";
     return out;
 }
 

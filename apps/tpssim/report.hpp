@@ -18,7 +18,13 @@ std::string thousands(double value);
 /// The report text, ending in a newline.
 std::string format_report(const RunSummary& s);
 
-/// The `n` slowest traced requests as span trees, the bottleneck span of each marked.
+/// What dominates the `n` slowest kept traces: the (service, operation) with the most self
+/// time on the critical path, its share of their end-to-end time, and the next ones; empty
+/// when no trace was kept.
+std::string format_bottleneck(const RunSummary& s, std::size_t n);
+
+/// The `n` slowest traced requests as span trees, the bottleneck span of each marked, after
+/// the bottleneck summary over them.
 std::string format_slowest(const RunSummary& s, std::size_t n);
 
 } // namespace tpssim

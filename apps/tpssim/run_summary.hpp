@@ -103,6 +103,8 @@ struct RunSummary {
     std::uint64_t traced = 0;
     models::SpanColumns spans;
     std::vector<models::TraceSummary> slowest_traces;
+    /// What the traces were ranked by: empty, end to end; else a service's name (--by).
+    std::string traces_ranked_by;
     /// Alert rules in the scenario's order.
     std::vector<AlertFigures> alerts;
     /// `expect:` checks in the scenario's order.

@@ -121,6 +121,46 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
     return j;
 }
 
+// The traces section: what the kept traces were ranked by, where their time went (self time
+// on the critical path, by service and operation), and each kept trace.
+Json traces_json(const RunSummary& s) {
+    const auto& sp = s.spans;
+    auto share_json = [&](const models::BottleneckShare& b) {
+        return Json{{"service", s.services[b.service].name},
+                    {"operation", sp.operations[b.operation]},
+                    {"self_seconds", b.self_seconds},
+                    {"share", b.share}};
+    };
+    Json time_by_span = Json::array();
+    for (const auto& b : models::bottleneck_shares(sp, s.slowest_traces))
+        if (b.self_seconds > 0.0) time_by_span.push_back(share_json(b)); // not off the path
+    Json slowest = Json::array();
+    for (const auto& t : s.slowest_traces) {
+        const auto b = t.bottleneck_row;
+        slowest.push_back(
+            Json{{"trace_id", t.trace_id},
+                 {"start_seconds", t.start_seconds},
+                 {"duration_seconds", t.duration_seconds},
+                 {"entry_seconds", t.entry_seconds},
+                 {"ranked_seconds", t.ranked_seconds},
+                 {"spans", t.rows},
+                 {"bottleneck",
+                  Json{{"service", s.services[sp.service[b]].name},
+                       {"operation", sp.operations[sp.operation[b]]},
+                       {"duration_seconds", sp.duration_seconds[b]},
+                       {"self_seconds", sp.self_seconds[b]},
+                       {"share", t.duration_seconds > 0.0 ? sp.self_seconds[b] / t.duration_seconds
+                                                          : 0.0}}}});
+    }
+    Json j{
+        {"traced", s.traced},
+        {"ranked_by", s.traces_ranked_by.empty() ? std::string("end_to_end") : s.traces_ranked_by}};
+    if (!time_by_span.empty()) j["bottleneck"] = time_by_span.front();
+    j["time_by_span"] = std::move(time_by_span);
+    j["slowest"] = std::move(slowest);
+    return j;
+}
+
 } // namespace
 
 std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options) {
@@ -141,21 +181,7 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
         services[f.name] = std::move(sj);
     }
     j["services"] = std::move(services);
-    if (s.traced > 0) {
-        Json slowest = Json::array();
-        for (const auto& t : s.slowest_traces) {
-            const auto b = t.bottleneck_row;
-            slowest.push_back(
-                Json{{"trace_id", t.trace_id},
-                     {"start_seconds", t.start_seconds},
-                     {"duration_seconds", t.duration_seconds},
-                     {"spans", t.rows},
-                     {"bottleneck", Json{{"service", s.services[s.spans.service[b]].name},
-                                         {"operation", s.spans.operations[s.spans.operation[b]]},
-                                         {"duration_seconds", s.spans.duration_seconds[b]}}}});
-        }
-        j["traces"] = Json{{"traced", s.traced}, {"slowest", std::move(slowest)}};
-    }
+    if (s.traced > 0) j["traces"] = traces_json(s);
     Json alerts = Json::array();
     for (const auto& a : s.alerts) {
         Json firings = Json::array();

@@ -217,12 +217,57 @@ TEST_CASE("run --slowest N prints span trees with the bottleneck marked") {
     const auto r = tpssim("run scenarios/examples/three-tier.yaml --until 7m --no-progress "
                           "--slowest 2 --summary-json -");
     REQUIRE(r.exit_code == 0);
-    CHECK(r.err.find("slowest requests (2 shown of ") != std::string::npos);
+    CHECK(r.err.find("slowest requests end to end (2 shown of ") != std::string::npos);
     CHECK(r.err.find("<- bottleneck") != std::string::npos);
+    CHECK(r.err.find("  bottleneck: ") != std::string::npos);
+    // The worker's span follows from api's publish, in the same trace.
+    CHECK(r.err.find("~worker handle") != std::string::npos);
     const auto j = nlohmann::json::parse(r.out);
     REQUIRE(j.contains("traces"));
-    CHECK(j["traces"]["slowest"].size() >= 2);
-    CHECK(j["traces"]["slowest"][0].contains("bottleneck"));
+    const auto& traces = j["traces"];
+    CHECK(traces["ranked_by"] == "end_to_end");
+    REQUIRE(traces["slowest"].size() >= 2);
+    CHECK(traces["slowest"][0].contains("bottleneck"));
+    // Ranked end to end: the first is the slowest, and ends after its entry span.
+    CHECK(traces["slowest"][0]["duration_seconds"] >= traces["slowest"][1]["duration_seconds"]);
+    CHECK(traces["slowest"][0]["duration_seconds"] > traces["slowest"][0]["entry_seconds"]);
+    // The shares of the time by span add up to the whole.
+    double total = 0.0;
+    for (const auto& b : traces["time_by_span"])
+        total += b["share"].get<double>();
+    CHECK(total == doctest::Approx(1.0));
+    CHECK(traces["bottleneck"] == traces["time_by_span"][0]);
+}
+
+TEST_CASE("run --slowest N --by SERVICE ranks by that service's longest span") {
+    const auto r = tpssim("run scenarios/examples/three-tier.yaml --until 7m --quiet "
+                          "--slowest 3 --by service-b --summary-json -");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("slowest requests by service-b's longest span (3 shown of ") !=
+          std::string::npos);
+    const auto j = nlohmann::json::parse(r.out);
+    const auto& slowest = j["traces"]["slowest"];
+    CHECK(j["traces"]["ranked_by"] == "service-b");
+    REQUIRE(slowest.size() >= 3);
+    for (std::size_t i = 1; i < slowest.size(); ++i)
+        CHECK(slowest[i - 1]["ranked_seconds"] >= slowest[i]["ranked_seconds"]);
+    // A service's span lies within its trace.
+    CHECK(slowest[0]["ranked_seconds"] <= slowest[0]["duration_seconds"]);
+
+    // A name that is not a service: the services are listed, exit 2.
+    const auto bad = tpssim("run scenarios/examples/three-tier.yaml --until 1m --quiet "
+                            "--slowest 3 --by dbx");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("<command line>: error: --by: expected a service (one of api, worker, "
+                       "service-b, service-c, db), got \"dbx\"") == 0);
+    const auto queue = tpssim("run scenarios/examples/three-tier.yaml --until 1m --quiet "
+                              "--slowest 3 --by jobs");
+    CHECK(queue.exit_code == 2);
+    CHECK(queue.err.find("a queue (its items' spans are its consumer's, worker)") !=
+          std::string::npos);
+    const auto alone = tpssim("run scenarios/examples/three-tier.yaml --until 1m --quiet --by db");
+    CHECK(alone.exit_code == 2);
+    CHECK(alone.err.find("--by: expected --slowest N with it") != std::string::npos);
 }
 
 TEST_CASE("validate --graph prints the call graph as text or DOT") {

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <variant>
 #include <vector>
 
 using namespace tpssim;
@@ -148,20 +149,27 @@ TEST_CASE("exam level 2: Monday's abnormal metrics, and the cause in the logs an
             << saturday << " s, Monday 07:00-09:00 " << monday << " s");
     CHECK(monday > 1.2 * saturday);
 
-    // The traces. A trace's duration is its entry span's, api's (accept and publish): the
-    // worker's part happens after the publish, so the slowest kept traces are api's slowest,
-    // not the sick worker's. Their spans still show it: every worker "prepare" step over 50 ms
-    // in them (normally 10 ms, cv 0.8) ran after Sunday 03:00, on the sick replica.
+    // The traces. A trace runs end to end, through the jobs stream into the worker (its span
+    // follows from api's publish), so the slowest kept traces are the users' longest waits,
+    // and they show the sick worker: every worker "prepare" step over 50 ms in them (normally
+    // 10 ms, cv 0.8) ran after Sunday 03:00, on the sick replica.
+    // Their spans name the replica: the one the `unhealthy` event names.
     REQUIRE(!r.slowest_traces.empty());
-    std::size_t slow_prepare = 0, slow_prepare_after = 0;
+    const auto replica_field = unhealthy->find("replica");
+    REQUIRE(replica_field);
+    const auto sick_replica = static_cast<std::uint32_t>(std::get<double>(*replica_field));
+    std::size_t slow_prepare = 0, slow_prepare_after = 0, slow_prepare_on_sick = 0;
     for (std::size_t row = 0; row < r.spans.size(); ++row)
         if (r.spans.operations[r.spans.operation[row]] == "prepare" &&
             r.spans.duration_seconds[row] > 0.050) {
             ++slow_prepare;
             if (r.spans.start_seconds[row] >= kSick) ++slow_prepare_after;
+            if (r.spans.replica[row] == sick_replica) ++slow_prepare_on_sick;
         }
     MESSAGE(slow_prepare << " worker 'prepare' spans over 50 ms in the kept traces, "
-                         << slow_prepare_after << " of them after Sunday 03:00");
+                         << slow_prepare_after << " of them after Sunday 03:00, "
+                         << slow_prepare_on_sick << " on replica " << sick_replica);
     CHECK(slow_prepare > 0);
     CHECK(slow_prepare_after == slow_prepare);
+    CHECK(slow_prepare_on_sick == slow_prepare);
 }

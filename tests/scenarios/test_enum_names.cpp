@@ -205,9 +205,18 @@ constexpr std::size_t count(SpanOutcome e) {
     case SpanOutcome::Fallback:
     case SpanOutcome::CacheHit:
     case SpanOutcome::NotPermitted:
+    case SpanOutcome::DeadLettered:
         break;
     }
-    return 7;
+    return 8;
+}
+constexpr std::size_t count(SpanRef e) {
+    switch (e) {
+    case SpanRef::ChildOf:
+    case SpanRef::FollowsFrom:
+        break;
+    }
+    return 2;
 }
 constexpr std::size_t count(CallEdgeKind e) {
     switch (e) {
@@ -257,6 +266,7 @@ TEST_CASE("each model enum's name table names every enumerator once") {
     check_table<Autoscaler::Limit>();
     check_table<CanaryAnalysis::Phase>();
     check_table<SpanOutcome>();
+    check_table<SpanRef>();
     check_table<CallEdgeKind>();
 }
 
