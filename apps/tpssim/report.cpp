@@ -268,12 +268,14 @@ std::string alerts_table(const RunSummary& s) {
     return out;
 }
 
-// A metric's value in its unit: "412ms", "31.2%", "12.5/s", "1.5 GiB", "3".
+// A metric's value in its unit: "412ms", "31.2%", "12.5/s", "1.5 GiB", "3", "4,242".
 std::string metric_value(double value, const std::string& unit) {
     if (std::isnan(value)) return "no data";
     if (unit == "seconds") return human_seconds(value);
     if (unit == "ratio") return pct(value);
-    if (unit == "1/s") return num(value) + "/s";
+    // Three significant digits, or whole with separators from a thousand up (no exponent).
+    const auto plain = [](double x) { return std::fabs(x) >= 1000.0 ? thousands(x) : num(x); };
+    if (unit == "1/s") return plain(value) + "/s";
     if (unit == "bytes") {
         const double a = std::fabs(value);
         if (a >= 1024.0 * 1024 * 1024) return num(value / (1024.0 * 1024 * 1024)) + " GiB";
@@ -281,7 +283,7 @@ std::string metric_value(double value, const std::string& unit) {
         if (a >= 1024.0) return num(value / 1024.0) + " KiB";
         return num(value) + " B";
     }
-    return num(value);
+    return plain(value);
 }
 
 // How far a peak is past a threshold, as a multiple of it ("856x", "6.93x", "0.375x"); "-" where
