@@ -108,7 +108,7 @@ TEST_CASE("summary JSON: what was abnormal, as numbers with units in the keys") 
     CHECK(a["subject"] == "api");
     CHECK(a["unit"] == "ratio");
     CHECK(a["condition"] == "error_rate(api) > 5%");
-    CHECK(a["alerts"] == nlohmann::json::array({"Errors"}));
+    CHECK(a["alerts"] == nlohmann::ordered_json::array({"Errors"}));
     CHECK(a["threshold"] == 0.05);
     CHECK(a["count"] == 1);
     CHECK(a["total_seconds"] == 30.0);
@@ -127,5 +127,5 @@ TEST_CASE("summary JSON: what was abnormal, as numbers with units in the keys") 
     // Nothing crossed: an empty list, the key still there.
     auto calm = timed_run();
     calm.metrics[0].values = {0.0, 0.0, 0.0, 0.0};
-    CHECK(json_of(calm)["abnormal"] == nlohmann::json::array());
+    CHECK(json_of(calm)["abnormal"] == nlohmann::ordered_json::array());
 }
