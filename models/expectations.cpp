@@ -1,6 +1,7 @@
 #include "models/expectations.hpp"
 
 #include "models/alerts.hpp"
+#include "models/clock_format.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,9 +16,11 @@ namespace {
 
 using Kind = ExpectationParams::Kind;
 
-// A time for `observed`: whole seconds without a fraction or an exponent ("t=3615s"), others
-// to six significant digits.
-std::string at(double seconds) {
+// A time for `observed`: with a calendar start the clock time ("15:02:15", see ClockFormat);
+// without one whole seconds without a fraction or an exponent ("t=3615s"), others to six
+// significant digits.
+std::string at(const ClockFormat& clock, double seconds) {
+    if (clock.has_calendar()) return clock(seconds);
     if (seconds == std::floor(seconds) && std::fabs(seconds) < 1e15)
         return fmt::format("t={:.0f}s", seconds);
     return fmt::format("t={:.6g}s", seconds);
@@ -28,13 +31,14 @@ ExpectationResult result(const ExpectationParams& e, bool passed, std::string ob
 }
 
 // Always / Ever over the scrapes of the window, as tallied.
-ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTally& tally) {
+ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTally& tally,
+                               const ClockFormat& clock) {
     const auto& cond = e.condition;
     if (tally.scrapes == 0) return result(e, false, "no scrape in the window");
     if (!tally.min) return result(e, false, "no data in the window");
 
-    const auto extreme = [](const char* what, const SeriesWindowTally::Point& p) {
-        return fmt::format("{} {:.6g} at {}", what, p.value, at(p.t_seconds));
+    const auto extreme = [&clock](const char* what, const SeriesWindowTally::Point& p) {
+        return fmt::format("{} {:.6g} at {}", what, p.value, at(clock, p.t_seconds));
     };
     const bool upper_bound = cond.op == Comparison::Less || cond.op == Comparison::LessEqual;
     const bool lower_bound = cond.op == Comparison::Greater || cond.op == Comparison::GreaterEqual;
@@ -48,7 +52,8 @@ ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTal
             return result(e, passed, extreme("min", *tally.min));
         if (passed) return result(e, true, fmt::format("held at all {} scrapes", tally.scrapes));
         if (tally.first_nan_seconds && *tally.first_nan_seconds == tally.first_failed->t_seconds)
-            return result(e, false, fmt::format("no data at {}", at(*tally.first_nan_seconds)));
+            return result(e, false,
+                          fmt::format("no data at {}", at(clock, *tally.first_nan_seconds)));
         return result(e, false, extreme("value", *tally.first_failed));
     }
     // Ever.
@@ -58,16 +63,16 @@ ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTal
     return result(e, false, fmt::format("not at any of {} scrapes", tally.scrapes));
 }
 
-ExpectationResult check_series(const ExpectationParams& e, std::size_t index,
-                               const RunResult& run) {
+ExpectationResult check_series(const ExpectationParams& e, std::size_t index, const RunResult& run,
+                               const ClockFormat& clock) {
     if (run.expectation_tallies.size() > index && run.expectation_tallies[index])
-        return check_series(e, *run.expectation_tallies[index]);
+        return check_series(e, *run.expectation_tallies[index], clock);
     const auto tally = tally_rows(e, run);
     if (!tally)
         return result(e, false,
                       fmt::format("no metric {} of '{}'", e.condition.metric.name,
                                   e.condition.metric.subject));
-    return check_series(e, *tally);
+    return check_series(e, *tally, clock);
 }
 
 ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) {
@@ -84,7 +89,8 @@ ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) 
     return result(e, holds(cond.op, *value, cond.threshold), fmt::format("value {:.6g}", *value));
 }
 
-ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run) {
+ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run,
+                              const ClockFormat& clock) {
     if (e.alert >= run.alerts.size()) return result(e, false, fmt::format("no alert #{}", e.alert));
     const auto& firings = run.alerts[e.alert].firings;
     const AlertFiring* first_in_window = nullptr;
@@ -96,16 +102,17 @@ ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run) 
     const bool wants_firing = e.kind == Kind::AlertFires;
     if (first_in_window != nullptr)
         return result(e, wants_firing,
-                      fmt::format("first fired at {}", at(first_in_window->fired_seconds)));
+                      fmt::format("first fired at {}", at(clock, first_in_window->fired_seconds)));
     // Say so when it fired, but outside the window: the likely cause of a surprise.
     if (!firings.empty())
         return result(e, !wants_firing,
                       fmt::format("never fired in the window (first at {})",
-                                  at(firings.front().fired_seconds)));
+                                  at(clock, firings.front().fired_seconds)));
     return result(e, !wants_firing, "never fired");
 }
 
-ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run) {
+ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run,
+                                const ClockFormat& clock) {
     if (e.service >= run.services.size())
         return result(e, false, fmt::format("no service #{}", e.service));
     const auto& service = run.services[e.service];
@@ -117,7 +124,7 @@ ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run
     const bool wants_open = e.kind == Kind::BreakerOpens;
     for (const auto& t : call->breaker_transitions)
         if (t.to == "open" && in_window(e, t.at_seconds))
-            return result(e, wants_open, fmt::format("opened at {}", at(t.at_seconds)));
+            return result(e, wants_open, fmt::format("opened at {}", at(clock, t.at_seconds)));
     return result(e, !wants_open, "never opened");
 }
 
@@ -223,23 +230,24 @@ std::vector<ExpectationResult>
 check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run) {
     std::vector<ExpectationResult> results;
     results.reserve(expectations.size());
+    const ClockFormat clock(run.start, run.simulated_seconds);
     for (std::size_t i = 0; i < expectations.size(); ++i) {
         const auto& e = expectations[i];
         switch (e.kind) {
         case Kind::Always:
         case Kind::Ever:
-            results.push_back(check_series(e, i, run));
+            results.push_back(check_series(e, i, run, clock));
             break;
         case Kind::Total:
             results.push_back(check_total(e, run));
             break;
         case Kind::AlertFires:
         case Kind::AlertNeverFires:
-            results.push_back(check_alert(e, run));
+            results.push_back(check_alert(e, run, clock));
             break;
         case Kind::BreakerOpens:
         case Kind::BreakerNeverOpens:
-            results.push_back(check_breaker(e, run));
+            results.push_back(check_breaker(e, run, clock));
             break;
         case Kind::CanaryPromoted:
         case Kind::CanaryRolledBack:

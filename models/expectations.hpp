@@ -30,9 +30,11 @@ std::optional<double> summary_total(const RunResult& run, std::string_view name,
                                     std::string_view subject);
 
 /// Evaluates `expectations` on `run` (its series tallies, alerts, services' breaker transitions
-/// and canary phases); one result each, in order. Series checks read `run.expectation_tallies`
-/// (one per expectation, as the model fed them at every scrape); a run without them (built by
-/// hand, or read back from a file) is tallied from its kept rows.
+/// and canary phases); one result each, in order. Times in what was observed read as clock
+/// times when the run has a calendar start ("max 0.031 at 15:02:15", ClockFormat over the
+/// simulated span), else as seconds from t = 0 ("max 0.031 at t=3615s"). Series checks read
+/// `run.expectation_tallies` (one per expectation, as the model fed them at every scrape); a run
+/// without them (built by hand, or read back from a file) is tallied from its kept rows.
 std::vector<ExpectationResult>
 check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run);
 

@@ -150,6 +150,7 @@ RunResult Model::figures(const sim::Simulation& sim) const {
     RunResult out;
     const SimTime now = sim.now();
     out.simulated_seconds = now.seconds();
+    out.start = params_.start;
     out.warmup_seconds = std::min(params_.warmup, now).seconds();
     out.events = sim.events_processed();
     out.peak_in_flight = peak_in_flight_;

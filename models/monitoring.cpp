@@ -65,7 +65,9 @@ void Monitoring::fill(const OperationsParams& ops, RunResult& out) const {
     for (std::uint32_t a = 0; a < ops.alerts.size(); ++a) {
         const auto& rule = ops.alerts[a];
         out.alerts.push_back({rule.name, rule.severity, rule.condition.text,
-                              rule.for_duration.seconds(), alerts_->firings(a)});
+                              rule.for_duration.seconds(), alerts_->firings(a),
+                              rule.condition.metric.name, rule.condition.metric.subject,
+                              rule.condition.op, rule.condition.threshold});
     }
 }
 

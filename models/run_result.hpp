@@ -8,6 +8,7 @@
 #include "models/series_window_tally.hpp"
 #include "models/tracer.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -103,6 +104,13 @@ struct AlertResult {
     std::string condition; ///< as written
     double for_seconds = 0.0;
     std::vector<AlertFiring> firings;
+    /// The condition's parts: the column it reads (Prometheus name and subject), the
+    /// comparison and the threshold (in the metric's unit). Initialised here, so that a
+    /// result built by hand from the fields above still compiles without warnings.
+    std::string metric{};
+    std::string subject{};
+    Comparison op = Comparison::Greater;
+    double threshold = 0.0;
 };
 
 /// One `expect:` check and how the run fared.
@@ -114,6 +122,8 @@ struct ExpectationResult {
 
 struct RunResult {
     std::uint64_t seed = 0;
+    /// The local date and time of t = 0 when the scenario has a calendar `start:`.
+    std::optional<std::chrono::local_seconds> start;
     double simulated_seconds = 0.0; ///< the horizon reached
     double warmup_seconds = 0.0;
     double wall_seconds = 0.0;

@@ -1,6 +1,7 @@
 #include "apps/tpssim/report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -20,10 +21,7 @@ std::string human_seconds(double s) {
 }
 
 std::string clock_seconds(double s) {
-    if (std::isnan(s)) return "-";
-    if (s < 60.0) return fmt::format("{:.3g}s", s);
-    const auto total = static_cast<long long>(std::floor(s));
-    return fmt::format("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60);
+    return models::elapsed_text(s);
 }
 
 std::string thousands(double value) {
@@ -49,6 +47,27 @@ std::string count(double x) {
     return thousands(x);
 }
 
+// Columns of a UTF-8 text (one per code point: what a terminal shows for these reports).
+std::size_t columns(const std::string& text) {
+    std::size_t n = 0;
+    for (const char c : text)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+// `text` cut to `width` columns, "..." marking the cut (never inside a UTF-8 sequence).
+std::string fit(const std::string& text, std::size_t width) {
+    if (columns(text) <= width) return text;
+    std::string out;
+    std::size_t n = 0;
+    for (const char c : text) {
+        const bool starts = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        if (starts && ++n > width - 3) break;
+        out += c;
+    }
+    return out + "...";
+}
+
 // One table row: the values, and with replications a second row of their half-widths.
 struct Cell {
     const Figure& figure;
@@ -58,7 +77,9 @@ struct Cell {
 std::string rows(const std::string& name, int name_w, std::initializer_list<Cell> cells,
                  bool replicated) {
     constexpr int w = 11;
-    std::string out = fmt::format("{:<{}}", name, name_w);
+    const auto width = static_cast<std::size_t>(name_w);
+    std::string out = fit(name, width - 1);
+    out += std::string(width - std::min(width, columns(out)), ' ');
     for (const auto& c : cells)
         out += fmt::format("{:>{}}", c.format(c.figure.value), w);
     out += '\n';
@@ -105,44 +126,93 @@ std::string calls_table(const RunSummary& s) {
     for (const auto& f : s.services)
         for (const auto& c : f.calls) {
             if (!c.has_circuit_breaker) continue;
-            out += fmt::format("  breaker {} -> {}: {} at the end", f.name, c.key, c.breaker_state);
+            std::string line =
+                fmt::format("  breaker {} -> {}: {} at the end", f.name, c.key, c.breaker_state);
+            // The first few transitions, as many as leave room for the count within 100
+            // columns (clock times with a weekday are longer than elapsed ones).
+            const auto total = c.breaker_transitions.size() + c.breaker_transitions_dropped;
+            const std::string tail = fmt::format(", ... ({} transitions)", total);
             constexpr std::size_t kShown = 4;
-            for (std::size_t i = 0; i < c.breaker_transitions.size() && i < kShown; ++i) {
-                const auto& t = c.breaker_transitions[i];
-                out += fmt::format("{} {} at {}", i == 0 ? ";" : ",", t.to,
-                                   human_seconds(t.at_seconds));
+            std::size_t shown = 0;
+            for (; shown < c.breaker_transitions.size() && shown < kShown; ++shown) {
+                const auto& t = c.breaker_transitions[shown];
+                const std::string piece = fmt::format(
+                    "{} {} at {}", shown == 0 ? ";" : ",", t.to,
+                    s.clock.has_calendar() ? s.clock(t.at_seconds) : human_seconds(t.at_seconds));
+                const std::size_t room = shown + 1 < total ? columns(tail) : 0;
+                if (columns(line) + columns(piece) + room > 100) break;
+                line += piece;
             }
-            const auto more = c.breaker_transitions.size() + c.breaker_transitions_dropped;
-            if (more > kShown) out += fmt::format(", ... ({} transitions)", more);
-            out += '\n';
+            if (total > shown) line += tail;
+            out += fit(line, 100) + '\n';
         }
     return out;
-}
-
-// Columns of a UTF-8 text (one per code point: what a terminal shows for these reports).
-std::size_t columns(const std::string& text) {
-    std::size_t n = 0;
-    for (const char c : text)
-        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return n;
-}
-
-// `text` cut to `width` columns, "..." marking the cut (never inside a UTF-8 sequence).
-std::string fit(const std::string& text, std::size_t width) {
-    if (columns(text) <= width) return text;
-    std::string out;
-    std::size_t n = 0;
-    for (const char c : text) {
-        const bool starts = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        if (starts && ++n > width - 3) break;
-        out += c;
-    }
-    return out + "...";
 }
 
 // A count: whole for one run, three significant digits for a mean over replications.
 std::string amount(double x) {
     return x == std::floor(x) ? thousands(x) : num(x);
+}
+
+// The flow table: one row per service (and with replications one of half-widths). Each
+// column is as wide as its header or its widest cell needs, and the name column gives way
+// (cut with "...") when the whole would pass 100 columns.
+std::string flow_table(const RunSummary& s) {
+    const bool rep = s.replications > 1;
+    struct Column {
+        const char* header;
+        const Figure ServiceFigures::*figure;
+        std::string (*format)(double);
+    };
+    static const Column kColumns[] = {
+        {"arrivals", &ServiceFigures::arrivals, count},
+        {"completed", &ServiceFigures::completed, count},
+        {"rejected", &ServiceFigures::rejected, count},
+        {"failed", &ServiceFigures::failed, count},
+        {"dead-lettered", &ServiceFigures::dead_lettered, count},
+        {"thru/s", &ServiceFigures::throughput_per_second, num},
+        {"util", &ServiceFigures::utilization, pct},
+        {"in system", &ServiceFigures::mean_in_system, num},
+    };
+    constexpr std::size_t n = std::size(kColumns);
+    // cells[row][column], rows in print order: a service's values, then its half-widths.
+    std::vector<std::pair<std::string, std::array<std::string, n>>> cells;
+    for (const auto& f : s.services) {
+        auto& values = cells.emplace_back(f.name, std::array<std::string, n>{}).second;
+        for (std::size_t c = 0; c < n; ++c)
+            values[c] = kColumns[c].format((f.*kColumns[c].figure).value);
+        if (!rep) continue;
+        auto& halves = cells.emplace_back(std::string(), std::array<std::string, n>{}).second;
+        for (std::size_t c = 0; c < n; ++c)
+            halves[c] = "\u00b1" + kColumns[c].format((f.*kColumns[c].figure).half_width);
+    }
+    std::array<std::size_t, n> width{};
+    std::size_t values_w = 0;
+    for (std::size_t c = 0; c < n; ++c) {
+        width[c] = std::max<std::size_t>(9, std::string_view(kColumns[c].header).size() + 2);
+        for (const auto& row : cells)
+            width[c] = std::max(width[c], columns(row.second[c]) + 1);
+        values_w += width[c];
+    }
+    std::size_t name_w = 12;
+    for (const auto& f : s.services)
+        name_w = std::max(name_w, f.name.size() + 2);
+    name_w = std::min(name_w, values_w + 8 <= 100 ? 100 - values_w : std::size_t{8});
+    const auto line = [&](const std::string& name, const auto& texts) {
+        std::string out = name.empty() ? std::string() : fit(name, name_w - 1);
+        out += std::string(name_w - columns(out), ' ');
+        for (std::size_t c = 0; c < n; ++c)
+            out += std::string(width[c] - std::min(width[c], columns(texts[c])), ' ') + texts[c];
+        return out + '\n';
+    };
+    std::array<std::string, n> headers;
+    for (std::size_t c = 0; c < n; ++c)
+        headers[c] = kColumns[c].header;
+    std::string out(1, '\n');
+    out += line("service", headers);
+    for (const auto& row : cells)
+        out += line(row.first, row.second);
+    return out;
 }
 
 // Services with operations: replicas, scalings, replica deaths, duplicates, canary.
@@ -182,17 +252,84 @@ std::string alerts_table(const RunSummary& s) {
     int name_w = 12;
     for (const auto& a : s.alerts)
         name_w = std::max(name_w, static_cast<int>(a.name.size()) + 2);
-    std::string out = fmt::format("\n{:<{}}{:<10}{:>8}{:>12}  {}\n", "alert", name_w, "severity",
-                                  "firings", "first fired", "condition");
+    // Wide enough for the clock style's times ("Sat 03:00:00", "2026-12-26 03:00:00").
+    const int first_w = std::max(12, static_cast<int>(columns(s.clock(0.0))) + 2);
+    std::string out = fmt::format("\n{:<{}}{:<10}{:>8}{:>{}}  {}\n", "alert", name_w, "severity",
+                                  "firings", "first fired", first_w, "condition");
     for (const auto& a : s.alerts) {
         const std::string first = a.first_run_firings.empty()
                                       ? std::string("-")
-                                      : clock_seconds(a.first_run_firings.front().fired_seconds);
-        out += fit(fmt::format("{:<{}}{:<10}{:>8}{:>12}  {}", a.name, name_w, a.severity,
-                               amount(a.firings.value), first, a.condition),
+                                      : s.clock(a.first_run_firings.front().fired_seconds);
+        out += fit(fmt::format("{:<{}}{:<10}{:>8}{:>{}}  {}", a.name, name_w, a.severity,
+                               amount(a.firings.value), first, first_w, a.condition),
                    100) +
                '\n';
     }
+    return out;
+}
+
+// A metric's value in its unit: "412ms", "31.2%", "12.5/s", "1.5 GiB", "3", "4,242".
+std::string metric_value(double value, const std::string& unit) {
+    if (std::isnan(value)) return "no data";
+    if (unit == "seconds") return human_seconds(value);
+    if (unit == "ratio") return pct(value);
+    // Three significant digits, or whole with separators from a thousand up (no exponent).
+    const auto plain = [](double x) { return std::fabs(x) >= 1000.0 ? thousands(x) : num(x); };
+    if (unit == "1/s") return plain(value) + "/s";
+    if (unit == "bytes") {
+        const double a = std::fabs(value);
+        if (a >= 1024.0 * 1024 * 1024) return num(value / (1024.0 * 1024 * 1024)) + " GiB";
+        if (a >= 1024.0 * 1024) return num(value / (1024.0 * 1024)) + " MiB";
+        if (a >= 1024.0) return num(value / 1024.0) + " KiB";
+        return num(value) + " B";
+    }
+    return plain(value);
+}
+
+// How far a peak is past a threshold, as a multiple of it ("856x", "6.93x", "0.375x"); "-" where
+// a multiple means nothing (an equality, a threshold of 0 or below).
+std::string times_threshold(const models::ThresholdCrossings& a) {
+    const bool bound = a.op != models::Comparison::Equal && a.op != models::Comparison::NotEqual;
+    if (!bound || !(a.threshold > 0.0) || !std::isfinite(a.peak)) return "-";
+    const double x = a.peak / a.threshold;
+    return x >= 10.0 ? fmt::format("{:.0f}x", x) : fmt::format("{:.3g}x", x);
+}
+
+// What was abnormal (first run): one row per metric that crossed an alert rule's threshold:
+// its condition, when it first crossed, how many times, how long in all, its peak (the lowest
+// value for a `<` rule), how far that is past the threshold, and when. The condition column
+// gives way (cut) before a figure does.
+std::string abnormal_list(const RunSummary& s) {
+    if (s.abnormal.empty()) return {};
+    const std::size_t clock_w = std::max<std::size_t>(9, columns(s.clock(0.0)) + 2);
+    constexpr std::size_t times_w = 7, for_w = 9, peak_w = 11, ratio_w = 8;
+    const std::size_t rest = clock_w + times_w + for_w + peak_w + ratio_w + clock_w;
+    std::size_t cond_w = 19;
+    for (const auto& a : s.abnormal)
+        cond_w = std::max(cond_w, columns(a.condition) + 2);
+    cond_w = std::min(cond_w, rest + 12 <= 100 ? 100 - rest : std::size_t{12});
+    const auto row = [&](const std::string& condition, const std::string& from,
+                         const std::string& times, const std::string& total,
+                         const std::string& peak, const std::string& ratio, const std::string& at) {
+        std::string cut = fit(condition, cond_w - 1);
+        cut += std::string(cond_w - columns(cut), ' ');
+        return cut + fmt::format("{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", from, clock_w, times,
+                                 times_w, total, for_w, peak, peak_w, ratio, ratio_w, at, clock_w);
+    };
+    std::string out =
+        "\n" + row("what was abnormal", "from", "times", "for", "peak", "x thr", "peak at");
+    bool ongoing = false;
+    for (const auto& a : s.abnormal) {
+        const bool still = a.crossings.back().ongoing && a.crossings.size() == a.count;
+        ongoing = ongoing || still;
+        out += row(a.condition, s.clock(a.crossings.front().from_seconds),
+                   thousands(static_cast<double>(a.count)),
+                   human_seconds(a.total_seconds) + (still ? "*" : ""),
+                   metric_value(a.peak, a.unit), times_threshold(a), s.clock(a.peak_seconds));
+    }
+    out += "  from: first crossed; for: time past the threshold in all";
+    out += ongoing ? " (*: still past it at the end)" : "";
+    out += s.replications > 1 ? "; the first run\n" : "\n";
     return out;
 }
 
@@ -234,6 +371,9 @@ std::string format_report(const RunSummary& s) {
                        "s per wall s\n",
                        human_seconds(s.simulated_seconds), human_seconds(s.warmup_seconds),
                        thousands(static_cast<double>(s.events)), s.wall_seconds, thousands(speed));
+    if (s.start)
+        out += fmt::format("  from {} to {}\n", models::calendar_text(0.0, *s.start),
+                           models::calendar_text(s.simulated_seconds, *s.start));
     // How much of the monitoring record the outputs hold (a long run keeps every stride-th).
     if (s.scrapes > 0)
         out += fmt::format("  monitoring: {} scrapes, {} rows kept ({})\n",
@@ -249,18 +389,8 @@ std::string format_report(const RunSummary& s) {
     for (const auto& f : s.services)
         name_w = std::max(name_w, static_cast<int>(f.name.size()) + 2);
     constexpr int w = 11;
-    out +=
-        fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w, "arrivals",
-                    w, "completed", w, "rejected", w, "thru/s", w, "util", w, "in system", w);
-    for (const auto& f : s.services)
-        out += rows(f.name, name_w,
-                    {{f.arrivals, count},
-                     {f.completed, count},
-                     {f.rejected, count},
-                     {f.throughput_per_second, num},
-                     {f.utilization, pct},
-                     {f.mean_in_system, num}},
-                    rep);
+    name_w = std::min(name_w, 100 - 6 * w); // a long name gives way (cut), never a figure
+    out += flow_table(s);
     out += fmt::format("\n{:<{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}{:>{}}\n", "service", name_w,
                        "wait mean", w, "wait p99", w, "latency", w, "p50", w, "p90", w, "p99", w);
     for (const auto& f : s.services)
@@ -275,6 +405,7 @@ std::string format_report(const RunSummary& s) {
     out += calls_table(s);
     out += operations_table(s);
     out += alerts_table(s);
+    out += abnormal_list(s);
     out += expectations_list(s);
     return out;
 }

@@ -1,6 +1,8 @@
 #pragma once
 /// The human report of a run: a header line and two tables (flow, time) that fit 100 columns,
-/// then, when the run has them, the calls, operations, alerts and expectations.
+/// then, when the run has them, the calls, operations, alerts, what was abnormal and the
+/// expectations. Points in time read as RunSummary::clock writes them: clock times when the
+/// scenario has a calendar start, elapsed times without.
 
 #include "apps/tpssim/run_summary.hpp"
 
@@ -10,7 +12,8 @@ namespace tpssim {
 
 /// "81.3ms", "2.10s", "340us", "0": three significant digits and the unit that suits.
 std::string human_seconds(double seconds);
-/// A point in simulated time: "42.5s" under a minute, else "h:mm:ss" ("1:02:03").
+/// A point in simulated time as elapsed time: "42.5s" under a minute, else "h:mm:ss"
+/// ("1:02:03"); models::elapsed_text. A run's own times go through RunSummary::clock.
 std::string clock_seconds(double seconds);
 /// "3,912,345".
 std::string thousands(double value);

@@ -70,6 +70,8 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
     s.simulated_seconds = runs.front().simulated_seconds;
     s.warmup_seconds = runs.front().warmup_seconds;
     s.wall_seconds = wall_seconds;
+    s.start = runs.front().start;
+    s.clock = models::ClockFormat(s.start, s.simulated_seconds);
     for (const auto& r : runs) {
         s.events += r.events;
         s.interrupted = s.interrupted || r.interrupted;
@@ -184,6 +186,7 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         throw std::logic_error("run result: one monitoring total per column expected");
     for (std::size_t c = 0; c < first.metrics.size(); ++c)
         s.series.push_back(series_figures(first.metrics[c], first.metric_totals[c]));
+    s.abnormal = models::find_threshold_crossings(first);
     s.event_log_events = first.event_log.events();
     s.event_log_dropped = first.event_log.dropped();
     return s;

@@ -2,9 +2,13 @@
 /// A run's figures ready for output: one run, or the mean and 95% confidence half-width of
 /// each figure over independent replications.
 
+#include "models/clock_format.hpp"
 #include "models/run_result.hpp"
+#include "models/threshold_crossings.hpp"
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -98,6 +102,11 @@ struct RunSummary {
     double wall_seconds = 0.0;
     std::uint64_t events = 0; ///< summed over replications
     bool interrupted = false;
+    /// The calendar start (`start:`), when the scenario has one.
+    std::optional<std::chrono::local_seconds> start;
+    /// How every output writes a point in simulated time: clock times with a calendar start
+    /// ("15:02:15", "Sat 03:00:00"), elapsed times without.
+    models::ClockFormat clock;
     std::vector<ServiceFigures> services;
     /// Traces of the first run (replication 0): how many were traced, the kept spans.
     std::uint64_t traced = 0;
@@ -115,6 +124,9 @@ struct RunSummary {
     std::uint64_t rows_kept = 0;
     std::uint64_t stride = 1;
     std::vector<SeriesFigures> series;
+    /// What was abnormal in the first run: each metric that crossed an alert rule's
+    /// threshold, when, for how long and how far.
+    std::vector<models::ThresholdCrossings> abnormal;
     /// The first run's event log: entries kept and dropped beyond the bound.
     std::uint64_t event_log_events = 0;
     std::uint64_t event_log_dropped = 0;

@@ -1,6 +1,6 @@
 #include "apps/tpssim/summary_json.hpp"
 
-#include "models/load_profile.hpp"
+#include "models/clock_format.hpp"
 #include "models/params.hpp"
 
 #include <chrono>
@@ -26,6 +26,15 @@ Json count(const Figure& f, bool replicated) {
     return f.value;
 }
 
+using Start = std::optional<std::chrono::local_seconds>;
+
+// With a calendar start, `key` = the local date and time of `seconds` ("2026-12-25T15:02:15.000",
+// beside the number it is read from; null for NaN); nothing without one.
+void add_time(Json& j, const char* key, double seconds, const Start& start) {
+    if (!start) return;
+    j[key] = std::isnan(seconds) ? Json() : Json(local_time_text(seconds, *start));
+}
+
 Json durations(const DurationFigures& d, bool half_width) {
     // null when there is no data (no request ended): never a 0 that reads as "instant".
     auto v = [half_width](const Figure& f) { return number(half_width ? f.half_width : f.value); };
@@ -37,7 +46,7 @@ Json durations(const DurationFigures& d, bool half_width) {
 }
 
 // The per-service figures, as values (half_width = false) or as CI half-widths (true).
-Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
+Json service_json(const ServiceFigures& f, bool replicated, bool half_width, const Start& start) {
     auto c = [&](const Figure& x) {
         return half_width ? Json(x.half_width) : count(x, replicated);
     };
@@ -88,11 +97,14 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
                 if (!replicated && !half_width) {
                     bj["state"] = cf.breaker_state;
                     Json ts = Json::array();
-                    for (const auto& t : cf.breaker_transitions)
-                        ts.push_back(Json{{"at_seconds", t.at_seconds},
-                                          {"from", t.from},
-                                          {"to", t.to},
-                                          {"cause", t.cause}});
+                    for (const auto& t : cf.breaker_transitions) {
+                        Json tj{{"at_seconds", t.at_seconds}};
+                        add_time(tj, "at_time", t.at_seconds, start);
+                        tj["from"] = t.from;
+                        tj["to"] = t.to;
+                        tj["cause"] = t.cause;
+                        ts.push_back(std::move(tj));
+                    }
                     bj["transitions"] = std::move(ts);
                     bj["transitions_dropped"] = cf.breaker_transitions_dropped;
                 }
@@ -104,10 +116,14 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width) {
     }
     if (f.kind == models::name_of(models::ServiceKind::Queue) && !half_width && !replicated) {
         Json latest = Json::array();
-        for (const auto& d : f.dead_letters)
-            latest.push_back(Json{{"at_seconds", d.at_seconds},
-                                  {"deliveries", d.deliveries},
-                                  {"first_arrival_seconds", d.first_arrival_seconds}});
+        for (const auto& d : f.dead_letters) {
+            Json dj{{"at_seconds", d.at_seconds}};
+            add_time(dj, "at_time", d.at_seconds, start);
+            dj["deliveries"] = d.deliveries;
+            dj["first_arrival_seconds"] = d.first_arrival_seconds;
+            add_time(dj, "first_arrival_time", d.first_arrival_seconds, start);
+            latest.push_back(std::move(dj));
+        }
         j["dead_letter_queue"] = Json{{"latest", std::move(latest)}};
     }
     j["scale_ups"] = c(f.scale_ups);
@@ -161,6 +177,36 @@ Json traces_json(const RunSummary& s) {
     return j;
 }
 
+// The metrics that crossed an alert rule's threshold (first run), with their crossings.
+Json abnormal_json(const std::vector<models::ThresholdCrossings>& abnormal, const Start& start) {
+    Json out = Json::array();
+    for (const auto& a : abnormal) {
+        Json crossings = Json::array();
+        for (const auto& c : a.crossings) {
+            Json cj{{"from_seconds", c.from_seconds}};
+            add_time(cj, "from_time", c.from_seconds, start);
+            cj["to_seconds"] = c.to_seconds;
+            add_time(cj, "to_time", c.to_seconds, start);
+            cj["duration_seconds"] = c.duration_seconds();
+            cj["ongoing"] = c.ongoing;
+            cj["peak"] = number(c.peak);
+            cj["peak_seconds"] = c.peak_seconds;
+            add_time(cj, "peak_time", c.peak_seconds, start);
+            crossings.push_back(std::move(cj));
+        }
+        Json aj{{"metric", a.metric},     {"subject", a.subject},
+                {"unit", a.unit},         {"condition", a.condition},
+                {"alerts", a.rules},      {"threshold", number(a.threshold)},
+                {"count", a.count},       {"total_seconds", a.total_seconds},
+                {"peak", number(a.peak)}, {"peak_seconds", a.peak_seconds}};
+        add_time(aj, "peak_time", a.peak_seconds, start);
+        aj["crossings"] = std::move(crossings);
+        aj["crossings_dropped"] = a.count - a.crossings.size();
+        out.push_back(std::move(aj));
+    }
+    return out;
+}
+
 } // namespace
 
 std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options) {
@@ -176,8 +222,8 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
     if (s.interrupted) j["interrupted"] = true;
     Json services = Json::object();
     for (const auto& f : s.services) {
-        Json sj = service_json(f, replicated, false);
-        if (replicated) sj["ci95_half_width"] = service_json(f, replicated, true);
+        Json sj = service_json(f, replicated, false, s.start);
+        if (replicated) sj["ci95_half_width"] = service_json(f, replicated, true, s.start);
         services[f.name] = std::move(sj);
     }
     j["services"] = std::move(services);
@@ -185,10 +231,14 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
     Json alerts = Json::array();
     for (const auto& a : s.alerts) {
         Json firings = Json::array();
-        for (const auto& f : a.first_run_firings)
-            firings.push_back(Json{{"fired_seconds", f.fired_seconds},
-                                   {"resolved_seconds", number(f.resolved_seconds)},
-                                   {"value", number(f.value)}});
+        for (const auto& f : a.first_run_firings) {
+            Json fj{{"fired_seconds", f.fired_seconds}};
+            add_time(fj, "fired_time", f.fired_seconds, s.start);
+            fj["resolved_seconds"] = number(f.resolved_seconds);
+            add_time(fj, "resolved_time", f.resolved_seconds, s.start);
+            fj["value"] = number(f.value);
+            firings.push_back(std::move(fj));
+        }
         alerts.push_back(Json{{"name", a.name},
                               {"severity", a.severity},
                               {"condition", a.condition},
@@ -215,22 +265,16 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
                            {"stride", s.stride},
                            {"series", std::move(series)}};
     j["event_log"] = Json{{"events", s.event_log_events}, {"dropped", s.event_log_dropped}};
+    j["abnormal"] = abnormal_json(s.abnormal, s.start);
+    if (s.start) {
+        j["start"] = local_time_text(0.0, *s.start);
+        j["end"] = local_time_text(s.simulated_seconds, *s.start);
+    }
     return j.dump(2) + "\n";
 }
 
 std::string local_time_text(double at_seconds, std::chrono::local_seconds start) {
-    using namespace std::chrono;
-    models::Calendar calendar;
-    calendar.start = start;
-    const auto t =
-        floor<milliseconds>(calendar.local_time_at(sim::SimTime::from_seconds(at_seconds)));
-    const auto day = floor<days>(t);
-    const year_month_day ymd{day};
-    const hh_mm_ss<milliseconds> hms{t - day};
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", static_cast<int>(ymd.year()),
-                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                       hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                       hms.subseconds().count());
+    return models::local_date_time_text(at_seconds, start);
 }
 
 std::string event_log_jsonl(const models::EventLog& log,

@@ -17,11 +17,14 @@ struct SummaryJsonOptions {
     bool reproducible = false;
 };
 
-/// The summary as JSON text (2-space indent, keys in a fixed order, trailing newline).
+/// The summary as JSON text (2-space indent, keys in a fixed order, trailing newline). With a
+/// calendar start, every point in time `X_seconds` has `X_time` beside it (local_time_text)
+/// and the top level ends with `start` and `end`.
 std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options = {});
 
 /// "2026-12-25T15:02:15.250": the local date and time `at_seconds` after `start`, to the
-/// millisecond (rounded down).
+/// millisecond (rounded down): models::local_date_time_text, the one formatter, under the name
+/// the outputs use.
 std::string local_time_text(double at_seconds, std::chrono::local_seconds start);
 
 /// An event log as JSON Lines (`--events`): one object a line, `{"t": seconds, "time": local

@@ -2,6 +2,7 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
@@ -198,7 +199,7 @@ TEST_CASE("summary JSON: operations, canary, alerts, expectations, monitoring, e
         top.push_back(k);
     CHECK(top == std::vector<std::string>{"scenario", "seed", "simulated_seconds", "warmup_seconds",
                                           "events", "replications", "services", "alerts",
-                                          "expectations", "monitoring", "event_log"});
+                                          "expectations", "monitoring", "event_log", "abnormal"});
     REQUIRE(j["alerts"].size() == 2);
     const auto& a = j["alerts"][0];
     CHECK(a["name"] == "WorkerErrors");
@@ -327,4 +328,170 @@ TEST_CASE("report: the monitoring line says scrapes made, rows kept and the stri
     s.stride = 4;
     CHECK(tpssim::format_report(s).find("\n  monitoring: 131,072 scrapes, 32,768 rows kept (a "
                                         "row every 4 scrapes)\n") != std::string::npos);
+}
+
+namespace {
+// The report's line that starts with `start` (after a newline), without its newline.
+std::string line_of(const std::string& report, const std::string& start) {
+    const auto at = report.find("\n" + start);
+    if (at == std::string::npos) return {};
+    return report.substr(at + 1, report.find('\n', at + 1) - at - 1);
+}
+
+// ops_run on a calendar: t = 0 is Friday 2026-12-25 14:00, the run lasts `hours`.
+models::RunResult calendar_run(double hours) {
+    using namespace std::chrono;
+    auto r = ops_run(false);
+    r.start = local_days{year{2026} / December / 25} + std::chrono::hours{14};
+    r.simulated_seconds = hours * 3600.0;
+    return r;
+}
+} // namespace
+
+TEST_CASE("report: the service table has failed and dead-lettered columns") {
+    auto r = fake_run(1.0, 10);
+    r.services[0].arrivals = 13000;
+    r.services[0].failed = 12198;
+    models::ServiceResult q;
+    q.name = "orders";
+    q.kind = "queue";
+    q.arrivals = 500;
+    q.dead_lettered = 37;
+    r.services.push_back(q);
+    const auto report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    INFO(report);
+    check_fits_100_columns(report);
+    const auto header = line_of(report, "service ");
+    REQUIRE(header.find("arrivals") != std::string::npos);
+    const auto failed_end = header.find(" failed") + 7;
+    const auto dead_end = header.find(" dead-lettered") + 14;
+    REQUIRE(failed_end > 7);
+    REQUIRE(dead_end > 14);
+    // Right-aligned under their headers.
+    const auto api = line_of(report, "api ");
+    CHECK(api.substr(0, failed_end).ends_with(" 12,198"));
+    CHECK(api.substr(0, dead_end).ends_with(" 0"));
+    const auto orders = line_of(report, "orders ");
+    CHECK(orders.substr(0, failed_end).ends_with(" 0"));
+    CHECK(orders.substr(0, dead_end).ends_with(" 37"));
+}
+
+TEST_CASE("report: the service table stays within 100 columns, whatever the names and counts") {
+    auto r = fake_run(1.0, 10);
+    r.services[0].name = std::string(40, 'n');
+    for (auto* x : {&r.services[0].arrivals, &r.services[0].completed, &r.services[0].rejected,
+                    &r.services[0].failed, &r.services[0].dead_lettered})
+        *x = 987'654'321ULL;
+    auto b = r;
+    b.services[0].arrivals -= 1000;
+    const auto one = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    INFO(one);
+    check_fits_100_columns(one);
+    CHECK(one.find(" 987,654,321 987,654,321 ") != std::string::npos); // never cut
+    CHECK(one.find("\nnnn") != std::string::npos);                     // the name gives way
+    CHECK(one.find("n... ") != std::string::npos);
+    check_fits_100_columns(tpssim::format_report(tpssim::summarise({r, b}, "x", "x.yaml", 1, 0.5)));
+}
+
+TEST_CASE("report: clock times with a calendar start") {
+    const auto report =
+        tpssim::format_report(tpssim::summarise({calendar_run(2)}, "x", "x.yaml", 1, 0.5));
+    INFO(report);
+    check_fits_100_columns(report);
+    CHECK(report.find("\n  from Fri 2026-12-25 14:00:00 to Fri 2026-12-25 16:00:00\n") !=
+          std::string::npos);
+    // WorkerErrors first fired at t = 902.5 s: 14:15:02.
+    CHECK(line_of(report, "WorkerErrors").find(" 14:15:02  ") != std::string::npos);
+    CHECK(line_of(report, "WorkerErrors").find("0:15:02") == std::string::npos);
+
+    // Across midnight (66 hours): the weekday too, the column wide enough for it.
+    const auto weekend =
+        tpssim::format_report(tpssim::summarise({calendar_run(66)}, "x", "x.yaml", 1, 0.5));
+    check_fits_100_columns(weekend);
+    const auto header = line_of(weekend, "alert ");
+    const auto line = line_of(weekend, "WorkerErrors");
+    const auto at = line.find("Fri 14:15:02");
+    REQUIRE(at != std::string::npos);
+    CHECK(at + 12 == header.find("first fired") + 11); // right-aligned under its header
+    CHECK(weekend.find("to Mon 2026-12-28 08:00:00") != std::string::npos);
+}
+
+TEST_CASE("report: breaker transitions at clock times with a calendar, elapsed without") {
+    auto r = calendar_run(2);
+    models::CallResult c;
+    c.target = c.key = "worker";
+    c.has_circuit_breaker = true;
+    c.breaker_state = "closed";
+    c.breaker_opened = 1;
+    c.breaker_transitions = {{3738.0, "closed", "open", "failure_rate"},
+                             {3798.0, "open", "half_open", "wait_elapsed"}};
+    r.services[0].calls.push_back(c);
+    auto report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    CHECK(report.find("breaker api -> worker: closed at the end; open at 15:02:18, half_open at "
+                      "15:03:18\n") != std::string::npos);
+    r.start.reset();
+    report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    CHECK(report.find("; open at 62.3m, half_open at 63.3m\n") != std::string::npos);
+}
+
+TEST_CASE("report: what was abnormal, only when something was") {
+    auto r = ops_run(false);
+    r.simulated_seconds = 60;
+    // api's utilization (0.5, 0.7, 0.6 at 15, 30, 45 s) crossed 65% at 30 s, for one scrape.
+    r.alerts[1].metric = "tps_utilization";
+    r.alerts[1].subject = "api";
+    r.alerts[1].op = models::Comparison::Greater;
+    r.alerts[1].threshold = 0.65;
+    r.alerts[1].condition = "utilization(api) > 65%";
+    auto report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    INFO(report);
+    check_fits_100_columns(report);
+    const auto header = line_of(report, "what was abnormal");
+    REQUIRE_FALSE(header.empty());
+    // One row: the condition, first crossed at 30 s, once, 15 s in all, peak 70% = 1.08 times
+    // the threshold, at 30 s; each figure right-aligned under its header.
+    const auto row = line_of(report, "utilization(api) > 65%");
+    REQUIRE_FALSE(row.empty());
+    const auto under = [&](const char* head, const char* value) {
+        const auto end = header.find(head) + std::string_view(head).size();
+        CHECK_MESSAGE(row.substr(0, end).ends_with(std::string(" ") + value), head);
+    };
+    under("from", "30s");
+    under("times", "1");
+    under("for", "15s");
+    under("peak", "70.0%");
+    under("x thr", "1.08x");
+    under("peak at", "30s");
+    CHECK(report.find("\n  from: first crossed; for: time past the threshold in all\n") !=
+          std::string::npos);
+    // The abnormal section comes before the expectations.
+    CHECK(report.find("what was abnormal") < report.find("\nexpectations"));
+
+    // On a calendar, in clock times; still past the threshold at the end: marked.
+    r.start = std::chrono::local_days{std::chrono::year{2026} / 12 / 25} + std::chrono::hours{14};
+    r.alerts[1].threshold = 0.55;
+    r.alerts[1].condition = "utilization(api) > 55%";
+    report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    auto line = line_of(report, "utilization(api) > 55%");
+    CHECK(line.find(" 14:00:30      1     30s*      70.0%   1.27x  14:00:30") != std::string::npos);
+    CHECK(report.find("(*: still past it at the end)\n") != std::string::npos);
+    // Twice, the peak in the first crossing.
+    r.metrics[0].values = {0.9, 0.5, 0.8};
+    report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    line = line_of(report, "utilization(api) > 55%");
+    CHECK(line.find(" 14:00:15      2     30s*      90.0%   1.64x  14:00:15") != std::string::npos);
+    // A lower bound: its lowest value; a long condition gives way, never a figure.
+    r.alerts[1].op = models::Comparison::Less;
+    r.alerts[1].condition = "utilization(api) < 55%" + std::string(100, '!');
+    report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    check_fits_100_columns(report);
+    line = line_of(report, "utilization(api) < 55%");
+    CHECK(line.find("!!!... ") != std::string::npos);
+    CHECK(line.find(" 14:00:30      1      15s      50.0%  0.909x  14:00:30") != std::string::npos);
+
+    // Nothing crossed: no section.
+    r.alerts[1].op = models::Comparison::Greater;
+    r.alerts[1].threshold = 0.95;
+    report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
+    CHECK(report.find("abnormal") == std::string::npos);
 }

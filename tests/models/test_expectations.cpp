@@ -388,3 +388,33 @@ expect:
     }
     CHECK(r.expectations[2].passed);
 }
+
+TEST_CASE("expectations: with a calendar start, what was observed reads in clock times") {
+    using namespace std::chrono;
+    auto run = sample_run();
+    run.simulated_seconds = 3700;
+    // t = 0 is Friday 2026-12-25 14:00, so t = 3615 s is 15:00:15 the same day.
+    run.start = local_days{year{2026} / December / 25} + hours{14};
+    auto r = check(series(Kind::Always, "tps_error_ratio", Comparison::Less, 0.05), run);
+    CHECK(r.passed);
+    CHECK(r.observed == "max 0.031 at 15:00:15");
+    r = check(series(Kind::Always, "tps_latency_p99_seconds", Comparison::Greater, 0.1), run);
+    CHECK(r.observed == "no data at 14:59:45");
+
+    ExpectationParams alert;
+    alert.kind = Kind::AlertFires;
+    alert.text = "HighErrors fires";
+    alert.alert = 0;
+    CHECK(check(alert, run).observed == "first fired at 15:00:15");
+
+    ExpectationParams breaker;
+    breaker.kind = Kind::BreakerOpens;
+    breaker.text = "breaker api->db opens";
+    breaker.service = 0;
+    breaker.edge_key = "db";
+    CHECK(check(breaker, run).observed == "opened at 15:00:00");
+
+    // A run that crosses midnight names the weekday: from Friday 23:00, 3615 s is Saturday.
+    run.start = local_days{year{2026} / December / 25} + hours{23};
+    CHECK(check(alert, run).observed == "first fired at Sat 00:00:15");
+}
