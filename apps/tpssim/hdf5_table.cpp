@@ -82,7 +82,7 @@ Handle write_dataset(hid_t group, const std::string& name, std::size_t rows, hid
 
 } // namespace
 
-Handle::Handle(hid_t id, Closer close, std::string_view what) : id_(id), close_(close) {
+Handle::Handle(hid_t id, Closer closer, std::string_view what) : id_(id), close_(closer) {
     if (id_ < 0) fail(what);
 }
 
@@ -100,6 +100,11 @@ Handle& Handle::operator=(Handle&& other) noexcept {
         close_ = other.close_;
     }
     return *this;
+}
+
+void Handle::close(std::string_view what) {
+    const hid_t id = std::exchange(id_, H5I_INVALID_HID);
+    if (id >= 0 && close_) check(close_(id), what);
 }
 
 void check(herr_t status, std::string_view what) {

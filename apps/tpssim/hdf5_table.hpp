@@ -23,13 +23,15 @@ public:
     using Closer = herr_t (*)(hid_t);
     Handle() = default;
     /// Takes `id`; throws naming `what` if it is invalid (negative).
-    Handle(hid_t id, Closer close, std::string_view what);
+    Handle(hid_t id, Closer closer, std::string_view what);
     ~Handle();
     Handle(Handle&& other) noexcept;
     Handle& operator=(Handle&& other) noexcept;
     Handle(const Handle&) = delete;
     Handle& operator=(const Handle&) = delete;
     hid_t get() const { return id_; }
+    /// Closes now, throwing naming `what` on failure (a file's last writes happen here).
+    void close(std::string_view what);
 
 private:
     hid_t id_ = H5I_INVALID_HID;

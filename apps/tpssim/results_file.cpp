@@ -440,6 +440,7 @@ void write_results_file(const std::string& path, const ResultsFileHeader& header
             }
             write_summary_group(root, summary, header.reproducible);
             h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush the file");
+            file.close("close the file");
         }
         // Synced before the rename: a crash leaves the old file or the whole new one.
         const int fd = ::open(tmp.c_str(), O_RDONLY);

@@ -86,6 +86,7 @@ std::string root_attribute(const fs::path& file, const char* name) {
         if (H5Tget_class(t) == H5T_STRING) {
             const hid_t s = H5Tcopy(H5T_C_S1);
             H5Tset_size(s, H5T_VARIABLE);
+            H5Tset_cset(s, H5T_CSET_UTF8); // as written: HDF5 converts no character set
             char* p = nullptr;
             REQUIRE(H5Aread(a, s, &p) >= 0);
             value = p;
@@ -153,6 +154,7 @@ TEST_CASE("--out: the root says what the file is and which run it holds") {
     REQUIRE(d >= 0);
     const hid_t s = H5Tcopy(H5T_C_S1);
     H5Tset_size(s, H5T_VARIABLE);
+    H5Tset_cset(s, H5T_CSET_UTF8); // as written: HDF5 converts no character set
     char* text = nullptr;
     REQUIRE(H5Dread(d, s, H5S_ALL, H5S_ALL, H5P_DEFAULT, &text) >= 0);
     const std::string yaml = text;
