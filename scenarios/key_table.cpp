@@ -41,7 +41,8 @@ void KeySchema::list_names() {
             if (moved.listed_before == k.name) names_.push_back(moved.name);
         names_.push_back(k.name);
     }
-    // Keys listed before one not declared yet stay at the end meanwhile.
+    // Keys listed before one not declared yet stay at the end meanwhile (a table lists its keys
+    // as they are once it is built).
     for (const auto& k : keys_)
         if (!k.listed_before.empty() &&
             std::find(names_.begin(), names_.end(), k.name) == names_.end())
@@ -55,8 +56,8 @@ void KeySchema::list_last_key() {
     list_names();
 }
 
-void KeySchema::list_key_before(std::string later) {
-    keys_.back().listed_before = std::move(later);
+void KeySchema::list_key_before(std::string other) {
+    keys_.back().listed_before = std::move(other);
     list_names();
 }
 

@@ -14,6 +14,13 @@
 ///                       integer(1, kMaxThreshold));
 ///     ... if (auto h = kHealthCheck.read(sink, value)) ops.health_check = *h;
 ///
+/// Maps that are more than a flat list of settings are declared the same way: keys that exclude
+/// each other (`either`), keys that go with a kind or another key (`.when`), a kind key that
+/// says what the rest of the map means (`gate`), keys of another kind rejected by a check
+/// (`KeysRead::reject`), another table's keys read over the same map (`keys_of`), lists of maps
+/// (`each`), and keys read in another order than they are listed (`listed_last`,
+/// `listed_before`). See docs/decisions/0006-declarative-scenario-readers.md.
+///
 /// The key names also make up the schema `--set` walks (KeySchema): a key whose value is a
 /// block of settings (a nested table, or one declared `block`) may be created by an override.
 /// Modelled on SimGrid's `bind_flag` (a flag declared once with its variable and its check).
@@ -62,8 +69,8 @@ protected:
     void add_key(std::string name, bool block);
     /// Lists the key declared last after the others.
     void list_last_key();
-    /// Lists the key declared last just before `later`, declared after it.
-    void list_key_before(std::string later);
+    /// Lists the key declared last just before `other` (declared before or after it).
+    void list_key_before(std::string other);
 
     std::string what_;
     std::vector<Key> keys_;
@@ -88,7 +95,8 @@ public:
     /// The map itself.
     const Value& self() const { return map_.self(); }
     const MapReader& map() const { return map_; }
-    /// Whether `key` was given, and wrong (missing when required counts as wrong).
+    /// Whether `key` was given, and wrong (missing when required counts as wrong, and so does
+    /// a key rejected by a check or given with the other of an `either`).
     bool wrong(std::string_view key) const {
         for (const auto& k : wrong_)
             if (k == key) return true;
@@ -105,7 +113,6 @@ private:
     std::vector<std::string>& wrong_; ///< changed only by reject (see read_map)
 };
 
-/// The table of a map of settings read into a `T`; `Ctx` is what its readers may need of the
 /// The table of a map of settings read into a `T`; `Ctx` is what its readers may need of the
 /// run. Readers are callables `(DiagnosticSink&, const Value&) -> std::optional<X>`, or with a
 /// third parameter `const Ctx&`; see value_readers.hpp.
@@ -233,10 +240,10 @@ public:
         list_last_key();
         return *this;
     }
-    /// The key declared last is listed just before `later` (declared further down), though
-    /// read here.
-    KeyTable& listed_before(std::string later) {
-        list_key_before(std::move(later));
+    /// The key declared last is listed just before `other` (declared before or after it),
+    /// though read here: a fault's `name`, read last, is listed before `at`.
+    KeyTable& listed_before(std::string other) {
+        list_key_before(std::move(other));
         return *this;
     }
     /// A check across keys, run at this point of the table when every key before it was right
