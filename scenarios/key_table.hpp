@@ -448,7 +448,8 @@ auto each(const KeyTable<U, Ctx>& table, std::string what, std::string empty_mes
 /// The schemas of every map of settings the readers read, one function per reader file (each
 /// defined beside its reader): the format's keys in one list, from which `--set` learns which
 /// keys hold a settings block (overrides.cpp).
-std::vector<const KeySchema*> scenario_schemas();   // scenario.cpp
+std::vector<const KeySchema*> scenario_schemas();   // scenario.cpp (with service_schemas)
+std::vector<const KeySchema*> service_schemas();    // service_reader.cpp
 std::vector<const KeySchema*> load_schemas();       // load_reader.cpp
 std::vector<const KeySchema*> step_schemas();       // step_reader.cpp
 std::vector<const KeySchema*> operations_schemas(); // operations_reader.cpp

@@ -40,223 +40,19 @@ using detail::ParsedLoad;
 using detail::ParsedScenario;
 using detail::ParsedService;
 
-// --- the schema ---------------------------------------------------------------------------
-// Each list is every key its map may hold, in the order the documentation lists them (the
-// order "expected one of" shows them). A new key: add it here and read it below.
+// --- limits (docs/scenario-format.md#limits) -------------------------------------------------
+// The keys of each map are declared once, in its table below (scenarios/key_table.hpp).
 
-const KeySchema kTopSchema({"name", "description", "seed", "start", "duration", "warmup", "load",
-                            "services", "tracing", "deployments", "network", "monitoring", "alerts",
-                            "chaos", "actions", "expect"},
-                           {"tracing", "monitoring", "network"});
-const std::vector<std::string> kTopKeys = kTopSchema.keys();
-
-constexpr std::uint64_t kMaxWorkers = 1'000'000;
-constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
-constexpr std::uint64_t kMaxDeliver = 1'000'000;
 constexpr std::uint64_t kMaxKeepSlowest = 100'000;
 constexpr std::uint64_t kMaxUsers = 1'000'000;
 
 // --- parse: read the document, collecting every problem ------------------------------------
-
-// `least` is 0 for a service's waiting room (0: no waiting, a loss system) and 1 for a Kanban
-// queue (kind: queue), where 0 would reject every publish.
-std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Value& v,
-                                                 std::int64_t least) {
-    if (v.node.IsScalar() && v.node.Scalar() == "unbounded") return models::kUnbounded;
-    if (!v.node.IsScalar() || v.node.Tag() == "!" ||
-        v.node.Scalar().find_first_not_of("+-0123456789") != std::string::npos) {
-        sink.error(v.mark, v.path,
-                   fmt::format("expected unbounded or an integer >= {}, got {}", least,
-                               detail::describe(v.node)));
-        return std::nullopt;
-    }
-    if (least > 0 && v.node.Scalar() == "0") {
-        sink.error(v.mark, v.path,
-                   "expected unbounded or an integer >= 1 (a queue that stores nothing rejects "
-                   "every publish), got 0");
-        return std::nullopt;
-    }
-    return detail::read_integer(sink, v, least, kMaxQueueCapacity,
-                                "2^40, the limit on a queue's capacity; write unbounded for no "
-                                "limit");
-}
-
-const detail::KeyTable<models::ServiceParams> kQueue =
-    detail::KeyTable<models::ServiceParams>("a map of queue settings, e.g. {capacity: 100}")
-        .optional(
-            "capacity", &models::ServiceParams::queue_capacity,
-            [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 0); });
 
 const detail::KeyTable<models::TracingParams> kTracing =
     detail::KeyTable<models::TracingParams>("tracing settings, e.g. {sample: 1%, keep_slowest: 20}")
         .optional("sample", &models::TracingParams::sample_fraction, detail::ratio(false))
         .optional("keep_slowest", &models::TracingParams::keep_slowest,
                   detail::integer(0, kMaxKeepSlowest, "the limit on traces kept whole"));
-
-/// Why `key` has no place in a queue (kind: queue), or "" when it has.
-std::string_view queue_misfit(std::string_view key) {
-    if (key == "workers") return "its items are served by its consumer's workers";
-    if (key == "service_time" || key == "steps") return "its consumer's steps do the work";
-    if (key == "queue") return "its own size is capacity: N";
-    if (key == "errors") return "it does no work of its own; put errors on its consumer";
-    if (key == "autoscaler" || key == "startup" || key == "resources" || key == "health_check")
-        return "it has no replicas of its own; put it on its consumer";
-    return {};
-}
-
-bool queue_only(std::string_view key) {
-    return key == "capacity" || key == "consumers" || key == "max_deliver";
-}
-
-/// A queue's `consumers`: the name of one service.
-std::optional<TargetName> read_consumer(DiagnosticSink& sink, const Value& v) {
-    if (v.node.IsSequence()) {
-        sink.error(v.mark, v.path,
-                   "expected the name of one service (a queue has one consumer), got a sequence");
-        return std::nullopt;
-    }
-    if (auto name = detail::read_name(sink, v)) return TargetName{std::move(*name), v};
-    return std::nullopt;
-}
-
-/// What a service's settings are read against: its name (for messages) and the scenario
-/// file's folder (for CSV files).
-struct ServiceContext {
-    const std::string& name;
-    const fs::path& base_dir;
-};
-
-bool is_queue(const ParsedService& s) {
-    return s.kind_known && s.params.kind == models::ServiceKind::Queue;
-}
-
-bool is_service(const ParsedService& s) {
-    return s.kind_known && s.params.kind == models::ServiceKind::Service;
-}
-
-/// Keys of the other kind (a queue's on a service, a service's on a queue): said once, and
-/// not read.
-bool misplaced_keys(DiagnosticSink& sink, const KeysRead& keys, ParsedService& s,
-                    const ServiceContext& c) {
-    bool none = true;
-    for (const auto& e : keys.map().entries()) {
-        if (is_queue(s) && !queue_misfit(e.key).empty()) {
-            sink.error(e.key_mark, e.value.path,
-                       fmt::format("{} does not apply to a queue (kind: queue): {}",
-                                   text::quote(e.key), queue_misfit(e.key)));
-        } else if (is_service(s) && queue_only(e.key)) {
-            std::string why =
-                e.key == "capacity"
-                    ? std::string("; a service's waiting room is queue: {capacity: N}")
-                : keys.get("kind")
-                    ? std::string()
-                    : fmt::format("; add kind: queue if {} is one", text::quote(c.name));
-            sink.error(
-                e.key_mark, e.value.path,
-                fmt::format("{} applies only to a queue (kind: queue){}", text::quote(e.key), why));
-        } else {
-            continue;
-        }
-        keys.reject(e.key);
-        none = false;
-    }
-    return none;
-}
-
-/// A key the operations reader reads, once the model is built: kept as found.
-auto for_operations(std::optional<Value> detail::ServiceOpsValues::*field) {
-    return [field](DiagnosticSink&, const Value& v, ParsedService& s, const ServiceContext&) {
-        s.ops.*field = v;
-        return true;
-    };
-}
-
-const detail::KeyTable<ParsedService, ServiceContext> kService =
-    detail::KeyTable<ParsedService, ServiceContext>(
-        "a map of service settings (workers, service_time or steps, queue, ...)")
-        .custom("kind",
-                [](DiagnosticSink& sink, const Value& v, ParsedService& s, const ServiceContext&) {
-                    const auto k = detail::read_enum<models::ServiceKind>(sink, v);
-                    if (k) s.params.kind = *k;
-                    s.kind_known = k.has_value();
-                    return s.kind_known;
-                })
-        .check_always(misplaced_keys)
-        .optional("workers", &ParsedService::params, &models::ServiceParams::workers,
-                  detail::integer(1, kMaxWorkers, "the limit on workers per service"))
-        .custom(
-            "queue",
-            [](DiagnosticSink& sink, const Value& v, ParsedService& s, const ServiceContext&) {
-                return kQueue.read_into(sink, v, s.params);
-            },
-            true)
-        // Both given: said, and both still read (their own problems show up too).
-        .check_always([](DiagnosticSink& sink, const KeysRead& keys, ParsedService& s,
-                         const ServiceContext&) {
-            const bool service_time = keys.get("service_time") && !keys.wrong("service_time");
-            const bool steps = keys.get("steps") && !keys.wrong("steps");
-            if (service_time && steps) {
-                detail::both(sink, keys.map(), "service_time", "steps",
-                             "expected either service_time or steps (which replaces it), got "
-                             "both");
-                return false;
-            }
-            if (service_time || steps || is_queue(s)) return true;
-            // Misspelt (reported with its did-you-mean), or the kind unreadable: no message.
-            if (is_service(s) && !keys.map().was_suggested("service_time") &&
-                !keys.map().was_suggested("steps"))
-                sink.error(keys.self().mark, keys.self().path,
-                           "missing required key \"service_time\" or \"steps\" (a "
-                           "distribution, e.g. {dist: exponential, mean: 100ms}, or a list of "
-                           "steps)");
-            return false;
-        })
-        .optional_block("service_time", &ParsedService::params,
-                        &models::ServiceParams::service_time,
-                        [](DiagnosticSink& sink, const Value& v, const ServiceContext& c) {
-                            return detail::read_distribution(sink, v, c.base_dir);
-                        })
-        .custom(
-            "steps",
-            [](DiagnosticSink& sink, const Value& v, ParsedService& s, const ServiceContext& c) {
-                auto parsed = detail::read_steps(sink, v, c.base_dir);
-                if (!parsed) return false;
-                s.steps = std::move(*parsed);
-                return std::all_of(s.steps.begin(), s.steps.end(),
-                                   [](const auto& step) { return step.ok; });
-            })
-        .optional_block(
-            "errors", &ParsedService::params, &models::ServiceParams::error_probability,
-            [](DiagnosticSink& sink, const Value& v) { return detail::read_errors(sink, v); })
-        .optional(
-            "capacity", &ParsedService::params, &models::ServiceParams::queue_capacity,
-            [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 1); })
-        // A queue's one consumer is required.
-        .check_always(
-            [](DiagnosticSink&, const KeysRead& keys, ParsedService& s, const ServiceContext&) {
-                return !is_queue(s) ||
-                       keys.map()
-                           .require("consumers", "the service whose workers pull from this queue, "
-                                                 "e.g. consumers: worker")
-                           .has_value();
-            })
-        .optional("consumers", &ParsedService::consumer, read_consumer)
-        .optional("max_deliver", &ParsedService::params, &models::ServiceParams::max_deliver,
-                  detail::integer(0, kMaxDeliver, "the limit on deliveries; 0 means no limit"))
-        .custom("autoscaler", for_operations(&detail::ServiceOpsValues::autoscaler), true)
-        .custom("startup", for_operations(&detail::ServiceOpsValues::startup))
-        .custom("resources", for_operations(&detail::ServiceOpsValues::resources), true)
-        .custom("health_check", for_operations(&detail::ServiceOpsValues::health_check), true);
-
-ParsedService read_service(DiagnosticSink& sink, const std::string& name,
-                           const YAML::Mark& key_mark, const Value& v, const fs::path& base_dir) {
-    ParsedService s;
-    s.key_mark = key_mark;
-    s.path = v.path;
-    s.params.name = name;
-    s.ok = kService.read_into(sink, v, s, ServiceContext{name, base_dir});
-    return s;
-}
 
 /// Keys of open load (a rate over time) and of closed load (a population of users).
 bool open_only(std::string_view key) {
@@ -548,75 +344,104 @@ std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
     return static_cast<ParsedLoad&&>(std::move(load));
 }
 
+/// An operations block, read once the model is built: kept as found.
+auto for_operations_block(std::optional<Value> detail::OperationsValues::*field) {
+    return [field](DiagnosticSink&, const Value& v, ParsedScenario& p, const fs::path&) {
+        p.operations.*field = v;
+        return true;
+    };
+}
+
+/// The document: read in the order the build needs (the calendar start before the load, whose
+/// times may be clock times), listed as the documentation lists it.
+const detail::KeyTable<ParsedScenario, fs::path> kTop =
+    detail::KeyTable<ParsedScenario, fs::path>(
+        "a map of scenario settings (name, duration, load, services, ...)")
+        .check_always([](DiagnosticSink&, const KeysRead&, ParsedScenario& p, const fs::path&) {
+            p.warmup = sim::SimTime::zero(); // unless given
+            return true;
+        })
+        .required("name", "text naming the scenario, e.g. mm3-validation", &ParsedScenario::name,
+                  [](DiagnosticSink& sink, const Value& v) { return detail::read_string(sink, v); })
+        .custom("description",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario&, const fs::path&) {
+                    return detail::read_string(sink, v, true).has_value();
+                })
+        .optional("seed", &ParsedScenario::seed, detail::integer(0, UINT64_MAX))
+        .required("duration", "the simulated time to run, a duration > 0, e.g. 2h",
+                  &ParsedScenario::duration,
+                  [](DiagnosticSink& sink, const Value& v) {
+                      return detail::read_duration(sink, v, true);
+                  })
+        .custom("warmup",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                    p.warmup_value = v;
+                    p.warmup = detail::read_duration(sink, v, false);
+                    return p.warmup.has_value();
+                })
+        .custom("start",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                    p.start.given = true;
+                    p.start.start = detail::read_start(sink, v);
+                    return p.start.start.has_value();
+                })
+        .listed_before("duration")
+        .custom_required(
+            "load", "a list of load sources, e.g. [{name: users, target: api, rate: 90/s}]",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path& base_dir) {
+                const auto items = detail::read_sequence(sink, v, "a list of load sources");
+                if (!items) return false;
+                if (items->empty())
+                    sink.error(v.mark, v.path,
+                               "expected at least one load source, got an empty list");
+                for (const auto& item : *items)
+                    if (auto load = read_load_source(sink, item, p.start, base_dir))
+                        p.load.push_back(std::move(*load));
+                return !items->empty();
+            })
+        .custom_required(
+            "services",
+            "a map of service names to their settings, e.g. {api: {workers: 4, service_time: "
+            "{dist: exponential, mean: 100ms}}}",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path& base_dir) {
+                const auto services =
+                    MapReader::named_items(sink, v, "a map of service names to their settings");
+                p.services_ok = services.ok();
+                if (services.ok() && services.entries().empty())
+                    sink.error(v.mark, v.path, "expected at least one service, got an empty map");
+                for (const auto& entry : services.entries()) {
+                    p.service_names.push_back(entry.key);
+                    if (!detail::is_valid_name(entry.key))
+                        sink.error(entry.key_mark, entry.value.path,
+                                   fmt::format("expected a service name of {}, got {}",
+                                               detail::kNameRule, text::quote(entry.key)));
+                    // Read the settings even under a bad name, so their problems show up now.
+                    p.services.push_back(detail::read_service(sink, entry.key, entry.key_mark,
+                                                              entry.value, base_dir));
+                }
+                return services.ok() && !services.entries().empty();
+            })
+        .custom("deployments", for_operations_block(&detail::OperationsValues::deployments))
+        .custom("network", for_operations_block(&detail::OperationsValues::network), true)
+        .custom("monitoring", for_operations_block(&detail::OperationsValues::monitoring), true)
+        .custom("alerts", for_operations_block(&detail::OperationsValues::alerts))
+        .custom("chaos", for_operations_block(&detail::OperationsValues::chaos))
+        .custom("actions", for_operations_block(&detail::OperationsValues::actions))
+        .custom("expect", for_operations_block(&detail::OperationsValues::expect))
+        .custom(
+            "tracing",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                return kTracing.read_into(sink, v, p.tracing);
+            },
+            true)
+        .listed_before("deployments");
+
 ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
                               const fs::path& base_dir) {
     ParsedScenario p;
-    MapReader top(sink, detail::root_value(root),
-                  "a map of scenario settings (name, duration, load, services, ...)", kTopKeys);
-    if (!top.ok()) return p;
-
-    if (const auto v = top.require("name", "text naming the scenario, e.g. mm3-validation"))
-        p.name = detail::read_string(sink, *v);
-    if (const auto v = top.get("description")) detail::read_string(sink, *v, true);
-    if (const auto v = top.get("seed")) {
-        if (const auto seed = detail::read_integer(sink, *v, 0, UINT64_MAX)) p.seed = *seed;
-    }
-    if (const auto v = top.require("duration", "the simulated time to run, a duration > 0, "
-                                               "e.g. 2h"))
-        p.duration = detail::read_duration(sink, *v, true);
-    p.warmup_value = top.get("warmup");
-    p.warmup = p.warmup_value ? detail::read_duration(sink, *p.warmup_value, false)
-                              : std::optional<sim::SimTime>(sim::SimTime::zero());
-    // Before the load: its times may be clock times, which need the start.
-    if (const auto v = top.get("start")) {
-        p.start.given = true;
-        p.start.start = detail::read_start(sink, *v);
-    }
-
-    if (const auto v = top.require("load", "a list of load sources, e.g. "
-                                           "[{name: users, target: api, rate: 90/s}]")) {
-        if (const auto items = detail::read_sequence(sink, *v, "a list of load sources")) {
-            if (items->empty())
-                sink.error(v->mark, v->path,
-                           "expected at least one load source, got an empty list");
-            for (const auto& item : *items)
-                if (auto load = read_load_source(sink, item, p.start, base_dir))
-                    p.load.push_back(std::move(*load));
-        }
-    }
-
-    if (const auto v =
-            top.require("services", "a map of service names to their settings, e.g. "
-                                    "{api: {workers: 4, service_time: {dist: exponential, "
-                                    "mean: 100ms}}}")) {
-        const auto services =
-            MapReader::named_items(sink, *v, "a map of service names to their settings");
-        p.services_ok = services.ok();
-        if (services.ok() && services.entries().empty())
-            sink.error(v->mark, v->path, "expected at least one service, got an empty map");
-        for (const auto& entry : services.entries()) {
-            p.service_names.push_back(entry.key);
-            if (!detail::is_valid_name(entry.key))
-                sink.error(entry.key_mark, entry.value.path,
-                           fmt::format("expected a service name of {}, got {}", detail::kNameRule,
-                                       text::quote(entry.key)));
-            // Read the settings even under a bad name, so their problems show up now too.
-            p.services.push_back(
-                read_service(sink, entry.key, entry.key_mark, entry.value, base_dir));
-        }
-    }
-
-    p.operations.deployments = top.get("deployments");
-    p.operations.network = top.get("network");
-    p.operations.monitoring = top.get("monitoring");
-    p.operations.alerts = top.get("alerts");
-    p.operations.chaos = top.get("chaos");
-    p.operations.actions = top.get("actions");
-    p.operations.expect = top.get("expect");
+    kTop.read_into(sink, detail::root_value(root), p, base_dir);
     for (const auto& s : p.services)
         p.operations.services.push_back(s.ops);
-
-    if (const auto v = top.get("tracing")) kTracing.read_into(sink, *v, p.tracing);
     return p;
 }
 
@@ -742,7 +567,10 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
 namespace detail {
 
 std::vector<const KeySchema*> scenario_schemas() {
-    return {&kTopSchema, &kLoad, &kMmppState, &kService, &kQueue, &kTracing};
+    std::vector<const KeySchema*> schemas{&kTop, &kLoad, &kMmppState, &kTracing};
+    for (const auto* s : service_schemas())
+        schemas.push_back(s);
+    return schemas;
 }
 
 } // namespace detail

@@ -48,6 +48,10 @@ void check_schema(const Keys& keys, const Keys& blocks) {
 } // namespace
 
 TEST_CASE("the maps turned into tables list their keys and blocks as their readers did") {
+    check_schema({"name", "description", "seed", "start", "duration", "warmup", "load", "services",
+                  "tracing", "deployments", "network", "monitoring", "alerts", "chaos", "actions",
+                  "expect"},
+                 {"tracing", "network", "monitoring"});
     check_schema({"min", "max", "metric", "target", "sync_period", "tolerance", "scale_up",
                   "scale_down", "scale_down_stabilization", "thresholds", "startup"},
                  {"scale_up", "scale_down", "thresholds"});
