@@ -13,172 +13,228 @@ void Reader::read_actions(const Value& v) {
         read_action(item);
 }
 
-std::optional<std::uint32_t> Reader::action_service(const Value& v, std::string_view key) {
-    const auto s = service_at(v);
+namespace {
+
+/// The keys naming what an action does: an action has exactly one.
+const std::vector<std::string> kActionKinds{"scale",
+                                            "set",
+                                            "restart",
+                                            "replace_unhealthy",
+                                            "disable_autoscaler",
+                                            "repair_autoscaler",
+                                            "rollback",
+                                            "stop_fault"};
+
+/// An action as read: its parameters and its one kind key.
+struct ActionRead : models::ActionParams {
+    std::string kind_key;
+};
+
+/// What an action is read against: the run, what it may name, and the faults read before it
+/// (their names, "" where unreadable; whether every one is known).
+struct ActionContext {
+    const OperationsContext& run;
+    const OperationsScope& scope;
+    const std::vector<std::string>& fault_names;
+    bool faults_known = true;
+};
+
+/// The service named by an action's value, checked for what the action (its key) needs.
+std::optional<std::uint32_t> action_service(DiagnosticSink& sink, const OperationsScope& scope,
+                                            const Value& v, std::string_view key) {
+    const auto s = service_named(sink, scope, v);
     if (!s) return std::nullopt;
-    const std::string& name = scope_.services[*s];
-    if (scope_.is_queue(*s)) {
-        sink_.error(v.mark, v.path,
-                    fmt::format("{} is a queue (kind: queue): {} acts on a service's "
-                                "replicas",
-                                text::quote(name), key));
+    const std::string& name = scope.services[*s];
+    if (scope.is_queue(*s)) {
+        sink.error(v.mark, v.path,
+                   fmt::format("{} is a queue (kind: queue): {} acts on a service's "
+                               "replicas",
+                               text::quote(name), key));
         return std::nullopt;
     }
-    if ((key == "disable_autoscaler" || key == "repair_autoscaler") && !scope_.has_autoscaler[*s]) {
-        sink_.error(
+    if ((key == "disable_autoscaler" || key == "repair_autoscaler") && !scope.has_autoscaler[*s]) {
+        sink.error(
             v.mark, v.path,
             fmt::format("{} has no autoscaler (services.{}.autoscaler)", text::quote(name), name));
         return std::nullopt;
     }
-    if (key == "rollback" && !scope_.has_canary[*s]) {
-        sink_.error(v.mark, v.path,
-                    fmt::format("{} has no canary to roll back (deployments.{}.canary)",
-                                text::quote(name), name));
+    if (key == "rollback" && !scope.has_canary[*s]) {
+        sink.error(v.mark, v.path,
+                   fmt::format("{} has no canary to roll back (deployments.{}.canary)",
+                               text::quote(name), name));
         return std::nullopt;
     }
     return s;
 }
 
-void Reader::read_action(const Value& v) {
-    MapReader map(sink_, v, "an action, e.g. {at: 2h, restart: worker}", kActionKeys);
-    if (!map.ok()) return;
-    models::ActionParams a;
-    bool ok = true;
-    // When.
-    const auto at = map.get("at");
-    const auto on = map.get("on");
-    if (at && on) {
-        both(sink_, map, "at", "on",
-             "expected either at (a time) or on (an alert's name), got both");
-        ok = false;
-    } else if (at) {
-        if (const auto t = read_time_point(sink_, *at, c_.start);
-            t && before_end(sink_, c_, *at, *t, "it happens"))
-            a.at = *t;
-        else
-            ok = false;
-    } else if (on) {
-        if (const auto name = read_string(sink_, *on)) {
-            if (scope_.alerts_known) {
-                const auto r = scope_.find_alert(*name);
-                if (const auto* m = std::get_if<std::string>(&r)) {
-                    sink_.error(on->mark, on->path, *m);
-                    ok = false;
-                } else {
-                    a.on_alert = std::get<std::uint32_t>(r);
-                }
-            }
-        } else {
-            ok = false;
-        }
-    } else if (!map.was_suggested("at") && !map.was_suggested("on")) {
-        sink_.error(v.mark, v.path,
-                    "missing required key \"at\" (a time, e.g. at: 2h) or \"on\" (an alert's "
-                    "name, e.g. on: HighErrorRate)");
-        ok = false;
-    }
-    for (const char* key : {"after", "repeat"}) {
-        if (!map.get(key) || on) continue;
-        sink_.error(entry_of(map, key).key_mark, map.get(key)->path,
-                    fmt::format("{} goes with on (an alert), not with at", key));
-        ok = false;
-    }
-    if (const auto after = on ? map.get("after") : std::nullopt) {
-        if (const auto t = duration_between(sink_, *after, SimTime::zero(), kMaxDuration))
-            a.after = *t;
-        else
-            ok = false;
-    }
-    if (const auto repeat = on ? map.get("repeat") : std::nullopt) {
-        if (const auto b = read_bool(sink_, *repeat))
-            a.repeat = *b;
-        else
-            ok = false;
-    }
+bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& path_value,
+              const std::optional<Value>& to, const MapReader& map, const Value& item,
+              models::ActionParams& a);
 
-    // What.
-    std::vector<const MapReader::Entry*> kinds;
-    for (const auto& e : map.entries())
-        if (contains(kActionKinds, e.key)) kinds.push_back(&e);
-    if (kinds.empty()) {
-        const bool suggested = std::any_of(kActionKinds.begin(), kActionKinds.end(),
-                                           [&](const auto& k) { return map.was_suggested(k); });
-        if (!suggested)
-            sink_.error(
-                v.mark, v.path,
-                fmt::format("expected one action ({}), found none", text::join(kActionKinds)));
-        return;
-    }
-    if (kinds.size() > 1) {
-        std::vector<std::string> found;
-        for (const auto* k : kinds)
-            found.push_back(k->key);
-        sink_.error(kinds[1]->key_mark, v.path,
-                    fmt::format("expected exactly one action, found {} (make them separate "
-                                "actions)",
-                                join_and(found)));
-        return;
-    }
-    const MapReader::Entry& kind = *kinds.front();
-    const auto to = map.get("to");
-    const auto by = map.get("by");
-    const auto misplaced = [&](const char* key, std::string_view goes_with) {
-        if (!map.get(key)) return;
-        sink_.error(entry_of(map, key).key_mark, map.get(key)->path,
-                    fmt::format("{} goes with {}, not with {}", key, goes_with, kind.key));
-        ok = false;
+/// Whether the action does `key`.
+auto does(std::string_view key) {
+    return [key](const KeysRead&, const ActionRead& a) { return a.kind_key == key; };
+}
+
+/// A key of an alert's action (after, repeat): "goes with on" when the action has an `at`.
+template <class R>
+auto with_on(std::string_view key, R reader) {
+    return [key, reader](DiagnosticSink& sink, const Value& v, ActionRead& a, const ActionContext&,
+                         const KeysRead& keys) {
+        if (!keys.get("on")) {
+            sink.error(entry_of(keys.map(), key).key_mark, v.path,
+                       fmt::format("{} goes with on (an alert), not with at", key));
+            return false;
+        }
+        return reader(sink, v, a);
     };
-    // The event log's text, as written: "scale: worker, by: 4".
-    for (const auto& e : map.entries()) {
-        if (e.key == "at" || e.key == "on" || e.key == "after" || e.key == "repeat") continue;
-        if (!a.text.empty()) a.text += ", ";
-        a.text += e.key + ": " + (e.value.node.IsScalar() ? e.value.node.Scalar() : "...");
-    }
-    if (kind.key == "scale") {
-        a.kind = ActionKind::Scale;
-        if (const auto s = action_service(kind.value, kind.key)) {
-            a.target = {TargetKind::Service, *s};
-        } else {
-            ok = false;
-        }
-        if (to && by) {
-            both(sink_, map, "to", "by",
-                 "expected either to (a replica count) or by (a change), got both");
-            ok = false;
-        } else if (to) {
-            if (const auto n =
-                    read_integer(sink_, *to, 1, kMaxReplicas, "the limit on workers per service"))
-                a.count = static_cast<std::int64_t>(*n);
-            else
-                ok = false;
-        } else if (by) {
-            if (const auto n = read_change(sink_, *by, kMaxReplicas)) {
-                a.count = *n;
-                a.relative = true;
-            } else {
-                ok = false;
+}
+
+/// An action whose value names the service it acts on (all but scale, set and stop_fault).
+auto on_service(ActionKind kind) {
+    return [kind](DiagnosticSink& sink, const Value& v, ActionRead& a, const ActionContext& c) {
+        a.kind = kind;
+        const auto s = action_service(sink, c.scope, v, a.kind_key);
+        if (s) a.target = {TargetKind::Service, *s};
+        return s.has_value();
+    };
+}
+
+const KeyTable<ActionRead, ActionContext> kAction =
+    KeyTable<ActionRead, ActionContext>("an action, e.g. {at: 2h, restart: worker}")
+        // When.
+        .either("at", "on", "expected either at (a time) or on (an alert's name), got both")
+        .optional("at", &models::ActionParams::at,
+                  [](DiagnosticSink& sink, const Value& at,
+                     const ActionContext& c) -> std::optional<SimTime> {
+                      const auto t = read_time_point(sink, at, c.run.start);
+                      if (!t || !before_end(sink, c.run, at, *t, "it happens")) return std::nullopt;
+                      return t;
+                  })
+        .custom("on",
+                [](DiagnosticSink& sink, const Value& on, ActionRead& a, const ActionContext& c) {
+                    const auto name = read_string(sink, on);
+                    if (!name) return false;
+                    if (!c.scope.alerts_known) return true;
+                    const auto r = c.scope.find_alert(*name);
+                    if (const auto* m = std::get_if<std::string>(&r)) {
+                        sink.error(on.mark, on.path, *m);
+                        return false;
+                    }
+                    a.on_alert = std::get<std::uint32_t>(r);
+                    return true;
+                })
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, ActionRead&, const ActionContext&) {
+                if (keys.get("at") || keys.get("on")) return true;
+                if (!keys.map().was_suggested("at") && !keys.map().was_suggested("on"))
+                    sink.error(keys.self().mark, keys.self().path,
+                               "missing required key \"at\" (a time, e.g. at: 2h) or \"on\" (an "
+                               "alert's name, e.g. on: HighErrorRate)");
+                return false;
+            })
+        .custom("after", with_on("after",
+                                 [](DiagnosticSink& sink, const Value& v, ActionRead& a) {
+                                     const auto t =
+                                         duration_between(sink, v, SimTime::zero(), kMaxDuration);
+                                     if (t) a.after = *t;
+                                     return t.has_value();
+                                 }))
+        .custom("repeat", with_on("repeat",
+                                  [](DiagnosticSink& sink, const Value& v, ActionRead& a) {
+                                      const auto b = read_bool(sink, v);
+                                      if (b) a.repeat = *b;
+                                      return b.has_value();
+                                  }))
+        // What: one kind key; nothing more is read without one.
+        .gate([](DiagnosticSink& sink, const KeysRead& keys, ActionRead& a, const ActionContext&) {
+            const auto& map = keys.map();
+            std::vector<const MapReader::Entry*> kinds;
+            for (const auto& e : map.entries())
+                if (contains(kActionKinds, e.key)) kinds.push_back(&e);
+            if (kinds.empty()) {
+                const bool suggested =
+                    std::any_of(kActionKinds.begin(), kActionKinds.end(),
+                                [&](const auto& k) { return map.was_suggested(k); });
+                if (!suggested)
+                    sink.error(keys.self().mark, keys.self().path,
+                               fmt::format("expected one action ({}), found none",
+                                           text::join(kActionKinds)));
+                return false;
             }
-        } else if (!map.was_suggested("to") && !map.was_suggested("by")) {
-            sink_.error(v.mark, v.path,
-                        "missing required key \"to\" (a replica count, e.g. to: 10) or \"by\" "
-                        "(a change, e.g. by: 4 or by: -2)");
-            ok = false;
-        }
-    } else if (kind.key == "set") {
-        misplaced("by", "scale");
-        ok = read_set(kind.value, to, map, v, a) && ok;
-    } else {
-        misplaced("to", "scale or set");
-        misplaced("by", "scale");
-        if (kind.key == "stop_fault") {
-            a.kind = ActionKind::StopFault;
-            if (const auto name = read_string(sink_, kind.value)) {
-                const auto it = std::find(fault_names_.begin(), fault_names_.end(), *name);
-                if (it != fault_names_.end()) {
-                    a.fault = static_cast<std::uint32_t>(it - fault_names_.begin());
-                } else if (faults_known_) {
+            if (kinds.size() > 1) {
+                std::vector<std::string> found;
+                for (const auto* k : kinds)
+                    found.push_back(k->key);
+                sink.error(kinds[1]->key_mark, keys.self().path,
+                           fmt::format("expected exactly one action, found {} (make them "
+                                       "separate actions)",
+                                       join_and(found)));
+                return false;
+            }
+            a.kind_key = kinds.front()->key;
+            // The event log's text, as written: "scale: worker, by: 4".
+            for (const auto& e : map.entries()) {
+                if (e.key == "at" || e.key == "on" || e.key == "after" || e.key == "repeat")
+                    continue;
+                if (!a.text.empty()) a.text += ", ";
+                a.text += e.key + ": " + (e.value.node.IsScalar() ? e.value.node.Scalar() : "...");
+            }
+            return true;
+        })
+        // `to` goes with scale and set, `by` with scale.
+        .check_always([](DiagnosticSink& sink, const KeysRead& keys, ActionRead& a,
+                         const ActionContext&) {
+            bool ok = true;
+            const auto misplaced = [&](const char* key, std::string_view goes_with) {
+                if (!keys.get(key)) return;
+                sink.error(entry_of(keys.map(), key).key_mark, keys.get(key)->path,
+                           fmt::format("{} goes with {}, not with {}", key, goes_with, a.kind_key));
+                ok = false;
+            };
+            if (a.kind_key == "scale") return true;
+            if (a.kind_key != "set") misplaced("to", "scale or set");
+            misplaced("by", "scale");
+            return ok;
+        })
+        .custom("scale",
+                [](DiagnosticSink& sink, const Value& v, ActionRead& a, const ActionContext& c) {
+                    a.kind = ActionKind::Scale;
+                    const auto s = action_service(sink, c.scope, v, "scale");
+                    if (s) a.target = {TargetKind::Service, *s};
+                    return s.has_value();
+                })
+        .when(does("scale"))
+        .custom("set",
+                [](DiagnosticSink& sink, const Value& v, ActionRead& a, const ActionContext& c,
+                   const KeysRead& keys) {
+                    return read_set(sink, c, v, keys.get("to"), keys.map(), keys.self(), a);
+                })
+        .when(does("set"))
+        .custom("restart", on_service(ActionKind::Restart))
+        .when(does("restart"))
+        .custom("replace_unhealthy", on_service(ActionKind::ReplaceUnhealthy))
+        .when(does("replace_unhealthy"))
+        .custom("disable_autoscaler", on_service(ActionKind::DisableAutoscaler))
+        .when(does("disable_autoscaler"))
+        .custom("repair_autoscaler", on_service(ActionKind::RepairAutoscaler))
+        .when(does("repair_autoscaler"))
+        .custom("rollback", on_service(ActionKind::Rollback))
+        .when(does("rollback"))
+        .custom("stop_fault",
+                [](DiagnosticSink& sink, const Value& v, ActionRead& a, const ActionContext& c) {
+                    a.kind = ActionKind::StopFault;
+                    const auto name = read_string(sink, v);
+                    if (!name) return false;
+                    const auto& faults = c.fault_names;
+                    const auto it = std::find(faults.begin(), faults.end(), *name);
+                    if (it != faults.end()) {
+                        a.fault = static_cast<std::uint32_t>(it - faults.begin());
+                        return true;
+                    }
+                    if (!c.faults_known) return true;
                     std::vector<std::string> names;
-                    for (const auto& n : fault_names_)
+                    for (const auto& n : faults)
                         if (!n.empty()) names.push_back(n);
                     std::string message = fmt::format("unknown fault {}", text::quote(*name));
                     const std::string suggestion = text::closest(*name, names);
@@ -188,29 +244,102 @@ void Reader::read_action(const Value& v) {
                         message += fmt::format("; did you mean {}?", text::quote(suggestion));
                     else
                         message += fmt::format(" (faults: {})", text::join(names));
-                    sink_.error(kind.value.mark, kind.value.path, message);
-                    ok = false;
-                }
-            } else {
-                ok = false;
-            }
-        } else {
-            a.kind = kind.key == "restart"              ? ActionKind::Restart
-                     : kind.key == "replace_unhealthy"  ? ActionKind::ReplaceUnhealthy
-                     : kind.key == "disable_autoscaler" ? ActionKind::DisableAutoscaler
-                     : kind.key == "repair_autoscaler"  ? ActionKind::RepairAutoscaler
-                                                        : ActionKind::Rollback;
-            if (const auto s = action_service(kind.value, kind.key))
-                a.target = {TargetKind::Service, *s};
-            else
-                ok = false;
-        }
-    }
-    if (ok) out_.actions.push_back(std::move(a));
+                    sink.error(v.mark, v.path, message);
+                    return false;
+                })
+        .when(does("stop_fault"))
+        // How much: a scale's count, absolute or relative (a set reads its `to` itself).
+        .either("to", "by", "expected either to (a replica count) or by (a change), got both")
+        .when(does("scale"))
+        .optional("to", &models::ActionParams::count,
+                  integer(1, kMaxReplicas, "the limit on workers per service"))
+        .when(does("scale"))
+        .custom("by",
+                [](DiagnosticSink& sink, const Value& by, ActionRead& a, const ActionContext&) {
+                    const auto n = read_change(sink, by, kMaxReplicas);
+                    if (!n) return false;
+                    a.count = *n;
+                    a.relative = true;
+                    return true;
+                })
+        .when(does("scale"))
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, ActionRead&, const ActionContext&) {
+                if (keys.get("to") || keys.get("by")) return true;
+                if (!keys.map().was_suggested("to") && !keys.map().was_suggested("by"))
+                    sink.error(keys.self().mark, keys.self().path,
+                               "missing required key \"to\" (a replica count, e.g. to: 10) or "
+                               "\"by\" (a change, e.g. by: 4 or by: -2)");
+                return false;
+            })
+        .when(does("scale"));
+
+} // namespace
+
+const KeySchema& kActionSchema = kAction;
+
+void Reader::read_action(const Value& v) {
+    ActionRead a;
+    if (kAction.read_into(sink_, v, a, ActionContext{c_, scope_, fault_names_, faults_known_}))
+        out_.actions.push_back(std::move(a));
 }
 
-bool Reader::read_set(const Value& path_value, const std::optional<Value>& to, const MapReader& map,
-                      const Value& item, models::ActionParams& a) {
+namespace {
+
+/// What an action's `set:` path names.
+enum class Setting { Workers, Capacity, QueueCapacity, ErrorProbability, Timeout, Breaker };
+
+/// The `to:` of a `set:`, read as the setting it changes.
+bool read_set_value(DiagnosticSink& sink, Setting setting, const Value& to,
+                    models::ActionParams& a) {
+    switch (setting) {
+    case Setting::Workers: {
+        a.kind = ActionKind::Scale;
+        const auto n = read_integer(sink, to, 1, kMaxReplicas, "the limit on workers per service");
+        if (n) a.count = static_cast<std::int64_t>(*n);
+        return n.has_value();
+    }
+    case Setting::Capacity:
+    case Setting::QueueCapacity: {
+        a.kind = ActionKind::SetQueueCapacity;
+        if (to.node.IsScalar() && to.node.Scalar() == "unbounded") {
+            a.value = std::numeric_limits<double>::infinity();
+            return true;
+        }
+        const auto n =
+            read_integer(sink, to, 0, kMaxQueueCapacity, "2^40, the limit on a queue's capacity");
+        if (n) a.value = static_cast<double>(*n);
+        return n.has_value();
+    }
+    case Setting::ErrorProbability: {
+        a.kind = ActionKind::SetErrorProbability;
+        const auto r = read_ratio(sink, to, false);
+        if (r) a.value = *r;
+        return r.has_value();
+    }
+    case Setting::Timeout: {
+        a.kind = ActionKind::SetCallTimeout;
+        const auto t = read_timeout(sink, to);
+        if (t) a.duration = *t;
+        return t.has_value();
+    }
+    case Setting::Breaker: {
+        a.kind = ActionKind::SetBreakerFailureRate;
+        const auto r = read_ratio(sink, to, true);
+        if (r) a.value = *r;
+        return r.has_value();
+    }
+    }
+    return false;
+}
+
+/// `set: PATH` with `to: VALUE`.
+bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& path_value,
+              const std::optional<Value>& to, const MapReader& map, const Value& item,
+              models::ActionParams& a) {
+    const OperationsScope& scope_ = context.scope;
+    const OperationsContext& c_ = context.run;
+
     const auto path = read_string(sink_, path_value);
     if (!path) return false;
     const auto unsupported = [&](std::string why) {
@@ -237,7 +366,6 @@ bool Reader::read_set(const Value& path_value, const std::optional<Value>& to, c
     const std::string& service = parts[1];
     std::vector<std::string> rest(parts.begin() + 2, parts.end());
     // Which setting: the shape of `rest`.
-    enum class Setting { Workers, Capacity, QueueCapacity, ErrorProbability, Timeout, Breaker };
     Setting setting{};
     std::optional<std::uint32_t> step, call;
     if (rest == std::vector<std::string>{"workers"}) {
@@ -337,51 +465,10 @@ bool Reader::read_set(const Value& path_value, const std::optional<Value>& to, c
                         "missing required key \"to\" (the new value, e.g. to: 200ms)");
         return false;
     }
-    switch (setting) {
-    case Setting::Workers:
-        a.kind = ActionKind::Scale;
-        if (const auto n =
-                read_integer(sink_, *to, 1, kMaxReplicas, "the limit on workers per service"))
-            a.count = static_cast<std::int64_t>(*n);
-        else
-            ok = false;
-        break;
-    case Setting::Capacity:
-    case Setting::QueueCapacity:
-        a.kind = ActionKind::SetQueueCapacity;
-        if (to->node.IsScalar() && to->node.Scalar() == "unbounded") {
-            a.value = std::numeric_limits<double>::infinity();
-        } else if (const auto n = read_integer(sink_, *to, 0, kMaxQueueCapacity,
-                                               "2^40, the limit on a queue's capacity")) {
-            a.value = static_cast<double>(*n);
-        } else {
-            ok = false;
-        }
-        break;
-    case Setting::ErrorProbability:
-        a.kind = ActionKind::SetErrorProbability;
-        if (const auto r = read_ratio(sink_, *to, false))
-            a.value = *r;
-        else
-            ok = false;
-        break;
-    case Setting::Timeout:
-        a.kind = ActionKind::SetCallTimeout;
-        if (const auto t = read_timeout(sink_, *to))
-            a.duration = *t;
-        else
-            ok = false;
-        break;
-    case Setting::Breaker:
-        a.kind = ActionKind::SetBreakerFailureRate;
-        if (const auto r = read_ratio(sink_, *to, true))
-            a.value = *r;
-        else
-            ok = false;
-        break;
-    }
-    return ok;
+    return read_set_value(sink_, setting, *to, a) && ok;
 }
+
+} // namespace
 
 void Reader::read_expect(const Value& v) {
     const auto items =

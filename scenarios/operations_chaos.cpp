@@ -60,6 +60,32 @@ const KeyTable<models::FaultParams> kSlowQuery =
                   &models::FaultParams::factor,
                   number_above(0.0, kMaxFactor, "the limit on a factor"));
 
+const KeyTable<models::FaultParams> kFaultErrors =
+    KeyTable<models::FaultParams>("an error probability (e.g. 5%), {probability: 5%} or {ramp: "
+                                  "{from: 0%, to: 50%, step: 10%, every: 1m}}")
+        .either("probability", "ramp", "expected either probability or ramp, got both")
+        .optional("probability", &models::FaultParams::probability, ratio(true))
+        .custom(
+            "ramp",
+            [](DiagnosticSink& sink, const Value& r, models::FaultParams& f, const NoContext&) {
+                const auto ramp = kRamp.read(sink, r);
+                if (!ramp) return false;
+                f.ramp = *ramp;
+                f.probability = ramp->from;
+                return true;
+            },
+            true)
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, models::FaultParams&, const NoContext&) {
+                if (keys.get("probability") || keys.get("ramp")) return true;
+                // An unknown key (reported) is likely the misspelt one: no second message.
+                if (!has_unknown_key(keys.self(), kFaultErrors.keys()))
+                    sink.error(keys.self().mark, keys.self().path,
+                               "missing required key \"probability\" (e.g. 5%) or \"ramp\" (e.g. "
+                               "{from: 0%, to: 50%, step: 10%, every: 1m})");
+                return false;
+            });
+
 void Reader::read_chaos(const std::optional<Value>& v, const std::vector<YAML::Node>& flags) {
     std::vector<Value> items;
     if (v) {
@@ -81,8 +107,13 @@ void Reader::read_chaos(const std::optional<Value>& v, const std::vector<YAML::N
     sink_.set_command_line_origin(kSetFile);
 }
 
-std::optional<models::FaultTarget> Reader::fault_target(const Value& v, FaultKind kind,
-                                                        std::string_view kind_key) {
+namespace {
+
+/// The target of a fault of kind `kind` (its key `kind_key`), written at `v`; nothing when
+/// wrong (reported), or when what it names could not be known (a list not read).
+std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
+                                                const OperationsScope& scope_, const Value& v,
+                                                FaultKind kind, std::string_view kind_key) {
     const std::string text = v.node.IsScalar() ? v.node.Scalar() : std::string();
     const auto bad = [&](std::string message) -> std::optional<models::FaultTarget> {
         sink_.error(v.mark, v.path, std::move(message));
@@ -145,197 +176,275 @@ std::optional<models::FaultTarget> Reader::fault_target(const Value& v, FaultKin
     return target;
 }
 
-bool Reader::read_fault_errors(const Value& v, models::FaultParams& f) {
+/// `errors:` of a fault: a probability, or the map of kFaultErrors.
+bool read_fault_errors(DiagnosticSink& sink, const Value& v, models::FaultParams& f) {
     if (!v.node.IsMap()) {
-        const auto r = read_ratio(sink_, v, true);
+        const auto r = read_ratio(sink, v, true);
         if (r) f.probability = *r;
         return r.has_value();
     }
-    MapReader map(sink_, v,
-                  "an error probability (e.g. 5%), {probability: 5%} or {ramp: {from: 0%, "
-                  "to: 50%, step: 10%, every: 1m}}",
-                  kFaultErrorsKeys);
-    if (!map.ok()) return false;
-    const auto p = map.get("probability");
-    const auto ramp = map.get("ramp");
-    if (p && ramp) {
-        both(sink_, map, "probability", "ramp", "expected either probability or ramp, got both");
-        return false;
-    }
-    if (p) {
-        const auto r = read_ratio(sink_, *p, true);
-        if (r) f.probability = *r;
-        return r.has_value();
-    }
-    if (!ramp) {
-        if (!has_unknown_key(v, kFaultErrorsKeys))
-            sink_.error(v.mark, v.path,
-                        "missing required key \"probability\" (e.g. 5%) or \"ramp\" (e.g. "
-                        "{from: 0%, to: 50%, step: 10%, every: 1m})");
-        return false;
-    }
-    const auto out = kRamp.read(sink_, *ramp);
-    if (!out) return false;
-    f.ramp = *out;
-    f.probability = out->from;
-    return true;
+    return kFaultErrors.read_into(sink, v, f);
 }
 
-bool Reader::read_leak(const Value& v, models::FaultParams& f) {
+/// `memory_leak:` a data rate, bytes per request, or the map of kLeak.
+bool read_leak(DiagnosticSink& sink, const Value& v, models::FaultParams& f) {
     if (v.node.IsScalar()) {
         if (is_per_request(v.node)) {
-            const auto b = read_per_request(sink_, v, false);
+            const auto b = read_per_request(sink, v, false);
             if (b) f.bytes_per_request = *b;
             return b.has_value();
         }
-        const auto r = read_data_rate(sink_, v, true);
+        const auto r = read_data_rate(sink, v, true);
         if (r) f.bytes_per_second = *r;
         return r.has_value();
     }
-    return kLeak.read_into(sink_, v, f);
+    return kLeak.read_into(sink, v, f);
 }
 
+/// A fault as read: its parameters, its kind's key ("" when it has none, or several), and
+/// what names it (its `name`, else its target and kind).
+struct FaultRead : models::FaultParams {
+    std::string kind_key;
+    std::optional<Value> name_value;
+    std::string target_text;
+};
+
+/// What a fault is read against: the run (the calendar, the duration, the file's folder) and
+/// what its target may name.
+struct FaultContext {
+    const OperationsContext& run;
+    const OperationsScope& scope;
+};
+
+/// The fault's kind, from its one kind key; false when it has none, or several.
+bool fault_kind(DiagnosticSink& sink, const KeysRead& keys, FaultRead& f, const FaultContext&) {
+    std::vector<const MapReader::Entry*> kinds;
+    for (const auto& e : keys.map().entries())
+        if (contains(kFaultKinds, e.key)) kinds.push_back(&e);
+    const Value& v = keys.self();
+    if (kinds.empty()) {
+        if (!has_unknown_key(v, kFaultSchema.keys()))
+            sink.error(
+                v.mark, v.path,
+                fmt::format("expected one fault kind ({}), found none", text::join(kFaultKinds)));
+        return false;
+    }
+    if (kinds.size() > 1) {
+        std::vector<std::string> found;
+        for (const auto* k : kinds)
+            found.push_back(k->key);
+        sink.error(kinds[1]->key_mark, v.path,
+                   fmt::format("expected exactly one fault kind, found {}: a fault does one "
+                               "thing (make them separate faults)",
+                               join_and(found)));
+        return false;
+    }
+    f.kind_key = kinds.front()->key;
+    f.kind = static_cast<FaultKind>(std::find(kFaultKinds.begin(), kFaultKinds.end(), f.kind_key) -
+                                    kFaultKinds.begin());
+    if (f.kind == FaultKind::MonitoringDown) f.target.kind = TargetKind::System;
+    return true;
+}
+
+/// Whether the fault's one kind is known.
+bool kind_known(const KeysRead&, const FaultRead& f) {
+    return !f.kind_key.empty();
+}
+
+/// Whether the fault's one kind is `k`.
+auto kind_is(FaultKind k) {
+    return [k](const KeysRead&, const FaultRead& f) { return !f.kind_key.empty() && f.kind == k; };
+}
+
+/// `target:` what the fault hits, as its kind allows.
+bool read_fault_target(DiagnosticSink& sink, const Value& t, FaultRead& f, const FaultContext& c,
+                       const KeysRead& keys) {
+    if (f.kind == FaultKind::MonitoringDown) {
+        sink.error(entry_of(keys.map(), "target").key_mark, t.path,
+                   "monitoring_down hits the whole system: it takes no target");
+        return false;
+    }
+    f.target_text = t.node.IsScalar() ? t.node.Scalar() : "";
+    if (const auto got = fault_target(sink, c.scope, t, f.kind, f.kind_key)) {
+        f.target = *got;
+        return true;
+    }
+    // Nothing names a service when the services are unknown: not this fault's problem.
+    return !c.scope.services_known;
+}
+
+const KeyTable<FaultRead, FaultContext> kFaultTable =
+    KeyTable<FaultRead, FaultContext>(
+        "a fault, e.g. {at: 1h, for: 10m, target: service-c, latency: +400ms}")
+        .check_always(fault_kind)
+        // When.
+        .optional("at", &models::FaultParams::start,
+                  [](DiagnosticSink& sink, const Value& at,
+                     const FaultContext& c) -> std::optional<SimTime> {
+                      const auto t = read_time_point(sink, at, c.run.start);
+                      if (!t || !before_end(sink, c.run, at, *t, "it starts")) return std::nullopt;
+                      return t;
+                  })
+        .either("for", "until", "expected either for (a duration) or until (a time), got both")
+        .custom("for",
+                [](DiagnosticSink& sink, const Value& d, FaultRead& f, const FaultContext&) {
+                    const auto t = duration_between(sink, d, SimTime::from_ns(1), kMaxDuration);
+                    if (t) f.end = f.start + *t;
+                    return t.has_value();
+                })
+        .custom("until",
+                [](DiagnosticSink& sink, const Value& u, FaultRead& f, const FaultContext& c) {
+                    TimeRules rules;
+                    rules.clock_from = f.start;
+                    rules.strictly_after = true;
+                    const auto t = read_time_point(sink, u, c.run.start, rules);
+                    if (!t) return false;
+                    if (*t <= f.start) {
+                        sink.error(u.mark, u.path,
+                                   expected_got(fmt::format("a time after at ({})",
+                                                            show_time(f.start, c.run.start)),
+                                                u.node));
+                        return false;
+                    }
+                    f.end = *t;
+                    return true;
+                })
+        // Where.
+        .custom("target", read_fault_target)
+        .when(kind_known)
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, FaultRead& f, const FaultContext&) {
+                if (f.kind_key.empty() || f.kind == FaultKind::MonitoringDown ||
+                    keys.get("target") || keys.map().was_suggested("target"))
+                    return true;
+                sink.error(keys.self().mark, keys.self().path,
+                           fmt::format("missing required key \"target\" (the {} the fault hits)",
+                                       f.kind == FaultKind::BandwidthUsed ? "link, from->to,"
+                                       : f.kind == FaultKind::BackendDown ? "queue"
+                                       : f.kind == FaultKind::Latency || f.kind == FaultKind::Errors
+                                           ? "service, or call (caller->callee),"
+                                           : "service"));
+                return false;
+            })
+        // What.
+        .custom("restart_after",
+                [](DiagnosticSink& sink, const Value& r, FaultRead& f, const FaultContext&,
+                   const KeysRead& keys) {
+                    if (!f.kind_key.empty() && f.kind != FaultKind::Crash) {
+                        sink.error(
+                            entry_of(keys.map(), "restart_after").key_mark, r.path,
+                            fmt::format("restart_after goes with crash, not with {}", f.kind_key));
+                        return false;
+                    }
+                    const auto t = duration_between(sink, r, SimTime::zero(), kMaxDuration);
+                    if (t) f.restart_after = *t;
+                    return t.has_value();
+                })
+        .listed_before("unhealthy")
+        .custom("latency",
+                [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext& c) {
+                    // `+400ms`: added to each request; the `+` is optional.
+                    Value plain = v;
+                    if (v.node.IsScalar() && v.node.Scalar().starts_with('+')) {
+                        // A new node: `=` on a Node would write through to the document.
+                        YAML::Node rest(v.node.Scalar().substr(1));
+                        rest.SetTag(v.node.Tag());
+                        plain.node.reset(rest);
+                    }
+                    auto d = read_latency(sink, plain, c.run.base_dir);
+                    if (d) f.latency = std::move(*d);
+                    return d.has_value();
+                })
+        .when(kind_is(FaultKind::Latency))
+        .custom(
+            "errors",
+            [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext&) {
+                return read_fault_errors(sink, v, f);
+            },
+            true)
+        .when(kind_is(FaultKind::Errors))
+        .optional("crash", &models::FaultParams::count,
+                  integer(1, kMaxReplicas, "the limit on workers per service"))
+        .when(kind_is(FaultKind::Crash))
+        .custom(
+            "unhealthy",
+            [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext&) {
+                return kUnhealthy.read_into(sink, v, f);
+            },
+            true)
+        .when(kind_is(FaultKind::UnhealthyWorker))
+        .custom(
+            "slow_query",
+            [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext&) {
+                return kSlowQuery.read_into(sink, v, f);
+            },
+            true)
+        .when(kind_is(FaultKind::SlowQuery))
+        .custom(
+            "memory_leak",
+            [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext&) {
+                return read_leak(sink, v, f);
+            },
+            true)
+        .when(kind_is(FaultKind::MemoryLeak))
+        .optional("bandwidth_used", &models::FaultParams::fraction, ratio(true))
+        .when(kind_is(FaultKind::BandwidthUsed))
+        .custom("backend_down",
+                [](DiagnosticSink& sink, const Value& v, FaultRead&, const FaultContext&) {
+                    return read_true(sink, v, "backend_down");
+                })
+        .when(kind_is(FaultKind::BackendDown))
+        .custom("monitoring_down",
+                [](DiagnosticSink& sink, const Value& v, FaultRead&, const FaultContext&) {
+                    return read_true(sink, v, "monitoring_down");
+                })
+        .when(kind_is(FaultKind::MonitoringDown))
+        .custom("autoscaler_broken",
+                [](DiagnosticSink& sink, const Value& v, FaultRead&, const FaultContext&) {
+                    return read_true(sink, v, "autoscaler_broken");
+                })
+        .when(kind_is(FaultKind::AutoscalerBroken))
+        // Who: read last, listed first.
+        .custom("name",
+                [](DiagnosticSink& sink, const Value& n, FaultRead& f, const FaultContext&) {
+                    f.name_value = n;
+                    auto name = read_string(sink, n);
+                    if (name) f.name = std::move(*name);
+                    return name.has_value();
+                })
+        .listed_before("at");
+
+} // namespace
+
+const KeySchema& kFaultSchema = kFaultTable;
+
 void Reader::read_fault(const Value& v) {
-    MapReader map(sink_, v, "a fault, e.g. {at: 1h, for: 10m, target: service-c, latency: +400ms}",
-                  kFaultKeys);
-    if (!map.ok()) {
+    FaultRead f;
+    const bool read_ok = kFaultTable.read_into(sink_, v, f, FaultContext{c_, scope_});
+    if (!v.node.IsMap()) {
         fault_names_.emplace_back();
         fault_marks_.push_back(v.mark);
         fault_ok_.push_back(false);
         faults_known_ = false;
         return;
     }
-    models::FaultParams f;
-    bool ok = true;
-    std::vector<const MapReader::Entry*> kinds;
-    for (const auto& e : map.entries())
-        if (contains(kFaultKinds, e.key)) kinds.push_back(&e);
-    const bool unknown_keys = has_unknown_key(v, kFaultKeys);
-    const MapReader::Entry* kind_entry = kinds.empty() ? nullptr : kinds.front();
-    if (kinds.empty()) {
-        if (!unknown_keys)
-            sink_.error(
-                v.mark, v.path,
-                fmt::format("expected one fault kind ({}), found none", text::join(kFaultKinds)));
-        ok = false;
-    } else if (kinds.size() > 1) {
-        std::vector<std::string> found;
-        for (const auto* k : kinds)
-            found.push_back(k->key);
-        sink_.error(kinds[1]->key_mark, v.path,
-                    fmt::format("expected exactly one fault kind, found {}: a fault does one "
-                                "thing (make them separate faults)",
-                                join_and(found)));
-        ok = false;
-        kind_entry = nullptr;
-    }
-    if (kind_entry)
-        f.kind = static_cast<FaultKind>(
-            std::find(kFaultKinds.begin(), kFaultKinds.end(), kind_entry->key) -
-            kFaultKinds.begin());
-
-    // When.
-    if (const auto at = map.get("at")) {
-        if (const auto t = read_time_point(sink_, *at, c_.start);
-            t && before_end(sink_, c_, *at, *t, "it starts"))
-            f.start = *t;
-        else
-            ok = false;
-    }
-    const auto for_value = map.get("for");
-    const auto until = map.get("until");
-    if (for_value && until) {
-        both(sink_, map, "for", "until",
-             "expected either for (a duration) or until (a time), "
-             "got both");
-        ok = false;
-    } else if (for_value) {
-        if (const auto t = duration_between(sink_, *for_value, SimTime::from_ns(1), kMaxDuration))
-            f.end = f.start + *t;
-        else
-            ok = false;
-    } else if (until) {
-        TimeRules rules;
-        rules.clock_from = f.start;
-        rules.strictly_after = true;
-        const auto t = read_time_point(sink_, *until, c_.start, rules);
-        if (t && *t <= f.start) {
-            sink_.error(
-                until->mark, until->path,
-                expected_got(fmt::format("a time after at ({})", show_time(f.start, c_.start)),
-                             until->node));
-            ok = false;
-        } else if (t) {
-            f.end = *t;
-        } else {
-            ok = false;
-        }
-    }
-
-    // Where.
-    const auto target = map.get("target");
-    std::string target_text;
-    if (kind_entry && f.kind == FaultKind::MonitoringDown) {
-        f.target.kind = TargetKind::System;
-        if (target) {
-            sink_.error(entry_of(map, "target").key_mark, target->path,
-                        "monitoring_down hits the whole system: it takes no target");
-            ok = false;
-        }
-    } else if (kind_entry && target) {
-        if (const auto t = fault_target(*target, f.kind, kind_entry->key))
-            f.target = *t;
-        else if (scope_.services_known)
-            ok = false;
-        target_text = target->node.IsScalar() ? target->node.Scalar() : "";
-    } else if (kind_entry && !map.was_suggested("target")) {
-        sink_.error(v.mark, v.path,
-                    fmt::format("missing required key \"target\" (the {} the fault hits)",
-                                f.kind == FaultKind::BandwidthUsed ? "link, from->to,"
-                                : f.kind == FaultKind::BackendDown ? "queue"
-                                : f.kind == FaultKind::Latency || f.kind == FaultKind::Errors
-                                    ? "service, or call (caller->callee),"
-                                    : "service"));
-        ok = false;
-    }
-
-    // What.
-    if (const auto r = map.get("restart_after")) {
-        if (kind_entry && f.kind != FaultKind::Crash) {
-            sink_.error(entry_of(map, "restart_after").key_mark, r->path,
-                        fmt::format("restart_after goes with crash, not with {}", kind_entry->key));
-            ok = false;
-        } else if (const auto t = duration_between(sink_, *r, SimTime::zero(), kMaxDuration)) {
-            f.restart_after = *t;
-        } else {
-            ok = false;
-        }
-    }
-    if (kind_entry) ok = read_fault_kind(*kind_entry, f) && ok;
-
-    // Who.
-    std::string name;
-    const auto name_value = map.get("name");
-    if (name_value) {
-        if (const auto n = read_string(sink_, *name_value))
-            name = *n;
-        else
-            ok = false;
-    } else if (kind_entry) {
+    bool ok = read_ok;
+    // Who: its name, else its target and kind.
+    std::string name = f.name;
+    if (!f.name_value && !f.kind_key.empty())
         name = f.kind == FaultKind::MonitoringDown
                    ? std::string("monitoring_down")
-                   : fmt::format("{} {}", target_text, kind_entry->key);
-    }
-    const YAML::Mark mark = name_value ? name_value->mark : v.mark;
+                   : fmt::format("{} {}", f.target_text, f.kind_key);
+    const YAML::Mark mark = f.name_value ? f.name_value->mark : v.mark;
     if (!name.empty()) {
         const auto first = std::find(fault_names_.begin(), fault_names_.end(), name);
         // Default names of broken faults may collide only because of the breakage.
         if (first != fault_names_.end() &&
-            (name_value || (ok && fault_ok_[first - fault_names_.begin()]))) {
-            sink_.error(mark, name_value ? name_value->path : v.path,
+            (f.name_value || (ok && fault_ok_[first - fault_names_.begin()]))) {
+            sink_.error(mark, f.name_value ? f.name_value->path : v.path,
                         fmt::format("duplicate fault name {}; {}{}", text::quote(name),
                                     first_line(fault_marks_[first - fault_names_.begin()]),
-                                    name_value ? "" : " (give each a name: ...)"));
+                                    f.name_value ? "" : " (give each a name: ...)"));
             ok = false;
         }
     }
@@ -345,50 +454,6 @@ void Reader::read_fault(const Value& v) {
     f.name = name;
     if (name.empty()) faults_known_ = false;
     out_.faults.push_back(std::move(f));
-}
-
-bool Reader::read_fault_kind(const MapReader::Entry& e, models::FaultParams& f) {
-    const Value& v = e.value;
-    switch (f.kind) {
-    case FaultKind::Latency: {
-        // `+400ms`: added to each request; the `+` is optional.
-        Value plain = v;
-        if (v.node.IsScalar() && v.node.Scalar().starts_with('+')) {
-            // A new node: `=` on a Node would write through to the document.
-            YAML::Node rest(v.node.Scalar().substr(1));
-            rest.SetTag(v.node.Tag());
-            plain.node.reset(rest);
-        }
-        auto d = read_latency(sink_, plain, c_.base_dir);
-        if (d) f.latency = std::move(*d);
-        return d.has_value();
-    }
-    case FaultKind::Errors:
-        return read_fault_errors(v, f);
-    case FaultKind::Crash: {
-        const auto n = read_integer(sink_, v, 1, kMaxReplicas,
-                                    "the limit on workers per "
-                                    "service");
-        if (n) f.count = static_cast<std::uint32_t>(*n);
-        return n.has_value();
-    }
-    case FaultKind::UnhealthyWorker:
-        return kUnhealthy.read_into(sink_, v, f);
-    case FaultKind::SlowQuery:
-        return kSlowQuery.read_into(sink_, v, f);
-    case FaultKind::MemoryLeak:
-        return read_leak(v, f);
-    case FaultKind::BandwidthUsed: {
-        const auto r = read_ratio(sink_, v, true);
-        if (r) f.fraction = *r;
-        return r.has_value();
-    }
-    case FaultKind::BackendDown:
-    case FaultKind::MonitoringDown:
-    case FaultKind::AutoscalerBroken:
-        return read_true(sink_, v, e.key);
-    }
-    return false;
 }
 
 } // namespace tpssim::scenarios::detail::ops

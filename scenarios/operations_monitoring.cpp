@@ -32,6 +32,61 @@ void Reader::read_monitoring(const Value& v) {
     kMonitoring.read_into(sink_, v, out_.monitoring, c_);
 }
 
+namespace {
+
+/// An alert rule as read, and where its name was written (for a later duplicate's message).
+struct AlertRead : models::AlertRuleParams {
+    YAML::Mark name_mark;
+};
+
+/// What an alert rule is read against: the scope of conditions, and the alerts before it
+/// (`scope.alerts`, "" where unreadable) with where each was named.
+struct AlertContext {
+    const OperationsScope& scope;
+    const std::vector<YAML::Mark>& marks;
+};
+
+const KeyTable<AlertRead, AlertContext> kAlert =
+    KeyTable<AlertRead, AlertContext>("an alert rule, e.g. {name: HighErrorRate, when: "
+                                      "\"error_rate(api) > 5%\", for: 2m, severity: page}")
+        .custom_required(
+            "name", "the alert's name, e.g. HighErrorRate",
+            [](DiagnosticSink& sink, const Value& n, AlertRead& rule, const AlertContext& c) {
+                if (!n.node.IsScalar() || !is_alert_name(n.node.Scalar())) {
+                    sink.error(
+                        n.mark, n.path,
+                        expected_got(fmt::format("an alert name of {}", kAlertNameRule), n.node));
+                    return false;
+                }
+                rule.name = n.node.Scalar();
+                rule.name_mark = n.mark;
+                const auto& names = c.scope.alerts;
+                const auto first = std::find(names.begin(), names.end(), rule.name);
+                if (first == names.end()) return true;
+                // Still named: a later `on:` finds the first.
+                sink.error(n.mark, n.path,
+                           fmt::format("duplicate alert name {}; {}", text::quote(rule.name),
+                                       first_line(c.marks[first - names.begin()])));
+                return false;
+            })
+        .required("when", "a condition, e.g. \"error_rate(api) > 5%\"",
+                  &models::AlertRuleParams::condition,
+                  [](DiagnosticSink& sink, const Value& w, const AlertContext& c) {
+                      return read_alert_condition(sink, w, c.scope);
+                  })
+        .optional("for", &models::AlertRuleParams::for_duration,
+                  duration_in(SimTime::zero(), kMaxDuration))
+        .optional("severity", &models::AlertRuleParams::severity,
+                  [](DiagnosticSink& sink, const Value& s) -> std::optional<std::string> {
+                      const auto k = read_choice(sink, s, kSeverities);
+                      if (!k) return std::nullopt;
+                      return kSeverities[*k];
+                  });
+
+} // namespace
+
+const KeySchema& kAlertSchema = kAlert;
+
 bool Reader::read_alerts(const Value& v) {
     const auto items = read_sequence(
         sink_, v,
@@ -41,51 +96,12 @@ bool Reader::read_alerts(const Value& v) {
     bool names_ok = true;
     std::vector<YAML::Mark> marks;
     for (const auto& item : *items) {
-        MapReader map(sink_, item,
-                      "an alert rule, e.g. {name: HighErrorRate, when: \"error_rate(api) > "
-                      "5%\", for: 2m, severity: page}",
-                      kAlertKeys);
-        models::AlertRuleParams rule;
-        std::optional<std::string> name;
-        if (const auto n = map.ok() ? map.require("name", "the alert's name, e.g. "
-                                                          "HighErrorRate")
-                                    : std::nullopt) {
-            if (n->node.IsScalar() && is_alert_name(n->node.Scalar())) {
-                name = n->node.Scalar();
-                const auto first = std::find(scope_.alerts.begin(), scope_.alerts.end(), *name);
-                if (first != scope_.alerts.end()) {
-                    sink_.error(n->mark, n->path,
-                                fmt::format("duplicate alert name {}; {}", text::quote(*name),
-                                            first_line(marks[first - scope_.alerts.begin()])));
-                }
-                marks.push_back(n->mark);
-            } else {
-                sink_.error(
-                    n->mark, n->path,
-                    expected_got(fmt::format("an alert name of {}", kAlertNameRule), n->node));
-            }
-        }
-        if (!name) {
-            names_ok = false;
-            marks.push_back(item.mark);
-        }
-        scope_.alerts.push_back(name.value_or(""));
-        rule.name = name.value_or("");
-        if (map.ok()) {
-            if (const auto w = map.require("when", "a condition, e.g. \"error_rate(api) > "
-                                                   "5%\"")) {
-                if (auto condition = read_alert_condition(sink_, *w, scope_))
-                    rule.condition = std::move(*condition);
-            }
-            if (const auto f = map.get("for")) {
-                if (const auto t = duration_between(sink_, *f, SimTime::zero(), kMaxDuration))
-                    rule.for_duration = *t;
-            }
-            if (const auto s = map.get("severity")) {
-                if (const auto k = read_choice(sink_, *s, kSeverities))
-                    rule.severity = kSeverities[*k];
-            }
-        }
+        AlertRead rule;
+        kAlert.read_into(sink_, item, rule, AlertContext{scope_, marks});
+        // Every rule counts, named or not, so actions and expectations index them in order.
+        if (rule.name.empty()) names_ok = false;
+        marks.push_back(rule.name.empty() ? item.mark : rule.name_mark);
+        scope_.alerts.push_back(rule.name);
         out_.alerts.push_back(std::move(rule));
     }
     return names_ok;

@@ -4,16 +4,21 @@
 
 namespace tpssim::scenarios::detail::ops {
 
-std::optional<std::uint32_t> Reader::service_at(const Value& v) {
-    const auto name = read_name(sink_, v);
+std::optional<std::uint32_t> service_named(DiagnosticSink& sink, const OperationsScope& scope,
+                                           const Value& v) {
+    const auto name = read_name(sink, v);
     if (!name) return std::nullopt;
-    if (!scope_.services_known) return std::nullopt;
-    const auto s = scope_.find_service(*name);
+    if (!scope.services_known) return std::nullopt;
+    const auto s = scope.find_service(*name);
     if (const auto* m = std::get_if<std::string>(&s)) {
-        sink_.error(v.mark, v.path, *m);
+        sink.error(v.mark, v.path, *m);
         return std::nullopt;
     }
     return std::get<std::uint32_t>(s);
+}
+
+std::optional<std::uint32_t> Reader::service_at(const Value& v) {
+    return service_named(sink_, scope_, v);
 }
 
 bool Reader::calls(std::uint32_t caller, std::uint32_t callee) const {

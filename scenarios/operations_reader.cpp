@@ -104,7 +104,7 @@ std::vector<const KeySchema*> operations_schemas() {
             &kMonitoring,
             &kAlertSchema,
             &kFaultSchema,
-            &kFaultErrorsSchema,
+            &kFaultErrors,
             &kRamp,
             &kUnhealthy,
             &kSlowQuery,

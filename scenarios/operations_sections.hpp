@@ -32,43 +32,13 @@ using ActionKind = models::ActionParams::Kind;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-inline const KeySchema kAutoscalerSchema({"min", "max", "metric", "target", "sync_period",
-                                          "tolerance", "scale_up", "scale_down",
-                                          "scale_down_stabilization", "thresholds", "startup"},
-                                         {"thresholds", "scale_up", "scale_down"});
-inline const std::vector<std::string> kAutoscalerKeys = kAutoscalerSchema.keys();
-inline const KeySchema kPolicySchema({"type", "value", "period"});
-inline const std::vector<std::string> kPolicyKeys = kPolicySchema.keys();
 inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "canary"});
 inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
-inline const KeySchema kAlertSchema({"name", "when", "for", "severity"});
-inline const std::vector<std::string> kAlertKeys = kAlertSchema.keys();
 inline const std::vector<std::string> kSeverities{"page", "ticket", "info"};
 // The enum's own table (index = value, see models/enum_names.hpp).
 inline const std::vector<std::string> kFaultKinds = models::names_of<models::FaultKind>();
-inline const KeySchema kFaultSchema({"name", "at", "for", "until", "target", "latency", "errors",
-                                     "crash", "restart_after", "unhealthy", "slow_query",
-                                     "memory_leak", "bandwidth_used", "backend_down",
-                                     "monitoring_down", "autoscaler_broken"},
-                                    {"errors", "unhealthy", "slow_query", "memory_leak"});
-inline const std::vector<std::string> kFaultKeys = kFaultSchema.keys();
-inline const KeySchema kFaultErrorsSchema({"probability", "ramp"}, {"ramp"});
-inline const std::vector<std::string> kFaultErrorsKeys = kFaultErrorsSchema.keys();
-inline const std::vector<std::string> kActionKinds{"scale",
-                                                   "set",
-                                                   "restart",
-                                                   "replace_unhealthy",
-                                                   "disable_autoscaler",
-                                                   "repair_autoscaler",
-                                                   "rollback",
-                                                   "stop_fault"};
-inline const KeySchema kActionSchema({"at", "on", "after", "repeat", "scale", "set", "restart",
-                                      "replace_unhealthy", "disable_autoscaler",
-                                      "repair_autoscaler", "rollback", "stop_fault", "to", "by"});
-inline const std::vector<std::string> kActionKeys = kActionSchema.keys();
-
 // --- limits (docs/scenario-format.md#limits) -------------------------------------------------
 
 inline constexpr std::uint64_t kMaxReplicas = 1'000'000;
@@ -83,6 +53,12 @@ inline constexpr std::int64_t kMaxScrapes = 10'000'000;
 
 // --- tables (each defined in the file of its section) ------------------------------------
 
+// The keys of the autoscaler's and its policies' tables (operations_services.cpp).
+extern const KeySchema& kAutoscalerSchema;
+extern const KeySchema& kPolicySchema;
+extern const KeySchema& kAlertSchema;                          // operations_monitoring.cpp
+extern const KeySchema& kFaultSchema;                          // operations_chaos.cpp
+extern const KeySchema& kActionSchema;                         // operations_actions.cpp
 extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
 extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp
@@ -115,6 +91,7 @@ extern const KeyTable<models::VersionParams> kVersion;              // operation
 extern const KeyTable<models::CanaryParams, CanaryContext> kGates;  // operations_deployments.cpp
 extern const KeyTable<models::CanaryParams, CanaryContext> kCanary; // operations_deployments.cpp
 extern const KeyTable<models::FaultRamp> kRamp;                     // operations_chaos.cpp
+extern const KeyTable<models::FaultParams> kFaultErrors;            // operations_chaos.cpp
 extern const KeyTable<models::FaultParams> kUnhealthy;              // operations_chaos.cpp
 extern const KeyTable<models::FaultParams> kSlowQuery;
 extern const KeyTable<models::FaultParams> kLeak; // operations_chaos.cpp
@@ -140,6 +117,11 @@ inline std::string first_line(const YAML::Mark& mark) {
     return mark.is_null() ? std::string("the first is on the command line")
                           : fmt::format("the first is at line {}", mark.line + 1);
 }
+
+/// A service named at `v` (a name), resolved against `scope` (an unknown name reported);
+/// nothing when the services are unknown.
+std::optional<std::uint32_t> service_named(DiagnosticSink& sink, const OperationsScope& scope,
+                                           const Value& v); // operations_network.cpp
 
 /// Whether `t`, read at `v`, falls within the run; says so when not.
 bool before_end(DiagnosticSink& sink, const OperationsContext& c, const Value& v, SimTime t,
@@ -221,30 +203,13 @@ private:
 
     void read_chaos(const std::optional<Value>& v, const std::vector<YAML::Node>& flags);
 
-    /// The target of a fault of kind `kind`, written as `text` at `v`.
-    std::optional<models::FaultTarget> fault_target(const Value& v, FaultKind kind,
-                                                    std::string_view kind_key);
-
-    bool read_fault_errors(const Value& v, models::FaultParams& f);
-
-    bool read_leak(const Value& v, models::FaultParams& f);
-
     void read_fault(const Value& v);
-
-    bool read_fault_kind(const MapReader::Entry& e, models::FaultParams& f);
 
     // --- actions --------------------------------------------------------------------------
 
     void read_actions(const Value& v);
 
-    /// The service named by an action's value, checked for what the action needs.
-    std::optional<std::uint32_t> action_service(const Value& v, std::string_view key);
-
     void read_action(const Value& v);
-
-    /// `set: PATH` with `to: VALUE`.
-    bool read_set(const Value& path_value, const std::optional<Value>& to, const MapReader& map,
-                  const Value& item, models::ActionParams& a);
 
     // --- expectations ---------------------------------------------------------------------
 

@@ -23,58 +23,41 @@ void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParam
 
 namespace {
 
-/// One rate policy of a direction's rules; read by hand, since how `value` reads depends on
-/// `type` being right.
-std::optional<models::ScalingPolicy> read_policy(DiagnosticSink& sink_, const Value& v) {
-    MapReader map(sink_, v, "a policy, e.g. {type: percent, value: 100%, period: 15s}",
-                  kPolicyKeys);
-    if (!map.ok()) return std::nullopt;
-    models::ScalingPolicy policy;
-    bool ok = true;
-    const auto type = map.require("type", "pods or percent");
-    if (type) {
-        if (const auto k = read_enum<models::ScalingPolicyType>(sink_, *type))
-            policy.type = *k;
-        else
-            ok = false;
-    } else {
-        ok = false;
-    }
-    if (const auto value = map.require("value", "the change allowed per period, e.g. 4 "
-                                                "(pods) or 100% (percent)")) {
-        if (ok && policy.type == models::ScalingPolicyType::Percent && value->node.IsScalar() &&
-            value->node.Scalar().ends_with('%')) {
-            const auto r = parse_ratio(value->node.Scalar(), kMaxPercentPolicy / 100.0);
-            const double* x = std::get_if<double>(&r);
-            const double percent = x ? std::round(*x * 100.0) : 0.0;
-            if (x == nullptr || percent < 1.0 || std::abs(*x * 100.0 - percent) > 1e-9) {
-                sink_.error(value->mark, value->path,
-                            expected_got("a whole percentage >= 1%, e.g. 100%", value->node));
-                ok = false;
-            } else {
-                policy.value = static_cast<std::uint32_t>(percent);
-            }
-        } else if (ok) {
-            if (const auto n = read_integer(sink_, *value, 1,
-                                            policy.type == models::ScalingPolicyType::Pods
-                                                ? kMaxReplicas
-                                                : kMaxPercentPolicy))
-                policy.value = static_cast<std::uint32_t>(*n);
-            else
-                ok = false;
+/// A policy's `value`: how it reads depends on its `type`, so it is read only when the type
+/// was right.
+bool read_policy_value(DiagnosticSink& sink, const Value& value, models::ScalingPolicy& policy,
+                       const NoContext&, const KeysRead& keys) {
+    if (keys.wrong("type")) return false;
+    if (policy.type == models::ScalingPolicyType::Percent && value.node.IsScalar() &&
+        value.node.Scalar().ends_with('%')) {
+        const auto r = parse_ratio(value.node.Scalar(), kMaxPercentPolicy / 100.0);
+        const double* x = std::get_if<double>(&r);
+        const double percent = x ? std::round(*x * 100.0) : 0.0;
+        if (x == nullptr || percent < 1.0 || std::abs(*x * 100.0 - percent) > 1e-9) {
+            sink.error(value.mark, value.path,
+                       expected_got("a whole percentage >= 1%, e.g. 100%", value.node));
+            return false;
         }
-    } else {
-        ok = false;
+        policy.value = static_cast<std::uint32_t>(percent);
+        return true;
     }
-    if (const auto p = map.get("period")) {
-        if (const auto t = duration_between(sink_, *p, SimTime::from_ns(1), SimTime::from_s(1800)))
-            policy.period = *t;
-        else
-            ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return policy;
+    const auto n = read_integer(sink, value, 1,
+                                policy.type == models::ScalingPolicyType::Pods ? kMaxReplicas
+                                                                               : kMaxPercentPolicy);
+    if (!n) return false;
+    policy.value = static_cast<std::uint32_t>(*n);
+    return true;
 }
+
+/// One rate policy of a direction's rules.
+const KeyTable<models::ScalingPolicy> kPolicy =
+    KeyTable<models::ScalingPolicy>("a policy, e.g. {type: percent, value: 100%, period: 15s}")
+        .required("type", "pods or percent", &models::ScalingPolicy::type,
+                  enum_choice<models::ScalingPolicyType>())
+        .custom_required("value", "the change allowed per period, e.g. 4 (pods) or 100% (percent)",
+                         read_policy_value)
+        .optional("period", &models::ScalingPolicy::period,
+                  duration_in(SimTime::from_ns(1), SimTime::from_s(1800)));
 
 } // namespace
 
@@ -154,7 +137,7 @@ const KeyTable<models::ScalingRules> kRules =
         .optional("select_policy", &models::ScalingRules::select_policy,
                   enum_choice<models::SelectPolicy>())
         .custom("policies", [](DiagnosticSink& sink, const Value& p, models::ScalingRules& rules,
-                               const NoContext&) {
+                               const NoContext& c) {
             const auto items = read_sequence(
                 sink, p, "a list of policies, e.g. [{type: pods, value: 4, period: 15s}]");
             if (!items) return false;
@@ -164,135 +147,139 @@ const KeyTable<models::ScalingRules> kRules =
                            "disabled)");
                 return false;
             }
-            rules.policies.clear();
-            bool ok = true;
-            for (const auto& item : *items) {
-                if (auto policy = read_policy(sink, item))
-                    rules.policies.push_back(*policy);
-                else
-                    ok = false;
-            }
-            return ok;
+            auto policies = read_all(sink, *items, kPolicy, c);
+            if (policies) rules.policies = std::move(*policies);
+            return policies.has_value();
         });
 
+namespace {
+
+using ScalingMetric = models::ServiceOpsParams::ScalingMetric;
+
+/// An autoscaler as read: its parameters, and the service's settings it holds (its metric,
+/// its replicas' startup).
+struct AutoscalerRead : models::AutoscalerParams {
+    ScalingMetric metric = ScalingMetric::Utilization;
+    SimTime startup = SimTime::zero();
+};
+
+auto replicas() {
+    return integer(1, kMaxReplicas, "the limit on workers per service");
+}
+
+bool by_queue(const AutoscalerRead& a) {
+    return a.metric == ScalingMetric::QueueDepthPerReplica;
+}
+
+/// The HPA's target: a whole percentage of utilisation, or waiting items per replica in
+/// milli-units, as the metric says.
+bool read_target(DiagnosticSink& sink, const Value& target, AutoscalerRead& a, const NoContext&) {
+    const auto t = by_queue(a) ? read_number_above(sink, target, 0.0, kMaxQueueTarget,
+                                                   "the limit on waiting items per replica")
+                               : read_ratio(sink, target, true);
+    if (!t) return false;
+    if (!by_queue(a) && std::fabs(*t * 100.0 - std::round(*t * 100.0)) > 1e-9) {
+        // Kubernetes' averageUtilization is an int32 percentage.
+        sink.error(
+            target.mark, target.path,
+            expected_got("a whole percentage (Kubernetes' averageUtilization)", target.node));
+        return false;
+    }
+    if (by_queue(a) && std::fabs(*t * 1000.0 - std::round(*t * 1000.0)) > 1e-6) {
+        // Kubernetes' quantities are whole milli-units.
+        sink.error(target.mark, target.path,
+                   expected_got("a multiple of 0.001 (Kubernetes' milli-units)", target.node));
+        return false;
+    }
+    a.target = *t;
+    return true;
+}
+
+/// A target or thresholds read against a metric that could not be read would be wrong twice.
+bool metric_known(const KeysRead& keys, const AutoscalerRead&) {
+    return !keys.wrong("metric");
+}
+
+const KeyTable<AutoscalerRead> kAutoscaler =
+    KeyTable<AutoscalerRead>("autoscaler settings, e.g. {min: 2, max: 40, metric: utilization, "
+                             "target: 70%}")
+        .optional("min", &models::AutoscalerParams::min_replicas, replicas())
+        .required("max", "the most replicas the autoscaler may run, e.g. max: 40",
+                  &models::AutoscalerParams::max_replicas, replicas())
+        .check([](DiagnosticSink& sink, const KeysRead& keys, AutoscalerRead& a, const NoContext&) {
+            const auto min = keys.get("min");
+            if (!min || a.min_replicas <= a.max_replicas) return true;
+            sink.error(
+                min->mark, min->path,
+                expected_got(fmt::format("an integer <= max ({})", a.max_replicas), min->node));
+            return false;
+        })
+        .optional("metric", &AutoscalerRead::metric, enum_choice<ScalingMetric>())
+        .check_always([](DiagnosticSink&, const KeysRead&, AutoscalerRead& a, const NoContext&) {
+            a.target_type = by_queue(a) ? models::HpaTargetType::AverageValue
+                                        : models::HpaTargetType::Utilization;
+            return true;
+        })
+        .either("target", "thresholds",
+                "expected either target (the HPA form) or thresholds (scaling by steps), got "
+                "both")
+        .custom("target", read_target)
+        .when(metric_known)
+        .custom(
+            "thresholds",
+            [](DiagnosticSink& sink, const Value& t, AutoscalerRead& a, const NoContext&) {
+                a.algorithm = models::AutoscalerAlgorithm::Threshold;
+                return kThresholds.read_into(sink, t, a.thresholds, ThresholdContext{by_queue(a)});
+            },
+            true)
+        .when(metric_known)
+        .listed_before("startup")
+        .optional("sync_period", &models::AutoscalerParams::sync_period, positive_duration())
+        .optional("tolerance", &models::AutoscalerParams::tolerance, ratio(false))
+        .nested("scale_up", &models::AutoscalerParams::scale_up, kRules)
+        .nested("scale_down", &models::AutoscalerParams::scale_down, kRules)
+        .custom(
+            "scale_down_stabilization",
+            [](DiagnosticSink& sink, const Value& s, AutoscalerRead& a, const NoContext&,
+               const KeysRead& keys) {
+                const auto down = keys.get("scale_down");
+                if (down && down->node.IsMap() && down->node["stabilization_window"].IsDefined()) {
+                    sink.error(s.mark, s.path,
+                               "the scale-down stabilization window is given twice: here "
+                               "and in scale_down.stabilization_window; keep one");
+                    return false;
+                }
+                const auto t = duration_between(sink, s, SimTime::zero(), SimTime::from_s(3600));
+                if (t) a.scale_down.stabilization_window = *t;
+                return t.has_value();
+            })
+        .optional("startup", &AutoscalerRead::startup, duration_in(SimTime::zero(), kMaxDuration))
+        .finish(
+            [](DiagnosticSink& sink, const KeysRead& keys, AutoscalerRead& a, const NoContext&) {
+                try {
+                    a.validate();
+                } catch (const std::invalid_argument& e) {
+                    sink.error(keys.self().mark, keys.self().path,
+                               fmt::format("invalid settings: {}", e.what()));
+                    return false;
+                }
+                return true;
+            });
+
+} // namespace
+
+const KeySchema& kAutoscalerSchema = kAutoscaler;
+const KeySchema& kPolicySchema = kPolicy;
+
 void Reader::read_autoscaler(const Value& v, models::ServiceOpsParams& ops) {
-    MapReader map(sink_, v,
-                  "autoscaler settings, e.g. {min: 2, max: 40, metric: utilization, target: "
-                  "70%}",
-                  kAutoscalerKeys);
-    if (!map.ok()) return;
-    models::AutoscalerParams a;
-    bool ok = true;
-    const auto whole = [&](const Value& x) -> std::optional<std::uint32_t> {
-        if (const auto n =
-                read_integer(sink_, x, 1, kMaxReplicas, "the limit on workers per service"))
-            return static_cast<std::uint32_t>(*n);
-        ok = false;
-        return std::nullopt;
-    };
-    const auto min = map.get("min");
-    std::optional<std::uint32_t> min_n;
-    if (min) {
-        min_n = whole(*min);
-        if (min_n) a.min_replicas = *min_n;
-    }
-    const auto max = map.require("max", "the most replicas the autoscaler may run, e.g. max: 40");
-    std::optional<std::uint32_t> max_n;
-    if (max) max_n = whole(*max);
-    if (max_n) a.max_replicas = *max_n;
-    if (!max) ok = false;
-    if (min_n && max_n && *min_n > *max_n) {
-        sink_.error(min->mark, min->path,
-                    expected_got(fmt::format("an integer <= max ({})", *max_n), min->node));
-        ok = false;
-    }
-    bool metric_known = true;
-    if (const auto m = map.get("metric")) {
-        if (const auto k = read_enum<models::ServiceOpsParams::ScalingMetric>(sink_, *m))
-            ops.scaling_metric = *k;
-        else
-            ok = metric_known = false;
-    }
-    const bool by_queue =
-        ops.scaling_metric == models::ServiceOpsParams::ScalingMetric::QueueDepthPerReplica;
-    a.target_type =
-        by_queue ? models::HpaTargetType::AverageValue : models::HpaTargetType::Utilization;
-    const auto target = map.get("target");
-    const auto thresholds = map.get("thresholds");
-    if (target && thresholds) {
-        both(sink_, map, "target", "thresholds",
-             "expected either target (the HPA form) or thresholds (scaling by steps), got "
-             "both");
-        ok = false;
-    } else if (target && metric_known) {
-        const auto t = by_queue ? read_number_above(sink_, *target, 0.0, kMaxQueueTarget,
-                                                    "the limit on waiting items per replica")
-                                : read_ratio(sink_, *target, true);
-        if (t && !by_queue && std::fabs(*t * 100.0 - std::round(*t * 100.0)) > 1e-9) {
-            // Kubernetes' averageUtilization is an int32 percentage.
-            sink_.error(
-                target->mark, target->path,
-                expected_got("a whole percentage (Kubernetes' averageUtilization)", target->node));
-            ok = false;
-        } else if (t && by_queue && std::fabs(*t * 1000.0 - std::round(*t * 1000.0)) > 1e-6) {
-            // Kubernetes' quantities are whole milli-units.
-            sink_.error(
-                target->mark, target->path,
-                expected_got("a multiple of 0.001 (Kubernetes' milli-units)", target->node));
-            ok = false;
-        } else if (t) {
-            a.target = *t;
-        } else {
-            ok = false;
-        }
-    } else if (thresholds && metric_known) {
-        a.algorithm = models::AutoscalerAlgorithm::Threshold;
-        ok = kThresholds.read_into(sink_, *thresholds, a.thresholds, ThresholdContext{by_queue}) &&
-             ok;
-    }
-    if (const auto s = map.get("sync_period")) {
-        if (const auto t = read_duration(sink_, *s, true))
-            a.sync_period = *t;
-        else
-            ok = false;
-    }
-    if (const auto t = map.get("tolerance")) {
-        if (const auto r = read_ratio(sink_, *t, false))
-            a.tolerance = *r;
-        else
-            ok = false;
-    }
-    if (const auto up = map.get("scale_up")) ok = kRules.read_into(sink_, *up, a.scale_up) && ok;
-    if (const auto down = map.get("scale_down"))
-        ok = kRules.read_into(sink_, *down, a.scale_down) && ok;
-    if (const auto s = map.get("scale_down_stabilization")) {
-        const auto down = map.get("scale_down");
-        if (down && down->node.IsMap() && down->node["stabilization_window"].IsDefined()) {
-            sink_.error(s->mark, s->path,
-                        "the scale-down stabilization window is given twice: here and in "
-                        "scale_down.stabilization_window; keep one");
-            ok = false;
-        } else if (const auto t =
-                       duration_between(sink_, *s, SimTime::zero(), SimTime::from_s(3600))) {
-            a.scale_down.stabilization_window = *t;
-        } else {
-            ok = false;
-        }
-    }
-    if (const auto s = map.get("startup")) {
-        if (const auto t = duration_between(sink_, *s, SimTime::zero(), kMaxDuration))
-            ops.startup = *t;
-        else
-            ok = false;
-    }
-    if (!ok) return;
-    try {
-        a.validate();
-    } catch (const std::invalid_argument& e) {
-        sink_.error(v.mark, v.path, fmt::format("invalid settings: {}", e.what()));
-        return;
-    }
-    ops.autoscaler = a;
+    AutoscalerRead a;
+    a.metric = ops.scaling_metric;
+    a.startup = ops.startup;
+    const bool ok = kAutoscaler.read_into(sink_, v, a);
+    // The metric and the startup are the service's, kept when read right whatever else.
+    ops.scaling_metric = a.metric;
+    ops.startup = a.startup;
+    if (ok) ops.autoscaler = static_cast<const models::AutoscalerParams&>(a);
 }
 
 } // namespace tpssim::scenarios::detail::ops

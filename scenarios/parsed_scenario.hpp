@@ -10,6 +10,7 @@
 #include "scenarios/yaml_reader.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,12 @@ struct ParsedService {
     std::optional<TargetName> consumer; ///< a queue's `consumers`
     detail::ServiceOpsValues ops;       ///< autoscaler, startup, resources, health_check
 };
+
+/// `services.NAME`: a service's or queue's settings (service_reader.cpp); `ok` says whether all
+/// was right, problems go to `sink`.
+ParsedService read_service(DiagnosticSink& sink, const std::string& name,
+                           const YAML::Mark& key_mark, const Value& v,
+                           const std::filesystem::path& base_dir);
 
 /// Everything read from the document; a field is empty where the file had a problem.
 struct ParsedScenario {

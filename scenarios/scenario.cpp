@@ -35,231 +35,24 @@ using detail::TargetName;
 using detail::Value;
 namespace fs = std::filesystem;
 using detail::KeySchema;
+using detail::KeysRead;
 using detail::ParsedLoad;
 using detail::ParsedScenario;
 using detail::ParsedService;
 
-// --- the schema ---------------------------------------------------------------------------
-// Each list is every key its map may hold, in the order the documentation lists them (the
-// order "expected one of" shows them). A new key: add it here and read it below.
+// --- limits (docs/scenario-format.md#limits) -------------------------------------------------
+// The keys of each map are declared once, in its table below (scenarios/key_table.hpp).
 
-const KeySchema kTopSchema({"name", "description", "seed", "start", "duration", "warmup", "load",
-                            "services", "tracing", "deployments", "network", "monitoring", "alerts",
-                            "chaos", "actions", "expect"},
-                           {"tracing", "monitoring", "network"});
-const std::vector<std::string> kTopKeys = kTopSchema.keys();
-const KeySchema kLoadSchema({"name", "target", "arrivals", "rate", "multiplier", "steps", "trace",
-                             "states", "users", "think_time", "timeout"},
-                            {"multiplier", "trace", "think_time"});
-const std::vector<std::string> kLoadKeys = kLoadSchema.keys();
-const KeySchema kMmppStateSchema({"rate", "mean_duration"});
-const std::vector<std::string> kMmppStateKeys = kMmppStateSchema.keys();
-const KeySchema kServiceSchema({"kind", "workers", "queue", "service_time", "steps", "errors",
-                                "capacity", "consumers", "max_deliver", "autoscaler", "startup",
-                                "resources", "health_check"},
-                               {"queue", "service_time", "errors", "autoscaler", "resources",
-                                "health_check"});
-const std::vector<std::string> kServiceKeys = kServiceSchema.keys();
-
-constexpr std::uint64_t kMaxWorkers = 1'000'000;
-constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
-constexpr std::uint64_t kMaxDeliver = 1'000'000;
 constexpr std::uint64_t kMaxKeepSlowest = 100'000;
 constexpr std::uint64_t kMaxUsers = 1'000'000;
 
 // --- parse: read the document, collecting every problem ------------------------------------
-
-// `least` is 0 for a service's waiting room (0: no waiting, a loss system) and 1 for a Kanban
-// queue (kind: queue), where 0 would reject every publish.
-std::optional<std::uint64_t> read_queue_capacity(DiagnosticSink& sink, const Value& v,
-                                                 std::int64_t least) {
-    if (v.node.IsScalar() && v.node.Scalar() == "unbounded") return models::kUnbounded;
-    if (!v.node.IsScalar() || v.node.Tag() == "!" ||
-        v.node.Scalar().find_first_not_of("+-0123456789") != std::string::npos) {
-        sink.error(v.mark, v.path,
-                   fmt::format("expected unbounded or an integer >= {}, got {}", least,
-                               detail::describe(v.node)));
-        return std::nullopt;
-    }
-    if (least > 0 && v.node.Scalar() == "0") {
-        sink.error(v.mark, v.path,
-                   "expected unbounded or an integer >= 1 (a queue that stores nothing rejects "
-                   "every publish), got 0");
-        return std::nullopt;
-    }
-    return detail::read_integer(sink, v, least, kMaxQueueCapacity,
-                                "2^40, the limit on a queue's capacity; write unbounded for no "
-                                "limit");
-}
-
-const detail::KeyTable<models::ServiceParams> kQueue =
-    detail::KeyTable<models::ServiceParams>("a map of queue settings, e.g. {capacity: 100}")
-        .optional(
-            "capacity", &models::ServiceParams::queue_capacity,
-            [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 0); });
 
 const detail::KeyTable<models::TracingParams> kTracing =
     detail::KeyTable<models::TracingParams>("tracing settings, e.g. {sample: 1%, keep_slowest: 20}")
         .optional("sample", &models::TracingParams::sample_fraction, detail::ratio(false))
         .optional("keep_slowest", &models::TracingParams::keep_slowest,
                   detail::integer(0, kMaxKeepSlowest, "the limit on traces kept whole"));
-
-/// Why `key` has no place in a queue (kind: queue), or "" when it has.
-std::string_view queue_misfit(std::string_view key) {
-    if (key == "workers") return "its items are served by its consumer's workers";
-    if (key == "service_time" || key == "steps") return "its consumer's steps do the work";
-    if (key == "queue") return "its own size is capacity: N";
-    if (key == "errors") return "it does no work of its own; put errors on its consumer";
-    if (key == "autoscaler" || key == "startup" || key == "resources" || key == "health_check")
-        return "it has no replicas of its own; put it on its consumer";
-    return {};
-}
-
-bool queue_only(std::string_view key) {
-    return key == "capacity" || key == "consumers" || key == "max_deliver";
-}
-
-/// A queue's `consumers`: the name of one service.
-std::optional<TargetName> read_consumer(DiagnosticSink& sink, const Value& v) {
-    if (v.node.IsSequence()) {
-        sink.error(v.mark, v.path,
-                   "expected the name of one service (a queue has one consumer), got a sequence");
-        return std::nullopt;
-    }
-    if (auto name = detail::read_name(sink, v)) return TargetName{std::move(*name), v};
-    return std::nullopt;
-}
-
-ParsedService read_service(DiagnosticSink& sink, const std::string& name,
-                           const YAML::Mark& key_mark, const Value& v, const fs::path& base_dir) {
-    ParsedService s;
-    s.key_mark = key_mark;
-    s.path = v.path;
-    s.params.name = name;
-    MapReader map(sink, v, "a map of service settings (workers, service_time or steps, queue, ...)",
-                  kServiceKeys);
-    if (!map.ok()) {
-        s.ok = false;
-        return s;
-    }
-    const auto fail = [&s] { s.ok = false; };
-    const auto kind_value = map.get("kind");
-    if (kind_value) {
-        if (const auto k = detail::read_enum<models::ServiceKind>(sink, *kind_value))
-            s.params.kind = *k;
-        else
-            s.ok = s.kind_known = false;
-    }
-    const bool is_queue = s.kind_known && s.params.kind == models::ServiceKind::Queue;
-    const bool is_service = s.kind_known && s.params.kind == models::ServiceKind::Service;
-
-    // Keys of the other kind: said once, and not read.
-    std::vector<std::string> misplaced;
-    for (const auto& e : map.entries()) {
-        if (is_queue && !queue_misfit(e.key).empty()) {
-            sink.error(e.key_mark, e.value.path,
-                       fmt::format("{} does not apply to a queue (kind: queue): {}",
-                                   text::quote(e.key), queue_misfit(e.key)));
-        } else if (is_service && queue_only(e.key)) {
-            std::string why =
-                e.key == "capacity"
-                    ? std::string("; a service's waiting room is queue: {capacity: N}")
-                : kind_value ? std::string()
-                             : fmt::format("; add kind: queue if {} is one", text::quote(name));
-            sink.error(
-                e.key_mark, e.value.path,
-                fmt::format("{} applies only to a queue (kind: queue){}", text::quote(e.key), why));
-        } else {
-            continue;
-        }
-        misplaced.push_back(e.key);
-        fail();
-    }
-    const auto get = [&](std::string_view key) -> std::optional<Value> {
-        if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end())
-            return std::nullopt;
-        return map.get(key);
-    };
-
-    if (const auto workers = get("workers")) {
-        const auto n = detail::read_integer(sink, *workers, 1, kMaxWorkers,
-                                            "the limit on workers per service");
-        if (n)
-            s.params.workers = static_cast<std::uint32_t>(*n);
-        else
-            fail();
-    }
-    if (const auto queue = get("queue")) {
-        if (!kQueue.read_into(sink, *queue, s.params)) fail();
-    }
-    const auto service_time = get("service_time");
-    const auto steps = get("steps");
-    if (service_time && steps) {
-        // Reported at whichever comes second in the file.
-        const MapReader::Entry* second = nullptr;
-        for (const auto& e : map.entries())
-            if (e.key == "service_time" || e.key == "steps") second = &e;
-        sink.error(second->key_mark, second->value.path,
-                   "expected either service_time or steps (which replaces it), got both");
-        fail();
-    } else if (!service_time && !steps && is_service && !map.was_suggested("service_time") &&
-               !map.was_suggested("steps")) {
-        sink.error(v.mark, v.path,
-                   "missing required key \"service_time\" or \"steps\" (a distribution, e.g. "
-                   "{dist: exponential, mean: 100ms}, or a list of steps)");
-        fail();
-    } else if (!service_time && !steps && !is_queue) { // misspelt, or kind unreadable
-        fail();
-    }
-    if (service_time) {
-        if (auto d = detail::read_distribution(sink, *service_time, base_dir))
-            s.params.service_time = std::move(*d);
-        else
-            fail();
-    }
-    if (steps) {
-        if (auto parsed = detail::read_steps(sink, *steps, base_dir)) {
-            s.steps = std::move(*parsed);
-            for (const auto& step : s.steps)
-                if (!step.ok) fail();
-        } else {
-            fail();
-        }
-    }
-    if (const auto errors = get("errors")) {
-        if (const auto p = detail::read_errors(sink, *errors))
-            s.params.error_probability = *p;
-        else
-            fail();
-    }
-    if (const auto capacity = get("capacity")) {
-        if (const auto c = read_queue_capacity(sink, *capacity, 1))
-            s.params.queue_capacity = *c;
-        else
-            fail();
-    }
-    if (is_queue) {
-        if (const auto c = map.require("consumers", "the service whose workers pull from this "
-                                                    "queue, e.g. consumers: worker"))
-            s.consumer = read_consumer(sink, *c);
-        if (!s.consumer) fail();
-    } else if (const auto c = get("consumers")) {
-        s.consumer = read_consumer(sink, *c);
-        if (!s.consumer) fail();
-    }
-    s.ops.autoscaler = get("autoscaler");
-    s.ops.startup = get("startup");
-    s.ops.resources = get("resources");
-    s.ops.health_check = get("health_check");
-    if (const auto m = get("max_deliver")) {
-        if (const auto n = detail::read_integer(sink, *m, 0, kMaxDeliver,
-                                                "the limit on deliveries; 0 means no limit"))
-            s.params.max_deliver = static_cast<std::uint32_t>(*n);
-        else
-            fail();
-    }
-    return s;
-}
 
 /// Keys of open load (a rate over time) and of closed load (a population of users).
 bool open_only(std::string_view key) {
@@ -268,6 +61,36 @@ bool open_only(std::string_view key) {
 bool closed_only(std::string_view key) {
     return key == "users" || key == "think_time";
 }
+
+/// A state of a Markov-modulated source: both keys required (each said missing before either
+/// is read).
+const detail::KeyTable<models::MmppState> kMmppState =
+    detail::KeyTable<models::MmppState>("a state, e.g. {rate: 400/s, mean_duration: 30s}")
+        .check_always([](DiagnosticSink&, const KeysRead& keys, models::MmppState&,
+                         const detail::NoContext&) {
+            const bool rate = keys.map()
+                                  .require("rate", "the arrival rate in this state, e.g. 400/s")
+                                  .has_value();
+            const bool mean = keys.map()
+                                  .require("mean_duration", "how long the state lasts on average, "
+                                                            "a duration >= 1ms, e.g. 30s")
+                                  .has_value();
+            return rate && mean;
+        })
+        .optional(
+            "rate", &models::MmppState::rate_per_second,
+            [](DiagnosticSink& sink, const Value& v) { return detail::read_rate(sink, v, false); })
+        .optional("mean_duration", &models::MmppState::mean_duration,
+                  [](DiagnosticSink& sink, const Value& v) -> std::optional<sim::SimTime> {
+                      const auto d = detail::read_duration(sink, v, true);
+                      if (d && *d < sim::SimTime::from_ms(1)) {
+                          sink.error(v.mark, v.path,
+                                     fmt::format("expected a duration >= 1ms, got {}",
+                                                 detail::describe(v.node)));
+                          return std::nullopt;
+                      }
+                      return d;
+                  });
 
 /// A Markov-modulated source's states: two or more {rate, mean_duration}, one rate > 0.
 bool read_mmpp_states(DiagnosticSink& sink, const Value& v, std::vector<models::MmppState>& out) {
@@ -287,49 +110,23 @@ bool read_mmpp_states(DiagnosticSink& sink, const Value& v, std::vector<models::
                    fmt::format("expected at most 1000 states, got {}", items->size()));
         return false;
     }
-    bool ok = true;
+    std::size_t wrong = 0;
     bool any_traffic = false;
     for (const Value& item : *items) {
-        MapReader m(sink, item, "a state, e.g. {rate: 400/s, mean_duration: 30s}", kMmppStateKeys);
-        if (!m.ok()) {
-            ok = false;
-            continue;
-        }
         models::MmppState st;
-        const auto rate = m.require("rate", "the arrival rate in this state, e.g. 400/s");
-        const auto mean = m.require("mean_duration", "how long the state lasts on average, a "
-                                                     "duration >= 1ms, e.g. 30s");
-        if (rate) {
-            if (const auto r = detail::read_rate(sink, *rate, false)) {
-                st.rate_per_second = *r;
-                any_traffic = any_traffic || *r > 0.0;
-            } else {
-                ok = false;
-            }
-        }
-        if (mean) {
-            const auto d = detail::read_duration(sink, *mean, true);
-            if (d && *d < sim::SimTime::from_ms(1)) {
-                sink.error(mean->mark, mean->path,
-                           fmt::format("expected a duration >= 1ms, got {}",
-                                       detail::describe(mean->node)));
-                ok = false;
-            } else if (d) {
-                st.mean_duration = *d;
-            } else {
-                ok = false;
-            }
-        }
-        ok = ok && rate && mean;
+        if (!kMmppState.read_into(sink, item, st)) ++wrong;
+        if (!item.node.IsMap()) continue;
+        // Every state kept, right or not: the count of states is checked on them.
+        any_traffic = any_traffic || st.rate_per_second > 0.0;
         out.push_back(st);
     }
-    if (ok && !any_traffic) {
+    if (wrong == 0 && !any_traffic) {
         sink.error(v.mark, v.path,
                    "this load source never sends a request: every state's rate "
                    "is 0");
-        ok = false;
+        return false;
     }
-    return ok;
+    return wrong == 0;
 }
 
 /// An open source's rate over time, checked as a whole: it must send something, and its
@@ -353,184 +150,298 @@ void check_rate_profile(DiagnosticSink& sink, const Value& at, const models::Loa
     }
 }
 
-std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
-                                           const detail::CalendarStart& start,
-                                           const fs::path& base_dir) {
-    MapReader map(sink, v, "a load source, e.g. {name: users, target: api, rate: 90/s}", kLoadKeys);
-    if (!map.ok()) return std::nullopt;
-    ParsedLoad load;
-    load.name_value = map.require("name", "a name for this load source, e.g. users");
-    if (load.name_value) load.name = detail::read_name(sink, *load.name_value);
-    load.target_value = map.require("target", "the name of the service that receives the load");
-    if (load.target_value) load.target = detail::read_name(sink, *load.target_value);
-    const auto arrivals = map.get("arrivals");
+/// A load source as read: its parameters, names, and whether its `arrivals` was readable.
+struct LoadRead : ParsedLoad {
     bool arrivals_known = true;
-    if (arrivals) {
-        if (const auto k = detail::read_enum<models::ArrivalProcess>(sink, *arrivals))
-            load.params.arrivals = *k;
-        else
-            arrivals_known = false;
-    }
-    const bool closed = arrivals_known && load.params.arrivals == models::ArrivalProcess::Closed;
-    const bool mmpp = arrivals_known && load.params.arrivals == models::ArrivalProcess::Mmpp;
-    const bool open = arrivals_known && !closed && !mmpp;
+};
 
-    // Keys of the other kind of load: said once, and not read.
-    bool ok = true;
-    std::vector<std::string> misplaced;
-    for (const auto& e : map.entries()) {
-        if (mmpp && (open_only(e.key) || closed_only(e.key))) {
+/// What a load source is read against: the calendar start and the scenario file's folder.
+struct LoadContext {
+    const detail::CalendarStart& start;
+    const fs::path& base_dir;
+};
+
+bool is_closed(const LoadRead& l) {
+    return l.arrivals_known && l.params.arrivals == models::ArrivalProcess::Closed;
+}
+bool is_mmpp(const LoadRead& l) {
+    return l.arrivals_known && l.params.arrivals == models::ArrivalProcess::Mmpp;
+}
+bool is_open(const LoadRead& l) {
+    return l.arrivals_known && !is_closed(l) && !is_mmpp(l);
+}
+
+/// Keys of the other kind of load: said once, and not read.
+bool misplaced_load_keys(DiagnosticSink& sink, const KeysRead& keys, LoadRead& l,
+                         const LoadContext&) {
+    bool none = true;
+    for (const auto& e : keys.map().entries()) {
+        if (is_mmpp(l) && (open_only(e.key) || closed_only(e.key))) {
             sink.error(e.key_mark, e.value.path,
                        fmt::format("{} does not apply to arrivals: mmpp: each of its `states` "
                                    "has its own rate",
                                    text::quote(e.key)));
-        } else if (!mmpp && arrivals_known && e.key == "states") {
+        } else if (!is_mmpp(l) && l.arrivals_known && e.key == "states") {
             sink.error(e.key_mark, e.value.path,
                        "\"states\" applies only to Markov-modulated load (arrivals: mmpp)");
-        } else if (closed && open_only(e.key)) {
+        } else if (is_closed(l) && open_only(e.key)) {
             sink.error(e.key_mark, e.value.path,
                        fmt::format("{} does not apply to closed load (arrivals: closed): its "
                                    "users send each request a think time after the answer to "
                                    "their last",
                                    text::quote(e.key)));
-        } else if (open && closed_only(e.key)) {
+        } else if (is_open(l) && closed_only(e.key)) {
             sink.error(e.key_mark, e.value.path,
                        fmt::format("{} applies only to closed load (arrivals: closed){}",
                                    text::quote(e.key),
-                                   arrivals ? ""
-                                            : "; add arrivals: closed for a fixed number of "
-                                              "users"));
+                                   keys.get("arrivals") ? ""
+                                                        : "; add arrivals: closed for a fixed "
+                                                          "number of users"));
         } else {
             continue;
         }
-        misplaced.push_back(e.key);
-        ok = false;
+        keys.reject(e.key);
+        none = false;
     }
-    const auto get = [&](std::string_view key) -> std::optional<Value> {
-        if (std::find(misplaced.begin(), misplaced.end(), key) != misplaced.end())
-            return std::nullopt;
-        return map.get(key);
-    };
-
-    if (mmpp) {
-        if (const auto states = map.require("states", "a list of states, e.g. [{rate: 50/s, "
-                                                      "mean_duration: 5m}, {rate: 400/s, "
-                                                      "mean_duration: 30s}]"))
-            read_mmpp_states(sink, *states, load.params.mmpp);
-    } else if (closed) {
-        if (const auto users = map.require("users", "the number of users, e.g. 50")) {
-            if (const auto n = detail::read_integer(sink, *users, 1, kMaxUsers,
-                                                    "the limit on users per load source"))
-                load.params.users = static_cast<std::uint32_t>(*n);
-        }
-        if (const auto think =
-                map.require("think_time", "a user's pause between an answer and its next "
-                                          "request: a duration or a distribution, e.g. {dist: "
-                                          "exponential, mean: 1s}")) {
-            if (auto d = detail::read_latency(sink, *think, base_dir))
-                load.params.think_time = std::move(*d);
-        }
-    } else {
-        // Open (or unreadable `arrivals`: then only the values themselves are checked). Steps
-        // or a trace may start from a rate of 0; a trace alone needs no base rate.
-        const bool shaped = get("steps") || get("trace");
-        const auto rate =
-            open && !get("trace")
-                ? map.require("rate", shaped ? "the rate until the first step, e.g. 0/s or 90/s"
-                                             : "a rate > 0, e.g. 90/s")
-                : get("rate");
-        if (rate) {
-            if (const auto r = detail::read_rate(sink, *rate, !shaped))
-                load.params.rate_per_second = *r;
-            else
-                ok = false;
-        } else if (!get("trace")) {
-            ok = false;
-        }
-        ok = detail::read_rate_profile(sink, map, start, base_dir, load.params.profile) && ok;
-        if (ok && open && (!start.given || start.start)) {
-            models::LoadProfileParams full = load.params.profile;
-            full.rate = load.params.rate_per_second;
-            if (start.start) full.calendar.start = *start.start;
-            check_rate_profile(sink, v, full);
-        }
-    }
-    if (const auto timeout = map.get("timeout")) {
-        if (const auto t = detail::read_timeout(sink, *timeout)) load.params.timeout = *t;
-    }
-    if (load.name) load.params.name = *load.name;
-    return load;
+    return none;
 }
+
+/// Whether `key` is given and of this kind of load (not rejected as another kind's).
+bool placed(const KeysRead& keys, std::string_view key) {
+    return keys.get(key) && !keys.wrong(key);
+}
+
+/// A name (of the source, of its target), kept with where it was written.
+auto named(std::optional<Value> ParsedLoad::*value, std::optional<std::string> ParsedLoad::*name) {
+    return [value, name](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&) {
+        l.*value = v;
+        l.*name = detail::read_name(sink, v);
+        return (l.*name).has_value();
+    };
+}
+
+bool of_mmpp(const KeysRead&, const LoadRead& l) {
+    return is_mmpp(l);
+}
+bool of_closed(const KeysRead&, const LoadRead& l) {
+    return is_closed(l);
+}
+/// Open load, or `arrivals` unreadable: then only the values themselves are checked.
+bool of_open(const KeysRead&, const LoadRead& l) {
+    return !is_mmpp(l) && !is_closed(l);
+}
+
+const detail::KeyTable<LoadRead, LoadContext> kLoad =
+    detail::KeyTable<LoadRead, LoadContext>(
+        "a load source, e.g. {name: users, target: api, rate: 90/s}")
+        .custom_required("name", "a name for this load source, e.g. users",
+                         named(&ParsedLoad::name_value, &ParsedLoad::name))
+        .custom_required("target", "the name of the service that receives the load",
+                         named(&ParsedLoad::target_value, &ParsedLoad::target))
+        .custom("arrivals",
+                [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&) {
+                    const auto k = detail::read_enum<models::ArrivalProcess>(sink, v);
+                    if (k) l.params.arrivals = *k;
+                    l.arrivals_known = k.has_value();
+                    return l.arrivals_known;
+                })
+        .check_always(misplaced_load_keys)
+        // Open load's base rate: steps or a trace may start from a rate of 0; a trace alone
+        // needs no base rate.
+        .check_always([](DiagnosticSink&, const KeysRead& keys, LoadRead& l, const LoadContext&) {
+            if (!is_open(l) || placed(keys, "trace") || keys.get("rate")) return true;
+            keys.map().require("rate", placed(keys, "steps")
+                                           ? "the rate until the first step, e.g. 0/s or 90/s"
+                                           : "a rate > 0, e.g. 90/s");
+            return false;
+        })
+        .when(of_open)
+        .custom("rate",
+                [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&,
+                   const KeysRead& keys) {
+                    const bool shaped = placed(keys, "steps") || placed(keys, "trace");
+                    const auto r = detail::read_rate(sink, v, !shaped);
+                    if (r) l.params.rate_per_second = *r;
+                    return r.has_value();
+                })
+        .when(of_open)
+        .custom(
+            "multiplier",
+            [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext& c) {
+                return detail::read_multiplier(sink, v, c.start, l.params.profile);
+            },
+            true)
+        .when(of_open)
+        .either("steps", "trace",
+                "expected either steps or trace (a trace is the whole base rate), got both")
+        .when(of_open)
+        .custom("steps",
+                [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext& c) {
+                    return detail::read_changes(sink, v, c.start, l.params.profile);
+                })
+        .when(of_open)
+        .custom(
+            "trace",
+            [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext& c) {
+                return detail::read_trace(sink, v, c.base_dir, l.params.profile.series);
+            },
+            true)
+        .when(of_open)
+        // The rate over time as a whole, once every part of it was read right.
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, LoadRead& l, const LoadContext& c) {
+                if (!is_open(l) || (c.start.given && !c.start.start)) return true;
+                for (const char* key :
+                     {"rate", "multiplier", "steps", "trace", "states", "users", "think_time"})
+                    if (keys.wrong(key)) return true;
+                if (!keys.get("rate") && !keys.get("trace")) return true;
+                models::LoadProfileParams full = l.params.profile;
+                full.rate = l.params.rate_per_second;
+                if (c.start.start) full.calendar.start = *c.start.start;
+                check_rate_profile(sink, keys.self(), full);
+                return true;
+            })
+        .custom_required("states",
+                         "a list of states, e.g. [{rate: 50/s, mean_duration: 5m}, {rate: 400/s, "
+                         "mean_duration: 30s}]",
+                         [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&) {
+                             return read_mmpp_states(sink, v, l.params.mmpp);
+                         })
+        .when(of_mmpp)
+        .custom_required("users", "the number of users, e.g. 50",
+                         [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&) {
+                             const auto n = detail::read_integer(
+                                 sink, v, 1, kMaxUsers, "the limit on users per load source");
+                             if (n) l.params.users = static_cast<std::uint32_t>(*n);
+                             return n.has_value();
+                         })
+        .when(of_closed)
+        .custom_required(
+            "think_time",
+            "a user's pause between an answer and its next request: a duration or "
+            "a distribution, e.g. {dist: exponential, mean: 1s}",
+            [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext& c) {
+                auto d = detail::read_latency(sink, v, c.base_dir);
+                if (d) l.params.think_time = std::move(*d);
+                return d.has_value();
+            },
+            true)
+        .when(of_closed)
+        .custom("timeout",
+                [](DiagnosticSink& sink, const Value& v, LoadRead& l, const LoadContext&) {
+                    const auto t = detail::read_timeout(sink, v);
+                    if (t) l.params.timeout = *t;
+                    return t.has_value();
+                });
+
+std::optional<ParsedLoad> read_load_source(DiagnosticSink& sink, const Value& v,
+                                           const detail::CalendarStart& start,
+                                           const fs::path& base_dir) {
+    LoadRead load;
+    kLoad.read_into(sink, v, load, LoadContext{start, base_dir});
+    if (!v.node.IsMap()) return std::nullopt;
+    if (load.name) load.params.name = *load.name;
+    return static_cast<ParsedLoad&&>(std::move(load));
+}
+
+/// An operations block, read once the model is built: kept as found.
+auto for_operations_block(std::optional<Value> detail::OperationsValues::*field) {
+    return [field](DiagnosticSink&, const Value& v, ParsedScenario& p, const fs::path&) {
+        p.operations.*field = v;
+        return true;
+    };
+}
+
+/// The document: read in the order the build needs (the calendar start before the load, whose
+/// times may be clock times), listed as the documentation lists it.
+const detail::KeyTable<ParsedScenario, fs::path> kTop =
+    detail::KeyTable<ParsedScenario, fs::path>(
+        "a map of scenario settings (name, duration, load, services, ...)")
+        .check_always([](DiagnosticSink&, const KeysRead&, ParsedScenario& p, const fs::path&) {
+            p.warmup = sim::SimTime::zero(); // unless given
+            return true;
+        })
+        .required("name", "text naming the scenario, e.g. mm3-validation", &ParsedScenario::name,
+                  [](DiagnosticSink& sink, const Value& v) { return detail::read_string(sink, v); })
+        .custom("description",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario&, const fs::path&) {
+                    return detail::read_string(sink, v, true).has_value();
+                })
+        .optional("seed", &ParsedScenario::seed, detail::integer(0, UINT64_MAX))
+        .required("duration", "the simulated time to run, a duration > 0, e.g. 2h",
+                  &ParsedScenario::duration,
+                  [](DiagnosticSink& sink, const Value& v) {
+                      return detail::read_duration(sink, v, true);
+                  })
+        .custom("warmup",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                    p.warmup_value = v;
+                    p.warmup = detail::read_duration(sink, v, false);
+                    return p.warmup.has_value();
+                })
+        .custom("start",
+                [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                    p.start.given = true;
+                    p.start.start = detail::read_start(sink, v);
+                    return p.start.start.has_value();
+                })
+        .listed_before("duration")
+        .custom_required(
+            "load", "a list of load sources, e.g. [{name: users, target: api, rate: 90/s}]",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path& base_dir) {
+                const auto items = detail::read_sequence(sink, v, "a list of load sources");
+                if (!items) return false;
+                if (items->empty())
+                    sink.error(v.mark, v.path,
+                               "expected at least one load source, got an empty list");
+                for (const auto& item : *items)
+                    if (auto load = read_load_source(sink, item, p.start, base_dir))
+                        p.load.push_back(std::move(*load));
+                return !items->empty();
+            })
+        .custom_required(
+            "services",
+            "a map of service names to their settings, e.g. {api: {workers: 4, service_time: "
+            "{dist: exponential, mean: 100ms}}}",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path& base_dir) {
+                const auto services =
+                    MapReader::named_items(sink, v, "a map of service names to their settings");
+                p.services_ok = services.ok();
+                if (services.ok() && services.entries().empty())
+                    sink.error(v.mark, v.path, "expected at least one service, got an empty map");
+                for (const auto& entry : services.entries()) {
+                    p.service_names.push_back(entry.key);
+                    if (!detail::is_valid_name(entry.key))
+                        sink.error(entry.key_mark, entry.value.path,
+                                   fmt::format("expected a service name of {}, got {}",
+                                               detail::kNameRule, text::quote(entry.key)));
+                    // Read the settings even under a bad name, so their problems show up now.
+                    p.services.push_back(detail::read_service(sink, entry.key, entry.key_mark,
+                                                              entry.value, base_dir));
+                }
+                return services.ok() && !services.entries().empty();
+            })
+        .custom("deployments", for_operations_block(&detail::OperationsValues::deployments))
+        .custom("network", for_operations_block(&detail::OperationsValues::network), true)
+        .custom("monitoring", for_operations_block(&detail::OperationsValues::monitoring), true)
+        .custom("alerts", for_operations_block(&detail::OperationsValues::alerts))
+        .custom("chaos", for_operations_block(&detail::OperationsValues::chaos))
+        .custom("actions", for_operations_block(&detail::OperationsValues::actions))
+        .custom("expect", for_operations_block(&detail::OperationsValues::expect))
+        .custom(
+            "tracing",
+            [](DiagnosticSink& sink, const Value& v, ParsedScenario& p, const fs::path&) {
+                return kTracing.read_into(sink, v, p.tracing);
+            },
+            true)
+        .listed_before("deployments");
 
 ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
                               const fs::path& base_dir) {
     ParsedScenario p;
-    MapReader top(sink, detail::root_value(root),
-                  "a map of scenario settings (name, duration, load, services, ...)", kTopKeys);
-    if (!top.ok()) return p;
-
-    if (const auto v = top.require("name", "text naming the scenario, e.g. mm3-validation"))
-        p.name = detail::read_string(sink, *v);
-    if (const auto v = top.get("description")) detail::read_string(sink, *v, true);
-    if (const auto v = top.get("seed")) {
-        if (const auto seed = detail::read_integer(sink, *v, 0, UINT64_MAX)) p.seed = *seed;
-    }
-    if (const auto v = top.require("duration", "the simulated time to run, a duration > 0, "
-                                               "e.g. 2h"))
-        p.duration = detail::read_duration(sink, *v, true);
-    p.warmup_value = top.get("warmup");
-    p.warmup = p.warmup_value ? detail::read_duration(sink, *p.warmup_value, false)
-                              : std::optional<sim::SimTime>(sim::SimTime::zero());
-    // Before the load: its times may be clock times, which need the start.
-    if (const auto v = top.get("start")) {
-        p.start.given = true;
-        p.start.start = detail::read_start(sink, *v);
-    }
-
-    if (const auto v = top.require("load", "a list of load sources, e.g. "
-                                           "[{name: users, target: api, rate: 90/s}]")) {
-        if (const auto items = detail::read_sequence(sink, *v, "a list of load sources")) {
-            if (items->empty())
-                sink.error(v->mark, v->path,
-                           "expected at least one load source, got an empty list");
-            for (const auto& item : *items)
-                if (auto load = read_load_source(sink, item, p.start, base_dir))
-                    p.load.push_back(std::move(*load));
-        }
-    }
-
-    if (const auto v =
-            top.require("services", "a map of service names to their settings, e.g. "
-                                    "{api: {workers: 4, service_time: {dist: exponential, "
-                                    "mean: 100ms}}}")) {
-        const auto services =
-            MapReader::named_items(sink, *v, "a map of service names to their settings");
-        p.services_ok = services.ok();
-        if (services.ok() && services.entries().empty())
-            sink.error(v->mark, v->path, "expected at least one service, got an empty map");
-        for (const auto& entry : services.entries()) {
-            p.service_names.push_back(entry.key);
-            if (!detail::is_valid_name(entry.key))
-                sink.error(entry.key_mark, entry.value.path,
-                           fmt::format("expected a service name of {}, got {}", detail::kNameRule,
-                                       text::quote(entry.key)));
-            // Read the settings even under a bad name, so their problems show up now too.
-            p.services.push_back(
-                read_service(sink, entry.key, entry.key_mark, entry.value, base_dir));
-        }
-    }
-
-    p.operations.deployments = top.get("deployments");
-    p.operations.network = top.get("network");
-    p.operations.monitoring = top.get("monitoring");
-    p.operations.alerts = top.get("alerts");
-    p.operations.chaos = top.get("chaos");
-    p.operations.actions = top.get("actions");
-    p.operations.expect = top.get("expect");
+    kTop.read_into(sink, detail::root_value(root), p, base_dir);
     for (const auto& s : p.services)
         p.operations.services.push_back(s.ops);
-
-    if (const auto v = top.get("tracing")) kTracing.read_into(sink, *v, p.tracing);
     return p;
 }
 
@@ -656,7 +567,10 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
 namespace detail {
 
 std::vector<const KeySchema*> scenario_schemas() {
-    return {&kTopSchema, &kLoadSchema, &kMmppStateSchema, &kServiceSchema, &kQueue, &kTracing};
+    std::vector<const KeySchema*> schemas{&kTop, &kLoad, &kMmppState, &kTracing};
+    for (const auto* s : service_schemas())
+        schemas.push_back(s);
+    return schemas;
 }
 
 } // namespace detail

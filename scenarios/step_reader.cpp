@@ -22,19 +22,6 @@ using Kind = models::StepParams::Kind;
 
 // The enum's own table (index = value, see models/enum_names.hpp).
 const std::vector<std::string> kStepKinds = models::names_of<models::StepParams::Kind>();
-const KeySchema kStepSchema({"work", "call", "parallel", "publish", "operation", "errors",
-                             "probability", "timeout", "retry", "circuit_breaker", "fallback",
-                             "cache"},
-                            {"errors", "retry", "circuit_breaker", "fallback", "cache"});
-const std::vector<std::string> kStepKeys = kStepSchema.keys();
-const KeySchema kPublishSchema({"to", "probability"});
-const std::vector<std::string> kPublishKeys = kPublishSchema.keys();
-const KeySchema kRetrySchema({"max_attempts", "backoff", "max_backoff", "jitter", "budget",
-                              "on_refused"},
-                             {"budget"});
-const std::vector<std::string> kRetryKeys = kRetrySchema.keys();
-const KeySchema kCacheSchema({"hit_ratio", "keys", "zipf", "capacity", "policy", "latency"});
-const std::vector<std::string> kCacheKeys = kCacheSchema.keys();
 
 /// A map of error settings: `errors: {probability: 1%}`.
 struct ErrorSettings {
@@ -158,63 +145,42 @@ std::optional<models::RetryBudgetParams> read_budget(DiagnosticSink& sink, const
     return kBudget.read(sink, v);
 }
 
+/// `max_backoff`: at least `backoff` (given, or its default) when that was right.
+bool read_max_backoff(DiagnosticSink& sink, const Value& m, models::RetryPolicyParams& r,
+                      const NoContext&, const KeysRead& keys) {
+    const auto t = read_duration(sink, m, true);
+    if (!t) return false;
+    if (!keys.wrong("backoff") && *t < r.backoff) {
+        sink.error(m.mark, m.path,
+                   fmt::format("expected a duration >= backoff ({}{}), got {}",
+                               format_duration(r.backoff),
+                               keys.get("backoff") ? "" : ", the default", describe(m.node)));
+        return false;
+    }
+    r.max_backoff = *t;
+    return true;
+}
+
+const KeyTable<models::RetryPolicyParams> kRetry =
+    KeyTable<models::RetryPolicyParams>("retry settings, e.g. {max_attempts: 3, backoff: 25ms}")
+        .optional("max_attempts", &models::RetryPolicyParams::max_attempts,
+                  integer(1, kMaxAttempts, "the limit on attempts per call"))
+        .optional("backoff", &models::RetryPolicyParams::backoff,
+                  [](DiagnosticSink& sink, const Value& b) {
+                      return read_duration_in(
+                          sink, b, sim::SimTime::from_ns(1), kMaxBackoff,
+                          "max_backoff defaults to 10 x backoff, which must stay within the "
+                          "limit on durations");
+                  })
+        .custom("max_backoff", read_max_backoff)
+        .optional("on_refused", &models::RetryPolicyParams::on_refused,
+                  enum_choice<models::RefusedAttempt>())
+        .listed_last()
+        .optional("jitter", &models::RetryPolicyParams::jitter, enum_choice<models::RetryJitter>())
+        .optional_block("budget", &models::RetryPolicyParams::budget, read_budget);
+
 std::optional<models::RetryPolicyParams> read_retry(DiagnosticSink& sink, const Value& v) {
-    MapReader map(sink, v, "retry settings, e.g. {max_attempts: 3, backoff: 25ms}", kRetryKeys);
-    if (!map.ok()) return std::nullopt;
-    models::RetryPolicyParams r;
-    bool ok = true;
-    if (const auto a = map.get("max_attempts")) {
-        if (const auto n =
-                read_integer(sink, *a, 1, kMaxAttempts, "the limit on attempts per call"))
-            r.max_attempts = static_cast<std::uint32_t>(*n);
-        else
-            ok = false;
-    }
-    bool backoff_known = true;
-    const auto backoff = map.get("backoff");
-    if (backoff) {
-        if (const auto t = read_duration_in(
-                sink, *backoff, sim::SimTime::from_ns(1), kMaxBackoff,
-                "max_backoff defaults to 10 x backoff, which must stay within the limit on "
-                "durations"))
-            r.backoff = *t;
-        else
-            ok = backoff_known = false;
-    }
-    if (const auto m = map.get("max_backoff")) {
-        const auto t = read_duration(sink, *m, true);
-        if (t && backoff_known && *t < r.backoff) {
-            sink.error(m->mark, m->path,
-                       fmt::format("expected a duration >= backoff ({}{}), got {}",
-                                   format_duration(r.backoff), backoff ? "" : ", the default",
-                                   describe(m->node)));
-            ok = false;
-        } else if (t) {
-            r.max_backoff = *t;
-        } else {
-            ok = false;
-        }
-    }
-    if (const auto o = map.get("on_refused")) {
-        if (const auto k = read_enum<models::RefusedAttempt>(sink, *o))
-            r.on_refused = *k;
-        else
-            ok = false;
-    }
-    if (const auto j = map.get("jitter")) {
-        if (const auto k = read_enum<models::RetryJitter>(sink, *j))
-            r.jitter = *k;
-        else
-            ok = false;
-    }
-    if (const auto b = map.get("budget")) {
-        if (auto budget = read_budget(sink, *b))
-            r.budget = *budget;
-        else
-            ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return r;
+    return kRetry.read(sink, v);
 }
 
 // --- circuit breaker -----------------------------------------------------------------------
@@ -315,92 +281,102 @@ std::optional<models::FallbackParams> read_fallback(DiagnosticSink& sink, const 
     return kFallback.read(sink, v, base_dir);
 }
 
+/// A cache as read: its parameters, and the keys' popularity when `keys` is given.
+struct CacheRead : models::CacheParams {
+    models::ZipfKeys zipf;
+};
+
+bool keys_given(const KeysRead& keys, const CacheRead&) {
+    return keys.get("keys").has_value();
+}
+
+const KeyTable<CacheRead, fs::path> kCache =
+    KeyTable<CacheRead, fs::path>("cache settings, e.g. {hit_ratio: 80%, latency: 300us} or "
+                                  "{keys: 100000, zipf: 0.8, capacity: 10000}")
+        // Read by one or the other, the rest of the map means different things.
+        .gate([](DiagnosticSink& sink, const KeysRead& keys, CacheRead&, const fs::path&) {
+            const bool hit_ratio = keys.get("hit_ratio").has_value();
+            const bool given_keys = keys.get("keys").has_value();
+            const Value& v = keys.self();
+            if (hit_ratio && given_keys) {
+                // Reported at whichever comes second.
+                sink.error(second_of(keys.map(), "hit_ratio", "keys").key_mark, v.path,
+                           "expected either hit_ratio (a fixed hit probability) or keys (with "
+                           "zipf and capacity, to derive it), got both");
+                return false;
+            }
+            if (hit_ratio || given_keys) return true;
+            if (!keys.map().was_suggested("hit_ratio") && !keys.map().was_suggested("keys"))
+                sink.error(v.mark, v.path,
+                           "missing required key \"hit_ratio\" or \"keys\" (a fixed hit "
+                           "probability, e.g. hit_ratio: 80%, or keys: N with zipf and capacity "
+                           "to derive it)");
+            return false;
+        })
+        .check_always([](DiagnosticSink& sink, const KeysRead& keys, CacheRead&, const fs::path&) {
+            if (!keys.get("hit_ratio")) return true;
+            bool ok = true;
+            for (const auto& e : keys.map().entries())
+                if (e.key == "zipf" || e.key == "capacity" || e.key == "policy") {
+                    sink.error(e.key_mark, e.value.path,
+                               fmt::format("{} goes with keys, not with hit_ratio (which gives "
+                                           "the hit probability directly)",
+                                           text::quote(e.key)));
+                    ok = false;
+                }
+            return ok;
+        })
+        .custom("hit_ratio",
+                [](DiagnosticSink& sink, const Value& h, CacheRead& c, const fs::path&) {
+                    const auto r = read_ratio(sink, h, false);
+                    if (r) c.hits = models::FixedHitRatio{*r};
+                    return r.has_value();
+                })
+        .custom("keys",
+                [](DiagnosticSink& sink, const Value& k, CacheRead& c, const fs::path&) {
+                    const auto n =
+                        read_integer(sink, k, 1, models::kMaxZipfKeys,
+                                     "the limit on keys, whose popularity is computed up front");
+                    if (n) c.zipf.key_count = *n;
+                    return n.has_value();
+                })
+        .custom("zipf",
+                [](DiagnosticSink& sink, const Value& z, CacheRead& c, const fs::path&) {
+                    const auto x = read_number_at_least(
+                        sink, z, 0.0, kMaxZipfExponent,
+                        "a larger exponent sends almost every request to one key");
+                    if (x) c.zipf.exponent = *x;
+                    return x.has_value();
+                })
+        .when(keys_given)
+        .custom_required("capacity", "the number of keys the cache holds, e.g. capacity: 10000",
+                         [](DiagnosticSink& sink, const Value& cap, CacheRead& c, const fs::path&) {
+                             const auto n = read_integer(sink, cap, 0, kMaxCacheCapacity);
+                             if (n) c.zipf.capacity_keys = *n;
+                             return n.has_value();
+                         })
+        .when(keys_given)
+        .custom("policy",
+                [](DiagnosticSink& sink, const Value& p, CacheRead& c, const fs::path&) {
+                    const auto k = read_enum<models::CacheReplacement>(sink, p);
+                    if (k) c.zipf.replacement = *k;
+                    return k.has_value();
+                })
+        .when(keys_given)
+        .check_always([](DiagnosticSink&, const KeysRead& keys, CacheRead& c, const fs::path&) {
+            if (keys.get("keys")) c.hits = c.zipf;
+            return true;
+        })
+        .optional("latency", &models::CacheParams::latency,
+                  [](DiagnosticSink& sink, const Value& l, const fs::path& base_dir) {
+                      return read_latency(sink, l, base_dir);
+                  });
+
 std::optional<models::CacheParams> read_cache(DiagnosticSink& sink, const Value& v,
                                               const fs::path& base_dir) {
-    MapReader map(sink, v,
-                  "cache settings, e.g. {hit_ratio: 80%, latency: 300us} or {keys: 100000, "
-                  "zipf: 0.8, capacity: 10000}",
-                  kCacheKeys);
-    if (!map.ok()) return std::nullopt;
-    models::CacheParams c;
-    bool ok = true;
-    const auto hit_ratio = map.get("hit_ratio");
-    const auto keys = map.get("keys");
-    if (hit_ratio && keys) {
-        // Reported at whichever comes second.
-        const auto& entries = map.entries();
-        const auto second =
-            std::find_if(entries.begin(), entries.end(),
-                         [](const auto& e) { return e.key == "hit_ratio" || e.key == "keys"; }) +
-            1;
-        const auto later = std::find_if(second, entries.end(), [](const auto& e) {
-            return e.key == "hit_ratio" || e.key == "keys";
-        });
-        sink.error(later->key_mark, v.path,
-                   "expected either hit_ratio (a fixed hit probability) or keys (with zipf and "
-                   "capacity, to derive it), got both");
-        return std::nullopt;
-    }
-    if (!hit_ratio && !keys) {
-        if (!map.was_suggested("hit_ratio") && !map.was_suggested("keys"))
-            sink.error(v.mark, v.path,
-                       "missing required key \"hit_ratio\" or \"keys\" (a fixed hit probability, "
-                       "e.g. hit_ratio: 80%, or keys: N with zipf and capacity to derive it)");
-        return std::nullopt;
-    }
-    if (hit_ratio) {
-        for (const auto& e : map.entries())
-            if (e.key == "zipf" || e.key == "capacity" || e.key == "policy") {
-                sink.error(e.key_mark, e.value.path,
-                           fmt::format("{} goes with keys, not with hit_ratio (which gives the "
-                                       "hit probability directly)",
-                                       text::quote(e.key)));
-                ok = false;
-            }
-        if (const auto r = read_ratio(sink, *hit_ratio, false))
-            c.hits = models::FixedHitRatio{*r};
-        else
-            ok = false;
-    } else {
-        models::ZipfKeys z;
-        if (const auto n = read_integer(sink, *keys, 1, models::kMaxZipfKeys,
-                                        "the limit on keys, whose popularity is computed up front"))
-            z.key_count = *n;
-        else
-            ok = false;
-        if (const auto s = map.get("zipf")) {
-            if (const auto x =
-                    read_number_at_least(sink, *s, 0.0, kMaxZipfExponent,
-                                         "a larger exponent sends almost every request to one key"))
-                z.exponent = *x;
-            else
-                ok = false;
-        }
-        if (const auto cap = map.require("capacity", "the number of keys the cache holds, e.g. "
-                                                     "capacity: 10000")) {
-            if (const auto n = read_integer(sink, *cap, 0, kMaxCacheCapacity))
-                z.capacity_keys = *n;
-            else
-                ok = false;
-        } else {
-            ok = false;
-        }
-        if (const auto p = map.get("policy")) {
-            if (const auto k = read_enum<models::CacheReplacement>(sink, *p))
-                z.replacement = *k;
-            else
-                ok = false;
-        }
-        c.hits = z;
-    }
-    if (const auto l = map.get("latency")) {
-        if (auto d = read_latency(sink, *l, base_dir))
-            c.latency = std::move(*d);
-        else
-            ok = false;
-    }
-    if (!ok) return std::nullopt;
-    return c;
+    auto c = kCache.read(sink, v, base_dir);
+    if (!c) return std::nullopt;
+    return static_cast<models::CacheParams&>(*c);
 }
 
 // --- steps --------------------------------------------------------------------------------
@@ -426,31 +402,48 @@ bool read_parallel(DiagnosticSink& sink, const Value& v, const fs::path& base_di
     return ok;
 }
 
-/// `publish: jobs` or `publish: {to: jobs, probability: 30%}`; a `probability` beside it
-/// means the same as inside it.
-bool read_publish(DiagnosticSink& sink, const Value& v, const MapReader& step_map,
-                  ParsedStep& step) {
-    bool ok = true;
-    const auto beside = step_map.get("probability");
-    std::optional<Value> probability = beside;
-    if (v.node.IsMap()) {
-        MapReader map(sink, v, "a publish target, e.g. jobs or {to: jobs, probability: 30%}",
-                      kPublishKeys);
-        if (!map.ok()) return false;
-        if (const auto to = map.require("to", "the queue or service to publish to, e.g. to: jobs"))
-            step.publish_target = read_target(sink, *to);
-        if (!step.publish_target) ok = false;
-        if (const auto inside = map.get("probability")) {
+/// A publish's probability, inside its map or beside it.
+bool read_publish_probability(DiagnosticSink& sink, const Value& p, ParsedStep& step) {
+    const auto r = read_ratio(sink, p, false);
+    if (r) step.params.publish.probability = *r;
+    return r.has_value();
+}
+
+/// `publish: {to: jobs, probability: 30%}`; the context is the `probability` beside it, if
+/// any.
+const KeyTable<ParsedStep, std::optional<Value>> kPublish =
+    KeyTable<ParsedStep, std::optional<Value>>(
+        "a publish target, e.g. jobs or {to: jobs, probability: 30%}")
+        .custom_required("to", "the queue or service to publish to, e.g. to: jobs",
+                         [](DiagnosticSink& sink, const Value& to, ParsedStep& step,
+                            const std::optional<Value>&) {
+                             step.publish_target = read_target(sink, to);
+                             return step.publish_target.has_value();
+                         })
+        .custom("probability", [](DiagnosticSink& sink, const Value& inside, ParsedStep& step,
+                                  const std::optional<Value>& beside) {
             if (beside) {
                 sink.error(beside->mark, beside->path,
                            "probability is given twice: here and inside publish; keep one");
                 return false;
             }
-            probability = inside;
-        }
+            return read_publish_probability(sink, inside, step);
+        });
+
+/// `publish: jobs` or `publish: {to: jobs, probability: 30%}`; a `probability` beside it
+/// means the same as inside it.
+bool read_publish(DiagnosticSink& sink, const Value& v, const MapReader& step_map,
+                  ParsedStep& step) {
+    const auto beside = step_map.get("probability");
+    bool ok = true;
+    if (v.node.IsMap()) {
+        ok = kPublish.read_into(sink, v, step, beside);
+        // Inside, it was read by the table (or reported as given twice).
+        const YAML::Node& map = v.node;
+        if (map["probability"].IsDefined()) return ok;
     } else if (v.node.IsScalar()) {
         step.publish_target = read_target(sink, v);
-        if (!step.publish_target) ok = false;
+        ok = step.publish_target.has_value();
     } else {
         sink.error(v.mark, v.path,
                    fmt::format("expected the name of a queue or service, e.g. jobs, or {{to: "
@@ -458,133 +451,163 @@ bool read_publish(DiagnosticSink& sink, const Value& v, const MapReader& step_ma
                                describe(v.node)));
         return false;
     }
-    if (probability) {
-        if (const auto r = read_ratio(sink, *probability, false))
-            step.params.publish.probability = *r;
-        else
-            ok = false;
+    return (!beside || read_publish_probability(sink, *beside, step)) && ok;
+}
+
+/// What a step is read against: the scenario file's folder (for CSV files) and whether the
+/// step is an item of a parallel step (which holds only calls).
+struct StepContext {
+    const fs::path& base_dir;
+    bool in_parallel = false;
+};
+
+/// The kind keys a step's map holds, in its order.
+std::vector<const MapReader::Entry*> kind_entries(const MapReader& map) {
+    std::vector<const MapReader::Entry*> kinds;
+    for (const auto& e : map.entries())
+        if (contains(kStepKinds, e.key)) kinds.push_back(&e);
+    return kinds;
+}
+
+/// Reports each kind key other than `call` in an item of a parallel step; false when any.
+bool only_calls(DiagnosticSink& sink, const std::vector<const MapReader::Entry*>& kinds) {
+    bool ok = true;
+    for (const auto* k : kinds) {
+        if (k->key == "call") continue;
+        sink.error(k->key_mark, k->value.path,
+                   fmt::format("a parallel step holds only calls, not a {} step (put it "
+                               "before or after the parallel step)",
+                               k->key));
+        ok = false;
     }
     return ok;
 }
+
+/// The step's kind, from its one kind key (an item of a parallel step is a call); false when
+/// there is none, or several (then nothing more is read).
+bool step_kind(DiagnosticSink& sink, const KeysRead& keys, ParsedStep& step, const StepContext& c) {
+    const auto& map = keys.map();
+    const Value& v = keys.self();
+    const auto kinds = kind_entries(map);
+    if (c.in_parallel) {
+        step.params.kind = Kind::Call;
+        if (keys.get("call")) return true;
+        only_calls(sink, kinds);
+        if (!map.was_suggested("call") && kinds.empty())
+            sink.error(v.mark, v.path,
+                       "missing required key \"call\" (the service to call, e.g. call: db)");
+        return false;
+    }
+    if (kinds.empty()) {
+        const bool suggested = std::any_of(kStepKinds.begin(), kStepKinds.end(),
+                                           [&](const auto& k) { return map.was_suggested(k); });
+        if (!suggested) {
+            std::vector<std::string> found;
+            for (const auto& e : map.entries())
+                found.push_back(e.key);
+            sink.error(v.mark, v.path,
+                       fmt::format("expected exactly one of work, call, parallel, publish, "
+                                   "found none{}",
+                                   found.empty()
+                                       ? std::string()
+                                       : fmt::format(" (the step has: {})", text::join(found))));
+        }
+        return false;
+    }
+    if (kinds.size() > 1) {
+        std::vector<std::string> found;
+        for (const auto* k : kinds)
+            found.push_back(k->key);
+        sink.error(kinds[1]->key_mark, v.path,
+                   fmt::format("expected exactly one of work, call, parallel, publish, found "
+                               "{}: a step does one thing (make them separate steps)",
+                               join_and(found)));
+        return false;
+    }
+    step.params.kind = static_cast<Kind>(
+        std::find(kStepKinds.begin(), kStepKinds.end(), kinds[0]->key) - kStepKinds.begin());
+    return true;
+}
+
+/// Whether the step is of kind `k`.
+auto of_kind(Kind k) {
+    return [k](const KeysRead&, const ParsedStep& step) { return step.params.kind == k; };
+}
+
+/// A step: one kind key (work, call, parallel or publish), with the settings of its kind
+/// beside it. Its `what` is a step's; an item of a parallel step opens its map as a call's.
+const KeyTable<ParsedStep, StepContext> kStep =
+    KeyTable<ParsedStep, StepContext>(
+        "a step: a map with one of work, call, parallel or publish, e.g. {work: {dist: "
+        "exponential, mean: 5ms}}")
+        .gate(step_kind)
+        .check_always(
+            [](DiagnosticSink& sink, const KeysRead& keys, ParsedStep& step, const StepContext& c) {
+                bool ok = !c.in_parallel || only_calls(sink, kind_entries(keys.map()));
+                for (const auto& e : keys.map().entries()) {
+                    if (contains(kStepKinds, e.key) || applies(e.key, step.params.kind)) continue;
+                    sink.error(e.key_mark, e.value.path, misplaced(e.key, step.params.kind));
+                    ok = false;
+                }
+                return ok;
+            })
+        // Read first: a call carries it.
+        .custom("operation",
+                [](DiagnosticSink& sink, const Value& op, ParsedStep& step, const StepContext&) {
+                    auto s = read_string(sink, op);
+                    if (s) step.params.operation = std::move(*s);
+                    return s.has_value();
+                })
+        .listed_before("errors")
+        .custom("work",
+                [](DiagnosticSink& sink, const Value& w, ParsedStep& step, const StepContext& c) {
+                    auto d = read_distribution(sink, w, c.base_dir);
+                    if (d) step.params.work = std::move(*d);
+                    return d.has_value();
+                })
+        .when(of_kind(Kind::Work))
+        .custom("call",
+                [](DiagnosticSink& sink, const Value& target, ParsedStep& step,
+                   const StepContext& c, const KeysRead& keys) {
+                    ParsedCall call;
+                    call.value = keys.self();
+                    call.target = read_target(sink, target);
+                    call.params.operation = step.params.operation;
+                    const bool settings_ok =
+                        kCallSettings.read_map(sink, keys.map(), call.params, c.base_dir);
+                    const bool ok = call.target && settings_ok;
+                    step.calls.push_back(std::move(call));
+                    return ok;
+                })
+        .when(of_kind(Kind::Call))
+        .custom("parallel",
+                [](DiagnosticSink& sink, const Value& p, ParsedStep& step, const StepContext& c) {
+                    return read_parallel(sink, p, c.base_dir, step);
+                })
+        .when(of_kind(Kind::Parallel))
+        .custom("publish",
+                [](DiagnosticSink& sink, const Value& p, ParsedStep& step, const StepContext&,
+                   const KeysRead& keys) { return read_publish(sink, p, keys.map(), step); })
+        .when(of_kind(Kind::Publish))
+        .custom(
+            "errors",
+            [](DiagnosticSink& sink, const Value& e, ParsedStep& step, const StepContext&) {
+                const auto p = read_errors(sink, e);
+                if (p) step.params.error_probability = *p;
+                return p.has_value();
+            },
+            true)
+        .when(of_kind(Kind::Work))
+        .keys_of(kCallSettings);
 
 ParsedStep read_step(DiagnosticSink& sink, const Value& v, const fs::path& base_dir,
                      bool in_parallel) {
     ParsedStep step;
     step.value = v;
-    MapReader map(sink, v,
-                  in_parallel ? "a call, e.g. {call: db, timeout: 100ms}"
-                              : "a step: a map with one of work, call, parallel or publish, e.g. "
-                                "{work: {dist: exponential, mean: 5ms}}",
-                  kStepKeys);
-    if (!map.ok()) {
-        step.ok = false;
-        return step;
-    }
-    std::vector<const MapReader::Entry*> kinds;
-    for (const auto& e : map.entries())
-        if (contains(kStepKinds, e.key)) kinds.push_back(&e);
-
-    Kind kind = Kind::Call;
-    if (in_parallel) {
-        bool has_call = false;
-        for (const auto* k : kinds) {
-            if (k->key == "call") {
-                has_call = true;
-                continue;
-            }
-            sink.error(k->key_mark, k->value.path,
-                       fmt::format("a parallel step holds only calls, not a {} step (put it "
-                                   "before or after the parallel step)",
-                                   k->key));
-            step.ok = false;
-        }
-        if (!has_call) {
-            if (!map.was_suggested("call") && kinds.empty())
-                sink.error(v.mark, v.path,
-                           "missing required key \"call\" (the service to call, e.g. call: db)");
-            step.ok = false;
-            return step;
-        }
-    } else {
-        if (kinds.empty()) {
-            const bool suggested = std::any_of(kStepKinds.begin(), kStepKinds.end(),
-                                               [&](const auto& k) { return map.was_suggested(k); });
-            if (!suggested) {
-                std::vector<std::string> keys;
-                for (const auto& e : map.entries())
-                    keys.push_back(e.key);
-                sink.error(v.mark, v.path,
-                           fmt::format("expected exactly one of work, call, parallel, publish, "
-                                       "found none{}",
-                                       keys.empty()
-                                           ? std::string()
-                                           : fmt::format(" (the step has: {})", text::join(keys))));
-            }
-            step.ok = false;
-            return step;
-        }
-        if (kinds.size() > 1) {
-            std::vector<std::string> found;
-            for (const auto* k : kinds)
-                found.push_back(k->key);
-            sink.error(kinds[1]->key_mark, v.path,
-                       fmt::format("expected exactly one of work, call, parallel, publish, found "
-                                   "{}: a step does one thing (make them separate steps)",
-                                   join_and(found)));
-            step.ok = false;
-            return step;
-        }
-        kind = static_cast<Kind>(std::find(kStepKinds.begin(), kStepKinds.end(), kinds[0]->key) -
-                                 kStepKinds.begin());
-    }
-    step.params.kind = kind;
-    for (const auto& e : map.entries()) {
-        if (contains(kStepKinds, e.key) || applies(e.key, kind)) continue;
-        sink.error(e.key_mark, e.value.path, misplaced(e.key, kind));
-        step.ok = false;
-    }
-
-    if (const auto op = map.get("operation")) {
-        if (const auto s = read_string(sink, *op))
-            step.params.operation = *s;
-        else
-            step.ok = false;
-    }
-    // The value of the kind's key (for a call, read below by name: in a parallel item other
-    // kind keys may come first, already reported).
-    const Value& body = kinds[0]->value;
-    switch (kind) {
-    case Kind::Work: {
-        if (auto d = read_distribution(sink, body, base_dir))
-            step.params.work = std::move(*d);
-        else
-            step.ok = false;
-        if (const auto e = map.get("errors")) {
-            if (const auto p = read_errors(sink, *e))
-                step.params.error_probability = *p;
-            else
-                step.ok = false;
-        }
-        break;
-    }
-    case Kind::Call: {
-        const auto target_value = map.get("call");
-        ParsedCall call;
-        call.value = v;
-        call.target = read_target(sink, *target_value);
-        if (!call.target) step.ok = false;
-        call.params.operation = step.params.operation;
-        if (!kCallSettings.read_map(sink, map, call.params, base_dir)) step.ok = false;
-        step.calls.push_back(std::move(call));
-        break;
-    }
-    case Kind::Parallel:
-        if (!read_parallel(sink, body, base_dir, step)) step.ok = false;
-        break;
-    case Kind::Publish:
-        if (!read_publish(sink, body, map, step)) step.ok = false;
-        break;
-    }
+    const MapReader map(sink, v,
+                        in_parallel ? "a call, e.g. {call: db, timeout: 100ms}" : kStep.what(),
+                        kStep.keys());
+    step.ok = kStep.read_map(sink, map, step, StepContext{base_dir, in_parallel});
     return step;
 }
 
@@ -638,8 +661,8 @@ std::optional<std::vector<ParsedStep>> read_steps(DiagnosticSink& sink, const Va
 }
 
 std::vector<const KeySchema*> step_schemas() {
-    return {&kStepSchema, &kCallSettings, &kErrors, &kPublishSchema, &kRetrySchema,
-            &kBudget,     &kBreaker,      &kWindow, &kFallback,      &kCacheSchema};
+    return {&kStep,   &kCallSettings, &kErrors, &kPublish,  &kRetry,
+            &kBudget, &kBreaker,      &kWindow, &kFallback, &kCache};
 }
 
 } // namespace tpssim::scenarios::detail

@@ -112,4 +112,12 @@ std::optional<NotText> first_non_text(std::string_view text) {
     return std::nullopt;
 }
 
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
 } // namespace tpssim::scenarios::text

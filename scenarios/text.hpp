@@ -31,6 +31,9 @@ struct NotText {
 };
 std::optional<NotText> first_non_text(std::string_view text);
 
+/// `text` without the blanks (spaces, tabs) at either end.
+std::string_view trim(std::string_view text);
+
 /// "a, b, c".
 std::string join(std::span<const std::string> items, std::string_view separator = ", ");
 

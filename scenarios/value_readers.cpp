@@ -147,13 +147,21 @@ const MapReader::Entry& entry_of(const MapReader& map, std::string_view key) {
     throw std::logic_error("entry_of: missing key");
 }
 
+const MapReader::Entry& second_of(const MapReader& map, std::string_view a, std::string_view b) {
+    const MapReader::Entry* first = nullptr;
+    for (const auto& e : map.entries()) {
+        if (e.key != a && e.key != b) continue;
+        if (first != nullptr && e.key != first->key) return e;
+        if (first == nullptr) first = &e;
+    }
+    throw std::logic_error("second_of: the map lacks one of the keys");
+}
+
 /// Reports "expected either A or B, got both" at whichever comes second.
 void both(DiagnosticSink& sink, const MapReader& map, std::string_view a, std::string_view b,
           std::string_view message) {
-    const MapReader::Entry* second = nullptr;
-    for (const auto& e : map.entries())
-        if (e.key == a || e.key == b) second = &e;
-    sink.error(second->key_mark, second->value.path, std::string(message));
+    const auto& second = second_of(map, a, b);
+    sink.error(second.key_mark, second.value.path, std::string(message));
 }
 
 std::string join_and(const std::vector<std::string>& items) {

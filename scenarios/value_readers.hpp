@@ -37,6 +37,8 @@ bool read_true(DiagnosticSink& sink, const Value& v, std::string_view key);
 bool has_unknown_key(const Value& v, const std::vector<std::string>& allowed);
 /// The entry of `key` in `map` (which has it).
 const MapReader::Entry& entry_of(const MapReader& map, std::string_view key);
+/// The entry of whichever of `a`, `b` comes second in `map` (which has both).
+const MapReader::Entry& second_of(const MapReader& map, std::string_view a, std::string_view b);
 /// Reports `message` ("expected either A or B, got both") at whichever of `a`, `b` comes
 /// second.
 void both(DiagnosticSink& sink, const MapReader& map, std::string_view a, std::string_view b,
