@@ -286,8 +286,7 @@ std::string format_bottleneck(const RunSummary& s, std::size_t n) {
         total_seconds += s.slowest_traces[t].duration_seconds;
     const auto& top = shares.front();
     std::string out = fmt::format(
-        "  bottleneck: {}: {} of the {} time ({} of {} on the critical path)\n", label(top),
-        percent(top.share),
+        "  bottleneck: {}: {} of the {} time ({} of {})\n", label(top), percent(top.share),
         shown == 1 ? std::string("slowest trace's") : fmt::format("slowest {} traces'", shown),
         human_seconds(top.self_seconds), human_seconds(total_seconds));
     std::string rest;
