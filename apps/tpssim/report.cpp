@@ -310,6 +310,11 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
         out += "  no request was traced (tracing.sample is 0)\n";
         return out;
     }
+    if (s.slowest_traces.empty()) {
+        out += by_service ? fmt::format("  no traced request reached {}\n", s.traces_ranked_by)
+                          : std::string("  no traced request has ended yet\n");
+        return out;
+    }
     out += format_bottleneck(s, n);
     bool follows = false;
     for (std::size_t t = 0; t < s.slowest_traces.size() && t < n; ++t) {

@@ -115,6 +115,16 @@ TEST_CASE("--by: the report says what the traces were ranked by") {
           std::string::npos);
     const auto j = nlohmann::json::parse(summary_json(s, {true}));
     CHECK(j["traces"]["ranked_by"] == "worker");
+
+    // No kept trace reached the service: said so, not an empty section.
+    s.slowest_traces.clear();
+    s.spans = {};
+    const std::string none = format_slowest(s, 2);
+    CHECK(none.find("(0 shown of 3 traced)\n  no traced request reached worker\n") !=
+          std::string::npos);
+    const auto j2 = nlohmann::json::parse(summary_json(s, {true}));
+    CHECK(!j2["traces"].contains("bottleneck"));
+    CHECK(j2["traces"]["slowest"].empty());
 }
 
 TEST_CASE("summary JSON: the traces section, its bottleneck and time by span") {
