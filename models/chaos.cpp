@@ -189,7 +189,11 @@ void Model::backend_returns(sim::Simulation& sim, std::uint32_t queue) {
             q.kanban.dead_letter(sim.now(), u.deliveries, u.first_arrival);
             if (u.counted) ++q.stats.dead_lettered;
             if (user_waits) user_done(sim, u.user);
-            if (u.trace != kNone) tracer_->job_ended(u.trace);
+            if (u.trace != kNone) {
+                tracer_->close_span(u.trace, u.held_span, sim.now(), SpanOutcome::DeadLettered,
+                                    SpanColumns::kNoReplica, SimTime::zero(), u.deliveries);
+                tracer_->job_ended(u.trace);
+            }
             continue;
         }
         Job item;
@@ -199,6 +203,9 @@ void Model::backend_returns(sim::Simulation& sim, std::uint32_t queue) {
         item.duplicate = u.processed;
         item.trace = u.trace;
         item.parent_span = u.parent_span;
+        if (u.trace != kNone)
+            tracer_->close_span(u.trace, u.held_span, sim.now(), SpanOutcome::Ok,
+                                SpanColumns::kNoReplica, SimTime::zero(), u.deliveries);
         redeliver(sim, queue, item, user_waits ? u.user : kNone);
         if (u.trace != kNone) tracer_->job_ended(u.trace); // the replay holds the trace now
     }

@@ -32,6 +32,7 @@ public:
         bool processed = false;            ///< it was processed (its replay is a duplicate)
         std::uint32_t trace = kNone;       ///< its trace (Tracer handle), if traced
         std::uint32_t parent_span = kNone; ///< the span its deliveries follow from
+        std::uint32_t held_span = kNone;   ///< its span while held, in that trace
     };
 
     KanbanQueue() = default;

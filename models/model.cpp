@@ -535,9 +535,16 @@ bool Model::acknowledge(sim::Simulation& sim, const Job& j, bool failed) {
         // The acknowledgement (or the nack) cannot reach the backend: the item stays stored
         // and is delivered again when the backend returns (at-least-once).
         const std::uint32_t user_request = j.user != kNone ? users_[j.user].request : 0;
+        std::uint32_t held_span = kNone;
+        if (j.trace != kNone) {
+            // The trace waits for the replay; a span of the queue shows the wait.
+            tracer_->job_started(j.trace);
+            held_span = tracer_->open_span(j.trace, j.parent_span, j.queue,
+                                           tracer_->operation("unacked (backend down)"), sim.now(),
+                                           SpanRef::FollowsFrom);
+        }
         q.kanban.hold_unacked({j.first_arrival, j.deliveries + 1, j.user, user_request, j.counted,
-                               !failed, j.trace, j.parent_span});
-        if (j.trace != kNone) tracer_->job_started(j.trace); // the trace waits for the replay
+                               !failed, j.trace, j.parent_span, held_span});
         return true;
     }
     if (j.duplicate) q.kanban.duplicate_processed();

@@ -424,8 +424,7 @@ std::string format_bottleneck(const RunSummary& s, std::size_t n) {
         total_seconds += s.slowest_traces[t].duration_seconds;
     const auto& top = shares.front();
     std::string out = fmt::format(
-        "  bottleneck: {}: {} of the {} time ({} of {} on the critical path)\n", label(top),
-        percent(top.share),
+        "  bottleneck: {}: {} of the {} time ({} of {})\n", label(top), percent(top.share),
         shown == 1 ? std::string("slowest trace's") : fmt::format("slowest {} traces'", shown),
         human_seconds(top.self_seconds), human_seconds(total_seconds));
     std::string rest;
@@ -447,6 +446,11 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
                     std::min(n, s.slowest_traces.size()), thousands(static_cast<double>(s.traced)));
     if (s.traced == 0) {
         out += "  no request was traced (tracing.sample is 0)\n";
+        return out;
+    }
+    if (s.slowest_traces.empty()) {
+        out += by_service ? fmt::format("  no traced request reached {}\n", s.traces_ranked_by)
+                          : std::string("  no traced request has ended yet\n");
         return out;
     }
     out += format_bottleneck(s, n);

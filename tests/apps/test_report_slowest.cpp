@@ -80,8 +80,8 @@ TEST_CASE("--slowest: the bottleneck summary, the trees, deliveries and dead let
     INFO(text);
     CHECK(text.find("slowest requests end to end (2 shown of 3 traced)") != std::string::npos);
     // db's query: (80 + 80 + 30) of (205 + 55) ms.
-    CHECK(text.find("  bottleneck: db query: 73% of the slowest 2 traces' time (190ms of 260ms "
-                    "on the critical path)\n") != std::string::npos);
+    CHECK(text.find("  bottleneck: db query: 73% of the slowest 2 traces' time (190ms of "
+                    "260ms)\n") != std::string::npos);
     CHECK(text.find("  then: worker handle 23%, api handle 4%\n") != std::string::npos);
     CHECK(text.find("#1 trace 0 at 1s: 205ms end to end, entry span 5ms") != std::string::npos);
     CHECK(text.find("#2 trace 1 at 2s: 55ms end to end") != std::string::npos);
@@ -115,6 +115,16 @@ TEST_CASE("--by: the report says what the traces were ranked by") {
           std::string::npos);
     const auto j = nlohmann::json::parse(summary_json(s, {true}));
     CHECK(j["traces"]["ranked_by"] == "worker");
+
+    // No kept trace reached the service: said so, not an empty section.
+    s.slowest_traces.clear();
+    s.spans = {};
+    const std::string none = format_slowest(s, 2);
+    CHECK(none.find("(0 shown of 3 traced)\n  no traced request reached worker\n") !=
+          std::string::npos);
+    const auto j2 = nlohmann::json::parse(summary_json(s, {true}));
+    CHECK(!j2["traces"].contains("bottleneck"));
+    CHECK(j2["traces"]["slowest"].empty());
 }
 
 TEST_CASE("summary JSON: the traces section, its bottleneck and time by span") {

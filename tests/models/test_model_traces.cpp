@@ -166,11 +166,25 @@ TEST_CASE("a backend outage's replay stays in its trace") {
         if (t.start_seconds != doctest::Approx(1.0)) continue;
         found = true;
         CHECK(t.duration_seconds == doctest::Approx(12.0));
-        std::uint32_t deliveries = 0;
-        for (std::uint32_t row = t.first_row; row < t.first_row + t.rows; ++row)
+        std::uint32_t deliveries = 0, held = 0;
+        for (std::uint32_t row = t.first_row; row < t.first_row + t.rows; ++row) {
             if (r.spans.service[row] == 2 && r.spans.operation[row] == models::Tracer::kHandle)
                 deliveries = std::max(deliveries, r.spans.delivery[row]);
+            // The wait for the backend is a span of the queue, from the lost acknowledgement
+            // to the replay: on the critical path, not api's self time.
+            if (op(r, row) == "unacked (backend down)") {
+                ++held;
+                CHECK(r.spans.service[row] == 1);
+                CHECK(r.spans.ref[row] == SpanRef::FollowsFrom);
+                CHECK(r.spans.start_seconds[row] == doctest::Approx(4.005));
+                CHECK(r.spans.duration_seconds[row] == doctest::Approx(5.995));
+                CHECK(r.spans.self_seconds[row] == doctest::Approx(5.995));
+                CHECK(r.spans.delivery[row] == 1);
+            }
+        }
         CHECK(deliveries == 2);
+        CHECK(held == 1);
+        CHECK(r.spans.self_seconds[t.first_row] == doctest::Approx(0.0)); // api: all in accept
     }
     CHECK(found);
 }
