@@ -67,7 +67,7 @@ std::optional<std::uint32_t> action_service(DiagnosticSink& sink, const Operatio
     return s;
 }
 
-bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& path_value,
+bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& path_value,
               const std::optional<Value>& to, const MapReader& map, const Value& item,
               models::ActionParams& a);
 
@@ -334,24 +334,24 @@ bool read_set_value(DiagnosticSink& sink, Setting setting, const Value& to,
 }
 
 /// `set: PATH` with `to: VALUE`.
-bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& path_value,
+bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& path_value,
               const std::optional<Value>& to, const MapReader& map, const Value& item,
               models::ActionParams& a) {
-    const OperationsScope& scope_ = context.scope;
-    const OperationsContext& c_ = context.run;
+    const OperationsScope& scope = context.scope;
+    const OperationsContext& run = context.run;
 
-    const auto path = read_string(sink_, path_value);
+    const auto path = read_string(sink, path_value);
     if (!path) return false;
     const auto unsupported = [&](std::string why) {
-        sink_.error(path_value.mark, path_value.path,
-                    fmt::format("{}; set supports services.NAME.workers, "
-                                "services.NAME.queue.capacity, services.QUEUE.capacity, "
-                                "services.NAME.errors.probability, "
-                                "services.NAME.steps[I].timeout, "
-                                "services.NAME.steps[I].calls[J].timeout, "
-                                "services.NAME.steps[I].circuit_breaker.failure_rate_threshold "
-                                "(and calls[J].circuit_breaker.failure_rate_threshold)",
-                                why));
+        sink.error(path_value.mark, path_value.path,
+                   fmt::format("{}; set supports services.NAME.workers, "
+                               "services.NAME.queue.capacity, services.QUEUE.capacity, "
+                               "services.NAME.errors.probability, "
+                               "services.NAME.steps[I].timeout, "
+                               "services.NAME.steps[I].calls[J].timeout, "
+                               "services.NAME.steps[I].circuit_breaker.failure_rate_threshold "
+                               "(and calls[J].circuit_breaker.failure_rate_threshold)",
+                               why));
         return false;
     };
     const auto split = split_override_path(*path);
@@ -396,22 +396,22 @@ bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& 
 
     bool ok = true;
     std::optional<std::uint32_t> s;
-    if (scope_.services_known) {
-        const auto r = scope_.find_service(service);
+    if (scope.services_known) {
+        const auto r = scope.find_service(service);
         if (const auto* m = std::get_if<std::string>(&r)) {
-            sink_.error(path_value.mark, path_value.path, *m);
+            sink.error(path_value.mark, path_value.path, *m);
             ok = false;
         } else {
             s = std::get<std::uint32_t>(r);
         }
     }
     const auto at_path = [&](std::string message) {
-        sink_.error(path_value.mark, path_value.path, std::move(message));
+        sink.error(path_value.mark, path_value.path, std::move(message));
         ok = false;
     };
     if (s) {
-        const bool queue = scope_.is_queue(*s);
-        const bool known = scope_.kinds[*s].has_value();
+        const bool queue = scope.is_queue(*s);
+        const bool known = scope.kinds[*s].has_value();
         if (queue && setting != Setting::Capacity)
             at_path(fmt::format("{} is a queue (kind: queue): its only setting here is "
                                 "services.{}.capacity",
@@ -423,8 +423,8 @@ bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& 
     }
     a.target = {TargetKind::Service, s.value_or(0)};
     // The edge of steps[I](.calls[J]).
-    if (ok && step && s && scope_.edges_known) {
-        const auto& steps = c_.model.services[*s].steps;
+    if (ok && step && s && scope.edges_known) {
+        const auto& steps = run.model.services[*s].steps;
         if (*step >= steps.size()) {
             at_path(steps.empty() ? fmt::format("{} has no steps (its work is service_time)",
                                                 text::quote(service))
@@ -448,24 +448,24 @@ bool read_set(DiagnosticSink& sink_, const ActionContext& context, const Value& 
                                     st.calls.size() == 1 ? "" : "s", *call));
             } else {
                 const std::uint32_t j = call.value_or(0);
-                for (std::uint32_t e = 0; e < scope_.edges.size(); ++e) {
-                    const auto& edge = scope_.edges[e];
+                for (std::uint32_t e = 0; e < scope.edges.size(); ++e) {
+                    const auto& edge = scope.edges[e];
                     if (edge.caller == *s && edge.step == *step && edge.call == j)
                         a.target = {TargetKind::Edge, e};
                 }
                 if (setting == Setting::Breaker && !st.calls[j].circuit_breaker)
                     at_path(fmt::format("the call {} has no circuit_breaker",
-                                        scope_.edge_texts[a.target.index]));
+                                        scope.edge_texts[a.target.index]));
             }
         }
     }
     if (!to) {
         if (!map.was_suggested("to"))
-            sink_.error(item.mark, item.path,
-                        "missing required key \"to\" (the new value, e.g. to: 200ms)");
+            sink.error(item.mark, item.path,
+                       "missing required key \"to\" (the new value, e.g. to: 200ms)");
         return false;
     }
-    return read_set_value(sink_, setting, *to, a) && ok;
+    return read_set_value(sink, setting, *to, a) && ok;
 }
 
 } // namespace

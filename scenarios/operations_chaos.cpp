@@ -111,12 +111,12 @@ namespace {
 
 /// The target of a fault of kind `kind` (its key `kind_key`), written at `v`; nothing when
 /// wrong (reported), or when what it names could not be known (a list not read).
-std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
-                                                const OperationsScope& scope_, const Value& v,
-                                                FaultKind kind, std::string_view kind_key) {
+std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink, const OperationsScope& scope,
+                                                const Value& v, FaultKind kind,
+                                                std::string_view kind_key) {
     const std::string text = v.node.IsScalar() ? v.node.Scalar() : std::string();
     const auto bad = [&](std::string message) -> std::optional<models::FaultTarget> {
-        sink_.error(v.mark, v.path, std::move(message));
+        sink.error(v.mark, v.path, std::move(message));
         return std::nullopt;
     };
     if (text.empty())
@@ -130,8 +130,8 @@ std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
         const std::string b = text.substr(arrow + 2);
         if (kind == FaultKind::BandwidthUsed) {
             target.kind = TargetKind::Link;
-            if (!scope_.links_known) return std::nullopt;
-            const auto l = scope_.find_link(a, b);
+            if (!scope.links_known) return std::nullopt;
+            const auto l = scope.find_link(a, b);
             if (const auto* m = std::get_if<std::string>(&l)) return bad(*m);
             target.index = std::get<std::uint32_t>(l);
             return target;
@@ -143,8 +143,8 @@ std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
                                                                      : "service",
                                    text::quote(text)));
         target.kind = TargetKind::Edge;
-        if (!scope_.services_known || !scope_.edges_known) return std::nullopt;
-        const auto e = scope_.find_edge(a, b);
+        if (!scope.services_known || !scope.edges_known) return std::nullopt;
+        const auto e = scope.find_edge(a, b);
         if (const auto* m = std::get_if<std::string>(&e)) return bad(*m);
         target.index = std::get<std::uint32_t>(e);
         return target;
@@ -154,13 +154,13 @@ std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
                                "worker->db); got {}",
                                text::quote(text)));
     target.kind = TargetKind::Service;
-    if (!scope_.services_known) return std::nullopt;
-    const auto s = scope_.find_service(text);
+    if (!scope.services_known) return std::nullopt;
+    const auto s = scope.find_service(text);
     if (const auto* m = std::get_if<std::string>(&s)) return bad(*m);
     target.index = std::get<std::uint32_t>(s);
-    const bool queue = scope_.is_queue(target.index);
+    const bool queue = scope.is_queue(target.index);
     const bool service =
-        scope_.kinds[target.index] && *scope_.kinds[target.index] == models::ServiceKind::Service;
+        scope.kinds[target.index] && *scope.kinds[target.index] == models::ServiceKind::Service;
     if (kind == FaultKind::BackendDown) {
         if (service)
             return bad(fmt::format("backend_down hits a queue (kind: queue); {} is a service",
@@ -170,7 +170,7 @@ std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink_,
                                "stop a queue, backend_down: true)",
                                text::quote(text), kind_key));
     }
-    if (kind == FaultKind::AutoscalerBroken && !scope_.has_autoscaler[target.index])
+    if (kind == FaultKind::AutoscalerBroken && !scope.has_autoscaler[target.index])
         return bad(fmt::format("{} has no autoscaler to break (services.{}.autoscaler)",
                                text::quote(text), text));
     return target;

@@ -4,59 +4,6 @@
 
 namespace tpssim::scenarios::detail::ops {
 
-void Reader::read_deployments(const Value& v) {
-    const auto services = MapReader::named_items(
-        sink_, v,
-        "a map of service names to their deployments, e.g. {worker: {versions: "
-        "{v2: {work_factor: 1.5}}}}");
-    if (!services.ok()) return;
-    for (const auto& e : services.entries()) {
-        MapReader map(sink_, e.value, "a deployment: {versions: {...}, canary: {...}}",
-                      kDeploymentKeys);
-        std::optional<std::uint32_t> s;
-        if (scope_.services_known) {
-            const auto r = scope_.find_service(e.key);
-            if (const auto* m = std::get_if<std::string>(&r)) {
-                sink_.error(e.key_mark, e.value.path, *m);
-            } else if (scope_.is_queue(std::get<std::uint32_t>(r))) {
-                sink_.error(e.key_mark, e.value.path,
-                            fmt::format("{} is a queue (kind: queue): only services have "
-                                        "versions",
-                                        text::quote(e.key)));
-            } else {
-                s = std::get<std::uint32_t>(r);
-            }
-        }
-        if (!map.ok()) continue;
-        std::vector<models::VersionParams> versions;
-        std::vector<std::string> names;
-        if (const auto vs = map.get("versions")) {
-            const auto items =
-                MapReader::named_items(sink_, *vs,
-                                       "a map of version names to their settings, e.g. {v2: "
-                                       "{work_factor: 1.5}}");
-            for (const auto& ve : items.entries()) {
-                names.push_back(ve.key);
-                if (!is_valid_name(ve.key))
-                    sink_.error(ve.key_mark, ve.value.path,
-                                fmt::format("expected a version name of {}, got {}", kNameRule,
-                                            text::quote(ve.key)));
-                if (auto version = kVersion.read(sink_, ve.value)) {
-                    version->name = ve.key;
-                    versions.push_back(std::move(*version));
-                }
-            }
-        }
-        std::optional<models::CanaryParams> canary;
-        if (const auto cv = map.get("canary"))
-            canary = kCanary.read(sink_, *cv, CanaryContext{c_, e.key, names});
-        if (!s) continue;
-        out_.services[*s].versions = std::move(versions);
-        out_.services[*s].canary = canary;
-        scope_.has_canary[*s] = canary.has_value() || map.get("canary").has_value();
-    }
-}
-
 const KeyTable<models::VersionParams> kVersion =
     KeyTable<models::VersionParams>(
         "a version's settings, e.g. {work_factor: 1.5, errors: {probability: 3%}}")
@@ -133,5 +80,92 @@ const KeyTable<models::CanaryParams, CanaryContext> kCanary =
         .optional("threshold", &models::CanaryParams::threshold, integer(1, kMaxThreshold))
         .optional("min_requests", &models::CanaryParams::min_requests, integer(0, kMaxMinRequests))
         .into("gates", kGates);
+
+namespace {
+
+/// A service's deployment as read: its versions (and their names, for its canary's), and its
+/// canary.
+struct DeploymentRead {
+    std::vector<models::VersionParams> versions;
+    std::vector<std::string> names; ///< every version's name, readable or not, in file order
+    std::optional<models::CanaryParams> canary;
+    bool canary_given = false;
+};
+
+/// What a deployment is read against: the run, and whose deployment it is.
+struct DeploymentContext {
+    const OperationsContext& run;
+    const std::string& service;
+};
+
+/// `versions:` a map of version names to their settings.
+bool read_versions(DiagnosticSink& sink, const Value& vs, DeploymentRead& d,
+                   const DeploymentContext&) {
+    const auto items = MapReader::named_items(
+        sink, vs, "a map of version names to their settings, e.g. {v2: {work_factor: 1.5}}");
+    std::size_t read = 0;
+    for (const auto& ve : items.entries()) {
+        d.names.push_back(ve.key);
+        if (!is_valid_name(ve.key))
+            sink.error(ve.key_mark, ve.value.path,
+                       fmt::format("expected a version name of {}, got {}", kNameRule,
+                                   text::quote(ve.key)));
+        if (auto version = kVersion.read(sink, ve.value)) {
+            version->name = ve.key;
+            d.versions.push_back(std::move(*version));
+            ++read;
+        }
+    }
+    return items.ok() && read == items.entries().size();
+}
+
+/// The versions before the canary: it names one of them.
+const KeyTable<DeploymentRead, DeploymentContext> kDeployment =
+    KeyTable<DeploymentRead, DeploymentContext>("a deployment: {versions: {...}, canary: {...}}")
+        .custom("versions", read_versions, true)
+        .custom(
+            "canary",
+            [](DiagnosticSink& sink, const Value& cv, DeploymentRead& d,
+               const DeploymentContext& c) {
+                d.canary_given = true;
+                d.canary = kCanary.read(sink, cv, CanaryContext{c.run, c.service, d.names});
+                return d.canary.has_value();
+            },
+            true);
+
+} // namespace
+
+const KeySchema& kDeploymentSchema = kDeployment;
+
+void Reader::read_deployments(const Value& v) {
+    const auto services = MapReader::named_items(
+        sink_, v,
+        "a map of service names to their deployments, e.g. {worker: {versions: "
+        "{v2: {work_factor: 1.5}}}}");
+    if (!services.ok()) return;
+    for (const auto& e : services.entries()) {
+        const MapReader map(sink_, e.value, kDeployment.what(), kDeployment.keys());
+        std::optional<std::uint32_t> s;
+        if (scope_.services_known) {
+            const auto r = scope_.find_service(e.key);
+            if (const auto* m = std::get_if<std::string>(&r)) {
+                sink_.error(e.key_mark, e.value.path, *m);
+            } else if (scope_.is_queue(std::get<std::uint32_t>(r))) {
+                sink_.error(e.key_mark, e.value.path,
+                            fmt::format("{} is a queue (kind: queue): only services have "
+                                        "versions",
+                                        text::quote(e.key)));
+            } else {
+                s = std::get<std::uint32_t>(r);
+            }
+        }
+        DeploymentRead d;
+        kDeployment.read_map(sink_, map, d, DeploymentContext{c_, e.key});
+        if (!s || !map.ok()) continue;
+        out_.services[*s].versions = std::move(d.versions);
+        out_.services[*s].canary = d.canary;
+        scope_.has_canary[*s] = d.canary_given;
+    }
+}
 
 } // namespace tpssim::scenarios::detail::ops

@@ -32,8 +32,6 @@ using ActionKind = models::ActionParams::Kind;
 // --- the schema ---------------------------------------------------------------------------
 // Every key each map may hold, in the order the documentation lists them.
 
-inline const KeySchema kDeploymentSchema({"versions", "canary"}, {"versions", "canary"});
-inline const std::vector<std::string> kDeploymentKeys = kDeploymentSchema.keys();
 inline const KeySchema kNetworkSchema({"links"});
 inline const std::vector<std::string> kNetworkKeys = kNetworkSchema.keys();
 inline const std::vector<std::string> kSeverities{"page", "ticket", "info"};
@@ -53,12 +51,14 @@ inline constexpr std::int64_t kMaxScrapes = 10'000'000;
 
 // --- tables (each defined in the file of its section) ------------------------------------
 
-// The keys of the autoscaler's and its policies' tables (operations_services.cpp).
-extern const KeySchema& kAutoscalerSchema;
-extern const KeySchema& kPolicySchema;
-extern const KeySchema& kAlertSchema;                          // operations_monitoring.cpp
-extern const KeySchema& kFaultSchema;                          // operations_chaos.cpp
-extern const KeySchema& kActionSchema;                         // operations_actions.cpp
+// The keys of tables whose types stay in their section's file, for operations_schemas().
+extern const KeySchema& kAutoscalerSchema; // operations_services.cpp
+extern const KeySchema& kPolicySchema;     // operations_services.cpp
+extern const KeySchema& kAlertSchema;      // operations_monitoring.cpp
+extern const KeySchema& kFaultSchema;      // operations_chaos.cpp
+extern const KeySchema& kActionSchema;     // operations_actions.cpp
+extern const KeySchema& kDeploymentSchema; // operations_deployments.cpp
+
 extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
 extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp

@@ -56,6 +56,7 @@ TEST_CASE("the maps turned into tables list their keys and blocks as their reade
                   "scale_down", "scale_down_stabilization", "thresholds", "startup"},
                  {"scale_up", "scale_down", "thresholds"});
     check_schema({"type", "value", "period"}, {});
+    check_schema({"versions", "canary"}, {"versions", "canary"});
     check_schema({"name", "when", "for", "severity"}, {});
     check_schema({"name", "at", "for", "until", "target", "latency", "errors", "crash",
                   "restart_after", "unhealthy", "slow_query", "memory_leak", "bandwidth_used",
