@@ -458,7 +458,7 @@ std::string format_slowest(const RunSummary& s, std::size_t n) {
     for (std::size_t t = 0; t < s.slowest_traces.size() && t < n; ++t) {
         const auto& tr = s.slowest_traces[t];
         out += fmt::format("\n#{} trace {} at {}: {}{} end to end, entry span {}\n", t + 1,
-                           tr.trace_id, human_seconds(tr.start_seconds),
+                           tr.trace_id, s.clock(tr.start_seconds),
                            by_service ? fmt::format("{} {}, ", s.traces_ranked_by,
                                                     human_seconds(tr.ranked_seconds))
                                       : std::string(),

@@ -153,20 +153,19 @@ Json traces_json(const RunSummary& s) {
     Json slowest = Json::array();
     for (const auto& t : s.slowest_traces) {
         const auto b = t.bottleneck_row;
-        slowest.push_back(
-            Json{{"trace_id", t.trace_id},
-                 {"start_seconds", t.start_seconds},
-                 {"duration_seconds", t.duration_seconds},
-                 {"entry_seconds", t.entry_seconds},
-                 {"ranked_seconds", t.ranked_seconds},
-                 {"spans", t.rows},
-                 {"bottleneck",
-                  Json{{"service", s.services[sp.service[b]].name},
-                       {"operation", sp.operations[sp.operation[b]]},
-                       {"duration_seconds", sp.duration_seconds[b]},
-                       {"self_seconds", sp.self_seconds[b]},
-                       {"share", t.duration_seconds > 0.0 ? sp.self_seconds[b] / t.duration_seconds
-                                                          : 0.0}}}});
+        Json tj{{"trace_id", t.trace_id}, {"start_seconds", t.start_seconds}};
+        add_time(tj, "start_time", t.start_seconds, s.start);
+        tj["duration_seconds"] = t.duration_seconds;
+        tj["entry_seconds"] = t.entry_seconds;
+        tj["ranked_seconds"] = t.ranked_seconds;
+        tj["spans"] = t.rows;
+        tj["bottleneck"] = Json{
+            {"service", s.services[sp.service[b]].name},
+            {"operation", sp.operations[sp.operation[b]]},
+            {"duration_seconds", sp.duration_seconds[b]},
+            {"self_seconds", sp.self_seconds[b]},
+            {"share", t.duration_seconds > 0.0 ? sp.self_seconds[b] / t.duration_seconds : 0.0}};
+        slowest.push_back(std::move(tj));
     }
     Json j{
         {"traced", s.traced},

@@ -5,6 +5,7 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 
+#include <chrono>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -51,7 +52,7 @@ void request(Tracer& tr, std::uint32_t query, SimTime at, SimTime delivery, int 
     tr.job_ended(t);
 }
 
-RunSummary traced_summary() {
+RunSummary traced_summary(std::optional<std::chrono::local_seconds> start = std::nullopt) {
     models::TracingParams params;
     params.sample_fraction = 1.0;
     params.keep_slowest = 2;
@@ -62,6 +63,7 @@ RunSummary traced_summary() {
     request(tr, query, SimTime::from_s(3), ms(25), 1, false); // 30 ms: not kept
     models::RunResult r;
     r.simulated_seconds = 10;
+    r.start = start;
     for (const char* name : {"api", "jobs", "worker", "db"}) {
         models::ServiceResult s;
         s.name = name;
@@ -152,4 +154,20 @@ TEST_CASE("summary JSON: the traces section, its bottleneck and time by span") {
     CHECK(first["spans"] == 7);
     CHECK(first["bottleneck"]["service"] == "db");
     CHECK(first["bottleneck"]["self_seconds"].get<double>() == doctest::Approx(0.080));
+}
+
+TEST_CASE("--slowest on a calendar: traces start at clock times, in the report and the JSON") {
+    using namespace std::chrono;
+    const auto s = traced_summary(local_days{year{2026} / December / 25} + hours{14});
+    const std::string text = format_slowest(s, 2);
+    INFO(text);
+    CHECK(text.find("#1 trace 0 at 14:00:01: 205ms end to end") != std::string::npos);
+    CHECK(text.find("#2 trace 1 at 14:00:02: 55ms end to end") != std::string::npos);
+    const auto j = nlohmann::json::parse(summary_json(s, {true}));
+    const auto& first = j["traces"]["slowest"][0];
+    CHECK(first["start_seconds"].get<double>() == doctest::Approx(1.0));
+    CHECK(first["start_time"] == "2026-12-25T14:00:01.000");
+    // Without a calendar: elapsed times, and no clock-time key.
+    const auto plain = nlohmann::json::parse(summary_json(traced_summary(), {true}));
+    CHECK(!plain["traces"]["slowest"][0].contains("start_time"));
 }
