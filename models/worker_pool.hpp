@@ -115,11 +115,12 @@ public:
 private:
     void retire(std::uint32_t replica);
 
+    // The request path's members first (it reads and writes only these three).
     std::vector<Replica> replicas_;
     std::vector<std::uint32_t> idle_;
-    std::vector<std::uint32_t> free_; ///< Removed slots to reuse
-    std::uint32_t busy_ = 0;          ///< requests in service (a dead replica's included)
+    std::uint32_t busy_ = 0; ///< requests in service (a dead replica's included)
     std::uint32_t ready_ = 0;
+    std::vector<std::uint32_t> free_; ///< Removed slots to reuse
     std::uint32_t desired_ = 0;
     std::uint32_t draining_ = 0;  ///< ready replicas leaving once their request ends
     std::uint32_t unhealthy_ = 0; ///< ready replicas a fault made unhealthy

@@ -111,8 +111,8 @@ private:
         min_ns_ = v < min_ns_ ? v : min_ns_;
     }
 
-    std::vector<Count> counts_;  ///< low words: counts_[k] is bucket base_ + k; empty until a value
-    std::vector<Carry> carries_; ///< high words, sorted by bucket; empty unless one overflowed
+    // What `add` touches first, together (64 bytes), the rare carries last.
+    std::vector<Count> counts_; ///< low words: counts_[k] is bucket base_ + k; empty until a value
     std::size_t base_ = 0;
     std::uint64_t total_ = 0;
     double sum_ns_ = 0.0;
@@ -120,6 +120,7 @@ private:
     /// The smallest value added (UINT64_MAX when empty): with max_ns_, the buckets a scan or a
     /// reset visits, not the whole window a wide earlier interval left.
     std::uint64_t min_ns_ = UINT64_MAX;
+    std::vector<Carry> carries_; ///< high words, sorted by bucket; empty unless one overflowed
 };
 
 } // namespace tpssim::sim
