@@ -50,14 +50,14 @@ struct CallEdge {
         : params(p), caller(from), target(p->target), probability(p->probability), rng(r),
           key(std::move(name)) {}
     // What every call on the edge reads or writes lies in its first lines, the rest after
-    // (docs/decisions/0008): a call on an edge not used for a while then misses a few cache
+    // (docs/decisions/0009): a call on an edge not used for a while then misses a few cache
     // lines, not one per member spread over more than a kilobyte. The breaker, retries, budget
     // and cache live behind pointers: a call tests them for null here, in the same lines, and
     // only an edge that has one reads it.
     const CallParams* params = nullptr;
     std::uint32_t caller = 0;
-    std::uint32_t target = 0;  ///< params->target, read by every attempt
-    double probability = 1.0;  ///< params->probability, read by every call
+    std::uint32_t target = 0;     ///< params->target, read by every attempt
+    double probability = 1.0;     ///< params->probability, read by every call
     SimTime timeout = kNoTimeout; ///< per attempt, now in force (params, or an action)
     SimTime deadline_timer_at = SimTime::max(); ///< the pending kCallTimeout, if any
     bool dynamic = false;       ///< faults on the edge or a link: attempts take the slow path

@@ -496,7 +496,7 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     jobs_.release(id);
     auto& s = services_[j.service];
     const SimTime latency = sim.now() - j.arrival;
-    if (monitoring_) s.interval_latency.add(latency); // only scrapes read (and reset) it
+    s.interval_latency.add(latency);
     if (j.version != 0) s.canary->record(latency, failed || j.caller_gone);
     if (j.counted) {
         s.stats.latency.add(latency);

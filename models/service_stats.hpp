@@ -21,9 +21,9 @@ struct ServiceStats {
     double orphaned_work_seconds = 0.0; ///< worker time spent on work nobody waited for
 
     // In the order a request touches them (a service's node keeps them in its first lines).
-    sim::TimeWeighted busy;      ///< workers serving
-    sim::QuantileSketch wait;    ///< arrival to service start
-    sim::QuantileSketch latency; ///< arrival to completion or failure
+    sim::TimeWeighted busy;         ///< workers serving
+    sim::QuantileSketch wait;       ///< arrival to service start
+    sim::QuantileSketch latency;    ///< arrival to completion or failure
     sim::TimeWeighted queue_length; ///< requests waiting
     sim::TimeWeighted workers;      ///< workers available (replicas x concurrency)
 
