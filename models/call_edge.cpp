@@ -46,7 +46,7 @@ double NetworkLink::utilization(SimTime now, const LinkParams& lp) const {
 
 void Model::start_call(sim::Simulation& sim, std::uint32_t job, std::uint32_t edge) {
     auto& e = edges_[edge];
-    if (!draw(jobs_[job].service, e.params->probability)) {
+    if (!draw(jobs_[job].service, e.probability)) {
         --jobs_[job].pending; // skipped; the step's own count keeps it from ending here
         return;
     }
@@ -97,7 +97,7 @@ void Model::attempt(sim::Simulation& sim, std::uint32_t slot_id) {
     ++e.stats.attempts;
     slot.attempt_start = sim.now();
     if (e.budget) e.budget->on_request_started();
-    const std::uint32_t target = e.params->target;
+    const std::uint32_t target = e.target;
     SimTime network = SimTime::zero();
     if (e.dynamic) {
         // A fault on the edge: the attempt fails at once (a refused connection, say).
@@ -211,7 +211,7 @@ bool Model::schedule_retry(sim::Simulation& sim, std::uint32_t slot_id) {
         return false;
     }
     ++e.stats.retries;
-    slot.retry_active = e.budget.has_value();
+    slot.retry_active = e.budget != nullptr;
     sim.schedule_in(e.retry->backoff_before_attempt(slot.attempts + 1, e.rng), kRetry, 0,
                     pack_ref(slot_id, slot.gen));
     return true;

@@ -15,6 +15,7 @@
 #include "sim/random_stream.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,29 +47,38 @@ struct Deadline {
 
 struct CallEdge {
     CallEdge(const CallParams* p, std::uint32_t from, sim::RandomStream r, std::string name)
-        : params(p), caller(from), rng(r), key(std::move(name)) {}
+        : params(p), caller(from), target(p->target), probability(p->probability), rng(r),
+          key(std::move(name)) {}
+    // What every call on the edge reads or writes lies in its first lines, the rest after
+    // (docs/decisions/0009): a call on an edge not used for a while then misses a few cache
+    // lines, not one per member spread over more than a kilobyte. The breaker, retries, budget
+    // and cache live behind pointers: a call tests them for null here, in the same lines, and
+    // only an edge that has one reads it.
     const CallParams* params = nullptr;
     std::uint32_t caller = 0;
-    sim::RandomStream rng;
-    std::optional<CircuitBreaker> breaker;
-    std::optional<RetryPolicy> retry;
-    std::optional<RetryBudget> budget;
-    std::optional<Cache> cache;
-    EdgeStats stats;
-    EdgeStats before_warmup; ///< counters the warm-up's restart forgot (monitoring reads both)
-    std::string key;         ///< edge_names' key: the callee, or "callee#n"
-    SimTime breaker_timer_at = SimTime::max(); ///< the pending kBreakerTimer, if any
-    std::uint32_t op = 0;                      ///< its spans' operation id (tracing)
+    std::uint32_t target = 0;     ///< params->target, read by every attempt
+    double probability = 1.0;     ///< params->probability, read by every call
+    SimTime timeout = kNoTimeout; ///< per attempt, now in force (params, or an action)
+    SimTime deadline_timer_at = SimTime::max(); ///< the pending kCallTimeout, if any
+    bool dynamic = false;       ///< faults on the edge or a link: attempts take the slow path
+    std::uint32_t link = kNone; ///< its network link, if any
     /// Pending attempts' deadlines, in order: an edge's timeout is fixed, so deadlines
     /// arrive sorted. One calendar event waits for the earliest live one, instead of one
     /// per attempt: most calls return long before their timeout, and their entries are
     /// skipped here without ever entering the calendar.
     RingBuffer<Deadline> deadlines;
-    SimTime deadline_timer_at = SimTime::max(); ///< the pending kCallTimeout, if any
-    SimTime timeout = kNoTimeout; ///< per attempt, now in force (params, or an action)
-    // Operations: faults on the edge and its network link.
-    bool dynamic = false;       ///< any of the below: attempts take the slow path
-    std::uint32_t link = kNone; ///< its network link, if any
+    std::unique_ptr<CircuitBreaker> breaker; ///< none: every attempt is permitted
+    std::unique_ptr<RetryPolicy> retry;      ///< none: a failed attempt fails the call
+    std::unique_ptr<RetryBudget> budget;     ///< none: retries are not budgeted
+    std::unique_ptr<Cache> cache;            ///< none: every call is sent
+    sim::RandomStream rng;
+    EdgeStats stats;
+    // Off the common path.
+    EdgeStats before_warmup; ///< counters the warm-up's restart forgot (monitoring reads both)
+    std::string key;         ///< edge_names' key: the callee, or "callee#n"
+    SimTime breaker_timer_at = SimTime::max(); ///< the pending kBreakerTimer, if any
+    std::uint32_t op = 0;                      ///< its spans' operation id (tracing)
+    // Operations: faults on the edge (its network link is `link`).
     std::optional<Distribution> fault_latency;
     double fault_errors = 0.0;
 

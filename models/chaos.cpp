@@ -139,16 +139,17 @@ void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, doub
             leak.leak_bytes_per_second = f.bytes_per_second;
             leak.leak_bytes_per_request = f.bytes_per_request;
             leak.leak_since = sim.now();
-            leak.replicas_leaked = leak.replicas_leaked || f.bytes_per_second > 0.0;
+            s.pool.set_leak_since(sim.now());
             for (std::uint32_t id = 0; id < s.pool.replicas().size(); ++id)
                 if (s.pool.replica(id).state == Replica::State::Ready) arm_oom(sim, t, id);
         } else {
             // What leaked stays leaked until the replica restarts.
             for (std::uint32_t id = 0; id < s.pool.replicas().size(); ++id) {
-                Replica& r = s.pool.replica(id);
+                const Replica& r = s.pool.replica(id);
                 if (r.state == Replica::State::Ready && leak.leak_bytes_per_second > 0.0)
-                    r.leaked_bytes += leak.leak_bytes_per_second *
-                                      (sim.now() - std::max(r.started, leak.leak_since)).seconds();
+                    s.pool.add_leaked(
+                        id, leak.leak_bytes_per_second *
+                                (sim.now() - std::max(r.started, leak.leak_since)).seconds());
             }
             leak.leak_bytes_per_second = 0.0;
             leak.leak_bytes_per_request = 0.0;

@@ -21,10 +21,7 @@ struct ServiceFaults {
     double slow_query_factor = 1.0;
     double leak_bytes_per_second = 0.0;
     double leak_bytes_per_request = 0.0;
-    sim::SimTime leak_since = sim::SimTime::zero();
-    /// Some replica has leaked since the start (never cleared): until then every ready replica
-    /// holds the base memory and a scrape reads it without visiting the replicas.
-    bool replicas_leaked = false;
+    sim::SimTime leak_since = sim::SimTime::zero(); ///< the pool's memory sums count from it too
     bool autoscaler_broken = false;
 
     /// Whether a request must take the slow path (latency, errors, slow queries, leaks).

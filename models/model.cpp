@@ -82,12 +82,12 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
         CallEdge& e = edges_.emplace_back(
             &c, n.caller, sim::RandomStream(seed, params.services[n.caller].name, "call " + n.key),
             std::move(n.key));
-        if (c.circuit_breaker) e.breaker.emplace(*c.circuit_breaker);
+        if (c.circuit_breaker) e.breaker = std::make_unique<CircuitBreaker>(*c.circuit_breaker);
         if (c.retry) {
-            e.retry.emplace(*c.retry);
-            if (c.retry->budget) e.budget.emplace(*c.retry->budget);
+            e.retry = std::make_unique<RetryPolicy>(*c.retry);
+            if (c.retry->budget) e.budget = std::make_unique<RetryBudget>(*c.retry->budget);
         }
-        if (c.cache) e.cache.emplace(*c.cache);
+        if (c.cache) e.cache = std::make_unique<Cache>(*c.cache);
         e.timeout = c.timeout;
         if (tracer_) e.op = tracer_->operation(c.operation.empty() ? "call " + e.key : c.operation);
     }

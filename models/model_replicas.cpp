@@ -191,8 +191,7 @@ void Model::leak_after_request(sim::Simulation& sim, const Job& j, std::uint32_t
                                         : 0.0);
     auto& r = services_[j.service].pool.replica(j.replica);
     if (leak > 0.0 && r.state == Replica::State::Ready && r.job == id) {
-        r.leaked_bytes += leak;
-        services_[j.service].faults.replicas_leaked = true;
+        services_[j.service].pool.add_leaked(j.replica, leak);
         arm_oom(sim, j.service, j.replica);
     }
 }

@@ -6,6 +6,7 @@
 #include "models/expectations.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <limits>
 
@@ -84,16 +85,10 @@ void Model::on_scrape(sim::Simulation& sim) {
             r.queue_depth = static_cast<double>(s.queue.size());
             r.replicas_ready = s.pool.ready();
             r.replicas_desired = s.pool.desired();
-            // O(replicas) only for a service that has leaked: a scrape of a system of many
-            // services and replicas costs what its services and edges cost.
-            if (!s.faults.replicas_leaked) {
-                r.memory_bytes = s.pool.serving() > 0 ? ops_of(i).resources.memory_bytes : 0.0;
-            } else {
-                double memory = 0.0;
-                for (const auto& rep : s.pool.replicas())
-                    if (rep.state == Replica::State::Ready) memory += replica_memory(i, rep, now);
-                r.memory_bytes = s.pool.serving() > 0 ? memory / s.pool.serving() : 0.0;
-            }
+            // O(1): the pool keeps its memory sums as replicas start, leak and leave, so a
+            // scrape of many services and replicas costs what its services and edges cost.
+            r.memory_bytes = s.pool.mean_memory_bytes(ops_of(i).resources.memory_bytes,
+                                                      s.faults.leak_bytes_per_second, now);
         }
         r.interval_latency = &s.interval_latency;
     }
@@ -157,8 +152,11 @@ RunResult Model::figures(const sim::Simulation& sim) const {
     const double measured = out.simulated_seconds - out.warmup_seconds;
     auto summarise = [](const sim::QuantileSketch& q) {
         if (q.count() == 0) return DurationSummary{}; // no data
-        return DurationSummary{q.mean_seconds(), q.quantile_seconds(0.5), q.quantile_seconds(0.9),
-                               q.quantile_seconds(0.99), q.max_seconds()};
+        static constexpr std::array<double, 3> kQs{0.5, 0.9, 0.99};
+        std::array<double, 3> p50_p90_p99{};
+        q.quantiles_seconds(kQs, p50_p90_p99); // one scan of the window, not three
+        return DurationSummary{q.mean_seconds(), p50_p90_p99[0], p50_p90_p99[1], p50_p90_p99[2],
+                               q.max_seconds()};
     };
     for (std::size_t i = 0; i < services_.size(); ++i) {
         const auto& st = services_[i].stats;

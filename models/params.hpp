@@ -108,8 +108,10 @@ struct PublishParams {
     double probability = 1.0; ///< published with this probability, else skipped
 };
 
-/// One step of a service's work.
-struct StepParams {
+/// One step of a service's work. Line-aligned, with what a request reads of every step (its
+/// kind, error probability, calls and publish) in the first line and the work's distribution
+/// from the end of it: a step costs a request one or two cache lines (docs/decisions/0009).
+struct alignas(64) StepParams {
     enum class Kind : std::uint8_t {
         Work,     ///< the worker is busy for a draw of `work`
         Call,     ///< one synchronous call (`calls[0]`)
@@ -117,10 +119,10 @@ struct StepParams {
         Publish,  ///< asynchronous hand-off to `publish.target`
     };
     Kind kind = Kind::Work;
-    Distribution work = Distribution::constant(SimTime::zero());
     double error_probability = 0.0; ///< Work: the step fails with this probability
     std::vector<CallParams> calls;  ///< Call: exactly one; Parallel: one or more
     PublishParams publish;
+    Distribution work = Distribution::constant(SimTime::zero());
     std::string operation; ///< span name in traces (e.g. "db-query"); defaults to the kind
 };
 

@@ -25,29 +25,33 @@ namespace tpssim::models {
 struct ServiceNode {
     ServiceNode(sim::RandomStream r, sim::RandomStream routing) : rng(r), routing_rng(routing) {}
 
-    sim::RandomStream rng;         ///< work durations
-    sim::RandomStream routing_rng; ///< probabilities: errors, optional calls, publishes
-    // The request path.
+    // The request path first: what every request at this service reads or writes lies in the
+    // node's first lines (the FIFO, the steps, the random streams, the flags, the worker pool's
+    // idle stack and counts, the statistics' counters, occupancy and sketches' headers, the
+    // scrape interval's sketch), so a visit to a service not seen for a while misses a few
+    // cache lines, not a dozen spread over 2 KB (docs/decisions/0009; bench/README.md, History).
     FifoQueue queue;                  ///< requests waiting for a replica (deliveries included)
     std::uint64_t direct_waiting = 0; ///< waiting requests that did not come through a queue
     std::uint64_t queue_capacity = kUnbounded; ///< a service's waiting places now in force
+    double error_probability = 0.0;            ///< now in force (params, or an action)
     std::vector<StepParams> steps;             ///< resolved: never empty for a service
     std::vector<std::uint32_t> first_edge;     ///< per step: its first call's edge, if it calls
-    std::vector<std::uint32_t> step_ops;       ///< per step: its operation id (tracing only)
-    std::uint32_t handle_op = 0;               ///< the service span's operation id
-    double error_probability = 0.0;            ///< now in force (params, or an action)
-    ServiceStats stats;
-    WorkerPool pool;    ///< a service's replicas (a queue has none)
-    KanbanQueue kanban; ///< a queue's stream (unused by a service)
-    // Operations.
+    sim::RandomStream rng;                     ///< work durations
+    sim::RandomStream routing_rng;             ///< probabilities: errors, optional calls, publishes
     bool dynamic = false; ///< faults, unhealthy replicas or a canary: requests take the slow path
+    WorkerPool pool;      ///< a service's replicas (a queue has none)
+    ServiceStats stats;
+    sim::QuantileSketch interval_latency; ///< requests ended since the last scrape (monitoring)
+    // Off the common path: tracing, queues, operations.
+    std::vector<std::uint32_t> step_ops; ///< per step: its operation id (tracing only)
+    std::uint32_t handle_op = 0;         ///< the service span's operation id
+    KanbanQueue kanban;                  ///< a queue's stream (unused by a service)
     ServiceFaults faults;
     std::optional<Autoscaler> autoscaler;
     bool autoscaler_disabled = false; ///< by an operator
     double last_busy_seconds = 0.0;   ///< at the previous autoscaler sync
     double last_ready_seconds = 0.0;
     std::optional<CanaryRelease> canary;
-    sim::QuantileSketch interval_latency; ///< requests ended since the last scrape
     CountersSinceStart since_start;
 
     /// Whether requests must take the slow path (called when a fault, a replica's health or

@@ -31,6 +31,7 @@ WorkerPool::Release WorkerPool::release(std::uint32_t replica, std::uint32_t job
 
 void WorkerPool::retire(std::uint32_t replica) {
     Replica& r = replicas_[replica];
+    if (r.state == Replica::State::Ready) leave_serving(r);
     r.state = Replica::State::Removed;
     ++r.gen;
     free_.push_back(replica);
@@ -60,6 +61,7 @@ void WorkerPool::make_ready(std::uint32_t replica, sim::SimTime now) {
     r.state = Replica::State::Ready;
     r.started = now;
     ++ready_;
+    enter_serving(r);
     // A rolling restart: each new replica retires one old one once it is ready, and takes
     // its place in the count asked for; with none left to retire it is simply one more.
     const bool surge = r.surge;
@@ -91,6 +93,7 @@ WorkerPool::Killed WorkerPool::kill(std::uint32_t replica) {
     const bool was_draining = r.draining;
     if (job == kNone) idle_.erase(std::find(idle_.begin(), idle_.end(), replica));
     if (r.unhealthy) --unhealthy_;
+    leave_serving(r);
     const std::uint32_t gen = r.gen + 1;
     r = Replica{};
     r.gen = gen;
@@ -170,6 +173,41 @@ std::vector<std::uint32_t> WorkerPool::ready_ids(bool healthy_only) const {
             out.push_back(id);
     }
     return out;
+}
+
+void WorkerPool::enter_serving(const Replica& r) {
+    if (serving() == 1) {    // the only one (counted already): the sums start again from zero,
+        leaked_bytes_ = 0.0; // so rounding left by those that left does not accumulate
+        leak_clock_ns_ = 0.0;
+    }
+    leaked_bytes_ += r.leaked_bytes;
+    leak_clock_ns_ += static_cast<double>(std::max(r.started, leak_since_).ns());
+}
+
+void WorkerPool::leave_serving(const Replica& r) {
+    leaked_bytes_ -= r.leaked_bytes;
+    leak_clock_ns_ -= static_cast<double>(std::max(r.started, leak_since_).ns());
+}
+
+void WorkerPool::set_leak_since(sim::SimTime since) {
+    leak_since_ = since;
+    leak_clock_ns_ = static_cast<double>(serving()) * static_cast<double>(since.ns());
+}
+
+void WorkerPool::add_leaked(std::uint32_t replica, double bytes) {
+    replicas_[replica].leaked_bytes += bytes;
+    leaked_bytes_ += bytes;
+}
+
+double WorkerPool::mean_memory_bytes(double base_bytes, double leak_bytes_per_second,
+                                     sim::SimTime now) const {
+    const std::uint32_t n = serving();
+    if (n == 0) return 0.0;
+    double extra = leaked_bytes_;
+    if (leak_bytes_per_second > 0.0)
+        extra += leak_bytes_per_second *
+                 (static_cast<double>(n) * static_cast<double>(now.ns()) - leak_clock_ns_) / 1e9;
+    return base_bytes + extra / static_cast<double>(n);
 }
 
 } // namespace tpssim::models

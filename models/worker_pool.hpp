@@ -95,6 +95,19 @@ public:
     /// healthy ones.
     std::vector<std::uint32_t> ready_ids(bool healthy_only) const;
 
+    // ---- memory (what a scrape reads, kept up to date as replicas change) ----
+    /// A time-based leak counts from `since` on (a leak fault starting now: every serving
+    /// replica started before).
+    void set_leak_since(sim::SimTime since);
+    /// `replica` (ready) has leaked `bytes` more.
+    void add_leaked(std::uint32_t replica, double bytes);
+    /// The mean memory of the serving replicas (ready or draining), in bytes: `base_bytes`
+    /// each, plus what each leaked (`add_leaked`), plus `leak_bytes_per_second` from the later
+    /// of its start and the leak's `since` to `now`; 0 with no serving replica. O(1): sums kept
+    /// as replicas start, leak and leave, so a scrape never visits the replicas.
+    double mean_memory_bytes(double base_bytes, double leak_bytes_per_second,
+                             sim::SimTime now) const;
+
     const std::vector<Replica>& replicas() const { return replicas_; }
     Replica& replica(std::uint32_t id) { return replicas_[id]; }
     const Replica& replica(std::uint32_t id) const { return replicas_[id]; }
@@ -114,18 +127,26 @@ public:
 
 private:
     void retire(std::uint32_t replica);
+    /// `r` (ready) enters or leaves the serving replicas: the memory sums follow.
+    void enter_serving(const Replica& r);
+    void leave_serving(const Replica& r);
 
+    // The request path's members first (it reads and writes only these three).
     std::vector<Replica> replicas_;
     std::vector<std::uint32_t> idle_;
-    std::vector<std::uint32_t> free_; ///< Removed slots to reuse
-    std::uint32_t busy_ = 0;          ///< requests in service (a dead replica's included)
+    std::uint32_t busy_ = 0; ///< requests in service (a dead replica's included)
     std::uint32_t ready_ = 0;
+    std::vector<std::uint32_t> free_; ///< Removed slots to reuse
     std::uint32_t desired_ = 0;
     std::uint32_t draining_ = 0;  ///< ready replicas leaving once their request ends
     std::uint32_t unhealthy_ = 0; ///< ready replicas a fault made unhealthy
     /// A rolling restart's old replicas (index, generation), retired one per new ready one.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> to_retire_;
     Counters counters_;
+    // The memory sums over the serving replicas (Ready, draining included).
+    double leaked_bytes_ = 0.0;  ///< their leaked_bytes
+    sim::SimTime leak_since_;    ///< when the time-based leak counts from
+    double leak_clock_ns_ = 0.0; ///< their max(started, leak_since_), in ns
 };
 
 } // namespace tpssim::models

@@ -38,11 +38,34 @@ void QuantileSketch::cover(std::size_t lo, std::size_t hi) {
     base_ = new_base;
 }
 
+void QuantileSketch::bump(std::size_t bucket) {
+    cover(bucket, bucket);
+    if (++counts_[bucket - base_] == 0) [[unlikely]]
+        carry(bucket);
+}
+
+void QuantileSketch::take_over_listed() {
+    if (!listing()) return;
+    base_ = window_base_;
+    if (total_ == 0) return;
+    const auto n = static_cast<std::ptrdiff_t>(total_); // while listing, total_ <= kListed
+    const auto [lo, hi] = std::minmax_element(listed_.begin(), listed_.begin() + n);
+    cover(*lo, *hi);
+    for (std::ptrdiff_t k = 0; k < n; ++k)
+        ++counts_[listed_[static_cast<std::size_t>(k)] - base_]; // a zeroed window: no carry
+}
+
 void QuantileSketch::add_outside(std::uint64_t v) {
     const std::size_t i = index_of(v);
-    cover(i, i);
-    if (++counts_[i - base_] == 0) [[unlikely]]
-        carry(i);
+    if (listing()) {
+        if (total_ < kListed) {
+            listed_[total_] = static_cast<std::uint16_t>(i);
+            record(v);
+            return;
+        }
+        take_over_listed();
+    }
+    bump(i);
     record(v);
 }
 
@@ -73,6 +96,29 @@ std::uint64_t QuantileSketch::count_at(std::size_t k) const {
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {
+    if (other.listing()) {
+        // Read first: other may be this sketch.
+        const std::array<std::uint16_t, kListed> theirs = other.listed_;
+        const std::uint64_t n = other.total_;
+        const std::uint64_t before = total_;
+        const double sum = other.sum_ns_;
+        const std::uint64_t max = other.max_ns_;
+        const std::uint64_t min = other.min_ns_;
+        for (std::uint64_t k = 0; k < n; ++k) {
+            if (listing() && total_ < kListed) {
+                listed_[total_++] = theirs[k];
+            } else {
+                take_over_listed();
+                bump(theirs[k]);
+            }
+        }
+        total_ = before + n;
+        sum_ns_ += sum;
+        max_ns_ = std::max(max_ns_, max);
+        min_ns_ = std::min(min_ns_, min);
+        return;
+    }
+    take_over_listed();
     // Only other's non-zero buckets widen this window (other's may be wider, after a reset).
     // Their full counts are read before anything is written: other may be this sketch.
     const std::size_t theirs = other.counts_.size();
@@ -102,11 +148,15 @@ void QuantileSketch::merge(const QuantileSketch& other) {
 }
 
 void QuantileSketch::reset() {
-    if (total_ > 0) { // only the buckets between the extremes can be non-zero
-        const std::size_t lo = index_of(min_ns_) - base_;
-        const std::size_t hi = index_of(max_ns_) - base_;
-        std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo),
-                  counts_.begin() + static_cast<std::ptrdiff_t>(hi) + 1, 0);
+    if (!listing()) {
+        if (total_ > 0) { // only the buckets between the extremes can be non-zero
+            const std::size_t lo = index_of(min_ns_) - base_;
+            const std::size_t hi = index_of(max_ns_) - base_;
+            std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo),
+                      counts_.begin() + static_cast<std::ptrdiff_t>(hi) + 1, 0);
+        }
+        window_base_ = base_; // kept, zeroed, for when the values outgrow the list again
+        base_ = kListing;
     }
     carries_.clear();
     total_ = 0;
@@ -150,6 +200,15 @@ void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<dou
             std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(total_)));
         return std::max<std::uint64_t>(r, 1);
     };
+    if (listing()) {
+        // The nearest rank's value is the bucket of the rank-th smallest listed index.
+        std::array<std::uint16_t, kListed> sorted = listed_;
+        const auto end = sorted.begin() + static_cast<std::ptrdiff_t>(total_);
+        std::sort(sorted.begin(), end);
+        for (; i < qs.size(); ++i)
+            out[i] = value_of(sorted[std::min(rank_of(qs[i]), total_) - 1]) / 1e9;
+        return;
+    }
     std::uint64_t rank = qs.empty() ? 0 : rank_of(qs[0]);
     std::uint64_t seen = 0;
     // Buckets below the smallest value (and outside the window) hold nothing: start there.

@@ -19,9 +19,17 @@
 /// list of high words, so no count is ever lost. `reset` zeroes the window and keeps it, so a
 /// sketch cleared at every scrape allocates nothing in a steady run. (What real runs hold, and
 /// what the window cost and saved: bench/README.md, History.)
+///
+/// The first kListed values (and the first kListed after each `reset`) are not counted in the
+/// window but listed, as bucket indices, in the sketch itself; the window takes them over when
+/// one more comes. The quantiles are the same (the k-th smallest listed index is the bucket
+/// where the counts reach k), but a sketch that sees few values between resets (a quiet
+/// service's per-scrape latencies) touches no bucket memory: its adds, the scrape's scan and
+/// its reset cost a few values, not the whole span between its extremes (docs/decisions/0009).
 
 #include "sim/sim_time.hpp"
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -38,6 +46,8 @@ public:
     static constexpr std::size_t kBuckets = (64 - kSubBits) * kSub;
     /// Guaranteed bound on |reported - true| / true for any quantile's value.
     static constexpr double kRelativeError = 1.0 / (2.0 * kSub);
+    /// Values kept as a list of bucket indices before the window takes over.
+    static constexpr std::size_t kListed = 16;
 
     QuantileSketch() = default;
 
@@ -69,7 +79,8 @@ public:
     /// long as `qs`.
     void quantiles_seconds(std::span<const double> qs, std::span<double> out) const;
 
-    /// Buckets the window holds (0 until the first value); each is 4 bytes.
+    /// Buckets the window holds (0 while the values are listed, until the window first took
+    /// over); each is 4 bytes.
     std::size_t buckets_stored() const { return counts_.size(); }
     /// Heap memory the counts (and their carries, if any) hold, in bytes (0 until a value).
     std::size_t bytes_allocated() const {
@@ -101,6 +112,11 @@ private:
 
     /// Grows the window to cover bucket indices [lo, hi] (no-op when it does already).
     void cover(std::size_t lo, std::size_t hi);
+    /// Counts one value in bucket `bucket` of the window (growing it if needed).
+    void bump(std::size_t bucket);
+    /// The window takes over the listed values (no-op when it has already).
+    void take_over_listed();
+    bool listing() const { return base_ == kListing; }
     void add_outside(std::uint64_t v);
     /// `add`'s rest after bucket `bucket`'s low word wrapped to 0.
     void add_carried(std::size_t bucket, std::uint64_t v);
@@ -111,15 +127,22 @@ private:
         min_ns_ = v < min_ns_ ? v : min_ns_;
     }
 
-    std::vector<Count> counts_;  ///< low words: counts_[k] is bucket base_ + k; empty until a value
-    std::vector<Carry> carries_; ///< high words, sorted by bucket; empty unless one overflowed
-    std::size_t base_ = 0;
+    // What `add` touches first, together (64 bytes), the rare carries last.
+    std::vector<Count> counts_; ///< low words: counts_[k] is bucket base_ + k; empty until a value
+    std::size_t base_ = kListing; ///< the window's first bucket index (kListing: listing)
     std::uint64_t total_ = 0;
     double sum_ns_ = 0.0;
     std::uint64_t max_ns_ = 0;
     /// The smallest value added (UINT64_MAX when empty): with max_ns_, the buckets a scan or a
     /// reset visits, not the whole window a wide earlier interval left.
     std::uint64_t min_ns_ = UINT64_MAX;
+    std::vector<Carry> carries_; ///< high words, sorted by bucket; empty unless one overflowed
+    /// base_ while the values are listed: far above every bucket index, so `add`'s window test
+    /// fails and the listed path is taken without a test of its own.
+    static constexpr std::size_t kListing = std::size_t{1} << 62;
+    std::size_t window_base_ = 0; ///< the window's base while listing (the window is kept)
+    std::array<std::uint16_t, kListed> listed_{}; ///< bucket indices: listed_[k], k < total_
+    static_assert(kBuckets <= 65536, "a bucket index fits 16 bits");
 };
 
 } // namespace tpssim::sim

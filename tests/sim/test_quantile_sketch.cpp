@@ -151,9 +151,70 @@ TEST_CASE("an empty sketch holds no buckets") {
     CHECK(q.bytes_allocated() == 0);
     const QuantileSketch copy = q;
     CHECK(copy.bytes_allocated() == 0);
+    // The first kListed values are listed in the sketch itself; the next one opens the window.
+    for (std::size_t k = 0; k < QuantileSketch::kListed; ++k)
+        q.add(SimTime::from_ms(5));
+    CHECK(q.buckets_stored() == 0);
+    CHECK(q.bytes_allocated() == 0);
     q.add(SimTime::from_ms(5));
     CHECK(q.buckets_stored() > 0);
     CHECK(q.bytes_allocated() >= q.buckets_stored() * sizeof(std::uint32_t));
+}
+
+TEST_CASE("listed values: the same quantiles as counted ones, through reset and merge") {
+    constexpr std::size_t kListed = QuantileSketch::kListed;
+    const auto xs = log_uniform(9, 3 * kListed, 1.0, 1e10);
+    const auto first = [&](std::size_t n) {
+        return std::vector<std::uint64_t>(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(n));
+    };
+    SUBCASE("every count up to and past the list, quantiles and ride-alongs") {
+        for (std::size_t n = 0; n <= 2 * kListed; ++n) {
+            INFO(n << " values");
+            const QuantileSketch q = sketch_of(first(n));
+            CHECK((q.buckets_stored() == 0) == (n <= kListed));
+            check_matches(q, first(n));
+            const std::vector<double> qs = {0.0, 0.5, 0.9, 0.99, 1.0};
+            std::vector<double> out(qs.size());
+            q.quantiles_seconds(qs, out);
+            for (std::size_t i = 0; i < qs.size(); ++i)
+                CHECK(out[i] == reference_quantile(first(n), qs[i]));
+        }
+    }
+    SUBCASE("a reset goes back to listing, keeps the window, and the window takes over again") {
+        QuantileSketch q = sketch_of(xs); // counted in the window
+        const std::size_t bytes = q.bytes_allocated();
+        REQUIRE(bytes > 0);
+        for (const std::size_t n : {std::size_t{3}, kListed, kListed + 1, 2 * kListed}) {
+            INFO(n << " values after the reset");
+            q.reset();
+            for (const auto x : first(n))
+                q.add(SimTime::from_ns(static_cast<std::int64_t>(x)));
+            check_matches(q, first(n)); // a stale count left in the window would move a rank
+            CHECK(q.bytes_allocated() == bytes);
+        }
+    }
+    SUBCASE("merges of listed and counted sketches, either way, and with itself") {
+        const auto few = first(5);
+        const auto more = first(kListed - 2); // with few: past the list
+        const std::vector<std::uint64_t> many(xs.begin() + 5, xs.end());
+        auto concat = [](std::vector<std::uint64_t> a, const std::vector<std::uint64_t>& b) {
+            a.insert(a.end(), b.begin(), b.end());
+            return a;
+        };
+        for (const auto& [a, b] : {std::pair{few, more}, std::pair{few, many}, std::pair{many, few},
+                                   std::pair{few, few}}) {
+            QuantileSketch into = sketch_of(a);
+            into.merge(sketch_of(b));
+            check_matches(into, concat(a, b));
+            CHECK(into.mean_seconds() == doctest::Approx(sketch_of(concat(a, b)).mean_seconds()));
+        }
+        QuantileSketch self = sketch_of(few);
+        self.merge(self);
+        check_matches(self, concat(few, few));
+        QuantileSketch self_past = sketch_of(more);
+        self_past.merge(self_past); // 2 (kListed - 2) values: the window takes over midway
+        check_matches(self_past, concat(more, more));
+    }
 }
 
 TEST_CASE("memory follows the spread of the values, not the whole range") {
