@@ -10,6 +10,8 @@ namespace tpssim::sim {
 namespace {
 /// The first window: one octave of buckets (512 bytes), centred on the first value.
 constexpr std::size_t kFirstSpan = QuantileSketch::kSub;
+/// Buckets a quantile scan sums and skips at once: a cache line of 4-byte counts.
+constexpr std::size_t kSkipped = 16;
 } // namespace
 
 void QuantileSketch::cover(std::size_t lo, std::size_t hi) {
@@ -213,7 +215,21 @@ void QuantileSketch::quantiles_seconds(std::span<const double> qs, std::span<dou
     std::uint64_t seen = 0;
     // Buckets below the smallest value (and outside the window) hold nothing: start there.
     const bool carried = !carries_.empty();
-    for (std::size_t k = index_of(min_ns_) - base_; k < counts_.size() && i < qs.size(); ++k) {
+    const std::size_t size = counts_.size();
+    for (std::size_t k = index_of(min_ns_) - base_; k < size && i < qs.size(); ++k) {
+        // Whole cache lines of buckets that cannot reach the rank are summed and skipped (the
+        // compiler vectorises the sum): a scrape's p50, p90 and p99 of a busy service scan
+        // thousands of mostly empty buckets. Without carries only: a carried count is read
+        // bucket by bucket.
+        while (!carried && k + kSkipped <= size) {
+            std::uint64_t line = 0;
+            for (std::size_t c = 0; c < kSkipped; ++c)
+                line += counts_[k + c];
+            if (seen + line >= rank) break;
+            seen += line;
+            k += kSkipped;
+        }
+        if (k >= size) break;
         seen += carried ? count_at(k) : counts_[k];
         while (seen >= rank) {
             out[i++] = value_of(base_ + k) / 1e9;
