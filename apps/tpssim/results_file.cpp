@@ -187,18 +187,32 @@ void write_spans(hid_t run_group, const RunResult& run) {
     for (const auto o : sp.outcome)
         codes.push_back(static_cast<std::int32_t>(o));
     t.categorical("outcome", codes, outcomes);
+    std::vector<std::string> refs;
+    for (const auto& n : models::kSpanRefNames)
+        refs.emplace_back(n.name);
+    codes.clear();
+    for (const auto r : sp.ref)
+        codes.push_back(static_cast<std::int32_t>(r));
+    t.categorical("ref", codes, refs);
+    const Handle replica = t.integers("replica", sp.replica);
+    h5::set_attribute(replica.get(), "no_replica",
+                      static_cast<std::uint64_t>(models::SpanColumns::kNoReplica));
+    t.integers("delivery", sp.delivery, "count");
+    t.numbers("self_seconds", sp.self_seconds, "seconds");
     h5::set_attribute(t.group(), "traced", run.traced);
     t.finish();
 
     const auto& tr = run.slowest_traces;
     Table traces(run_group, "traces", tr.size());
     std::vector<std::uint64_t> ids;
-    std::vector<double> start, duration;
+    std::vector<double> start, duration, entry, ranked;
     std::vector<std::uint32_t> first, rows, bottleneck;
     for (const auto& x : tr) {
         ids.push_back(x.trace_id);
         start.push_back(x.start_seconds);
         duration.push_back(x.duration_seconds);
+        entry.push_back(x.entry_seconds);
+        ranked.push_back(x.ranked_seconds);
         first.push_back(x.first_row);
         rows.push_back(x.rows);
         bottleneck.push_back(x.bottleneck_row);
@@ -206,6 +220,8 @@ void write_spans(hid_t run_group, const RunResult& run) {
     traces.integers("trace_id", ids);
     traces.numbers("start_seconds", start, "seconds");
     traces.numbers("duration_seconds", duration, "seconds");
+    traces.numbers("entry_seconds", entry, "seconds");
+    traces.numbers("ranked_seconds", ranked, "seconds");
     traces.integers("first_row", first);
     traces.integers("spans", rows, "count");
     traces.integers("bottleneck_row", bottleneck);

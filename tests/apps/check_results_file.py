@@ -100,6 +100,7 @@ def check_run_tables(tables, prefix, summary, csv=None):
 
     # spans and traces: the slowest traces of the summary, their spans and bottlenecks.
     traces, spans = t("traces"), t("spans")
+    spans_no_replica = 0xFFFFFFFF  # the replica column's `no_replica` attribute
     slowest = summary["traces"]["slowest"]
     check(len(traces) == len(slowest) > 0, "traces: rows")
     for row, s in zip(traces.itertuples(), slowest):
@@ -110,8 +111,20 @@ def check_run_tables(tables, prefix, summary, csv=None):
         b = spans.iloc[row.bottleneck_row]
         check(b.service == s["bottleneck"]["service"]
               and b.operation == s["bottleneck"]["operation"]
-              and same(b.duration_seconds, s["bottleneck"]["duration_seconds"]),
+              and same(b.duration_seconds, s["bottleneck"]["duration_seconds"])
+              and same(b.self_seconds, s["bottleneck"]["self_seconds"]),
               f"trace {s['trace_id']}: bottleneck")
+        check(same(row.entry_seconds, s["entry_seconds"])
+              and same(row.ranked_seconds, s["ranked_seconds"]),
+              f"trace {s['trace_id']}: entry and ranked seconds")
+        # On the critical path a trace's self times add up to its end-to-end duration.
+        check(math.isclose(mine.self_seconds.sum(), row.duration_seconds, rel_tol=1e-9),
+              f"trace {s['trace_id']}: self times add up to the duration")
+        check(mine.ref.iloc[0] == "child_of" and mine.delivery.ge(0).all()
+              and set(mine.ref.unique()) <= {"child_of", "follows_from"},
+              f"trace {s['trace_id']}: references")
+        served = mine[mine.replica != spans_no_replica]
+        check(len(served) > 0 and (served.replica >= 0).all(), f"trace {s['trace_id']}: replicas")
     check(summary["traces"]["traced"] > 0, "traces: requests traced")
 
     # alerts: every firing of the first run.
