@@ -3,7 +3,7 @@
     import tpssim
     scenario = tpssim.load("scenarios/examples/three-tier.yaml", set={"services.api.workers": 8})
     result = scenario.run(seed=7, until="30m", replications=4)
-    result.summary["services"][0]["latency_seconds"]       # the summary JSON, as a dict
+    result.summary["services"]["api"]["latency_seconds"]       # the summary JSON, as a dict
     result.metrics["tps_latency_p99_seconds"]              # metrics over time (pandas)
     tpssim.open("results.h5")                              # a `tpssim run --out` file
 
