@@ -132,3 +132,17 @@ def test_open_refuses_other_files(tmp_path):
         tpssim.open(other)
     with pytest.raises(FileNotFoundError, match="path"):
         tpssim.open(tmp_path / "none.h5")
+
+
+def test_holiday_weekend_metrics_reach_pandas_without_a_copy(root):
+    # The target: reading the holiday weekend's metrics into pandas copies none of the
+    # finished columns (a short horizon keeps the test quick; the columns are the same kind).
+    result = tpssim.load(root / "scenarios/exams/level3-holiday-weekend.yaml").run(
+        until="2h", event_log=False)
+    frame = result.metrics_by_time
+    arrays = result.metric_arrays
+    assert len(arrays) > 50
+    for key, values in arrays.items():
+        column = frame[key].to_numpy()
+        assert np.shares_memory(column, values), key
+        assert type(_owner_chain(values)[-1]).__name__ == "RunRecord"
