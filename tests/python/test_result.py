@@ -146,3 +146,18 @@ def test_holiday_weekend_metrics_reach_pandas_without_a_copy(root):
         column = frame[key].to_numpy()
         assert np.shares_memory(column, values), key
         assert type(_owner_chain(values)[-1]).__name__ == "RunRecord"
+
+
+def test_open_reads_every_replication_of_a_file(root, tpssim_exe, tmp_path):
+    path = root / "scenarios/validation/mm1.yaml"
+    h5 = tmp_path / "reps.h5"
+    subprocess.run([tpssim_exe, "run", str(path), "--until", "15m", "--replications", "2",
+                    "--quiet", "--out", str(h5)], check=True)
+    result = tpssim.open(h5)
+    assert result.replications == 2
+    in_memory = tpssim.load(path).run(until="15m", replications=2)
+    for r in range(2):
+        assert result.replication(r).attributes["seed"] == \
+            in_memory.replication(r).attributes["seed"]
+        np.testing.assert_array_equal(result.replication(r).metric_times,
+                                      in_memory.replication(r).metric_times)
