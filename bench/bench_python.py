@@ -34,14 +34,33 @@ def time_python(path: str, event_log: bool) -> float:
     return time.perf_counter() - start
 
 
+def time_two_threads(path: str, until: str) -> tuple:
+    """Two runs one after the other, then the same two in two Python threads at once."""
+    import threading
+    scenario = tpssim.load(path)
+    start = time.perf_counter()
+    scenario.run(until=until, event_log=False)
+    scenario.run(until=until, event_log=False)
+    serial = time.perf_counter() - start
+    threads = [threading.Thread(target=scenario.run, kwargs={"until": until, "event_log": False})
+               for _ in range(2)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return serial, time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--exe", default=str(ROOT / "build" / "tpssim"))
     parser.add_argument("files", nargs="*", default=DEFAULT_FILES)
+    parser.add_argument("--skip-overhead", action="store_true", help="only the threads check")
     args = parser.parse_args()
     rows = []
-    for name in args.files:
+    for name in [] if args.skip_overhead else args.files:
         path = str(ROOT / name)
         cli, py, py_log = [], [], []
         for _ in range(args.repeat):
@@ -54,8 +73,12 @@ def main() -> None:
         rows.append(row)
         print(f"{name:50s} CLI {row['cli_seconds']:7.2f} s  Python {row['python_seconds']:7.2f} s"
               f" ({row['overhead']:+.1%})  with the event log {row['python_event_log_seconds']:7.2f} s")
+    serial, parallel = time_two_threads(str(ROOT / "scenarios/validation/mmc.yaml"), "4h")
+    print(f"two runs of mmc.yaml (4h): one after the other {serial:.2f} s, in two Python "
+          f"threads {parallel:.2f} s ({serial / parallel:.2f}x)")
     print("JSON " + json.dumps({"benchmark": "python_overhead", "repeat": args.repeat,
-                                "rows": rows}))
+                                "rows": rows, "two_runs_serial_seconds": serial,
+                                "two_runs_threads_seconds": parallel}))
 
 
 if __name__ == "__main__":
