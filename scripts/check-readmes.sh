@@ -16,6 +16,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 # tests/README.md, not file by file.
 folders=(sim models scenarios apps apps/tpssim bench docs docs/decisions scripts)
 folders+=(tests tests/sim tests/apps tests/labs tests/support tests/statistical tests/fuzz)
+folders+=(bindings bindings/python bindings/python/tpssim tests/python notebooks)
 
 # The README that lists the entries of folder $2 under root $1: its own, else the nearest above.
 readme_of() {

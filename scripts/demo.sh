@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default --target tpssim
+cmake --build --preset default --target tpssim tpssim_python
 ./build/tpssim run scenarios/demo.yaml "$@"
