@@ -2,6 +2,7 @@
 
 #include "models/call_graph.hpp"
 #include "scenarios/distribution_reader.hpp"
+#include "scenarios/extends.hpp"
 #include "scenarios/key_table.hpp"
 #include "scenarios/load_reader.hpp"
 #include "scenarios/operations_reader.hpp"
@@ -445,27 +446,7 @@ ParsedScenario parse_document(DiagnosticSink& sink, const YAML::Node& root,
     return p;
 }
 
-// --- text checks before YAML ---------------------------------------------------------------
-
-/// The position and reason of the first byte that makes `text` not UTF-8 text (binary files,
-/// other encodings, control characters YAML forbids), if any.
-std::optional<Diagnostic> check_utf8_text(std::string_view text, const std::string& file) {
-    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3); // a byte order mark is allowed
-    const auto bad = text::first_non_text(text);
-    if (!bad) return std::nullopt;
-    // Everything before the bad byte is valid UTF-8: count lines, and characters on its line.
-    const std::string_view before = text.substr(0, bad->offset);
-    const std::size_t newline = before.rfind('\n');
-    const std::string_view on_line =
-        newline == std::string_view::npos ? before : before.substr(newline + 1);
-    const auto characters = std::count_if(on_line.begin(), on_line.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80; // not a continuation byte
-    });
-    return Diagnostic{file, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
-                      static_cast<int>(characters) + 1, "",
-                      "the file is not UTF-8 text: " + bad->reason +
-                          " (a binary file, or text in another encoding?)"};
-}
+// --- reading the file -----------------------------------------------------------------------
 
 std::string read_file(const std::string& path) {
     const auto fail = [&](std::string message) {
@@ -485,34 +466,9 @@ std::string read_file(const std::string& path) {
 
 Scenario load(std::string_view text, const std::string& file, const fs::path& base_dir,
               std::span<const Override> overrides, std::span<const std::string> chaos) {
-    if (auto d = check_utf8_text(text, file)) throw ScenarioError({std::move(*d)});
-
-    std::vector<YAML::Node> documents;
-    try {
-        documents = detail::load_all_documents(std::string(text));
-    } catch (const YAML::DeepRecursion& e) {
-        // yaml-cpp's own message for this case is "bad file", which helps nobody.
-        throw ScenarioError({Diagnostic{file, e.mark.line + 1, e.mark.column + 1, "",
-                                        "invalid YAML: nested too deeply for the YAML parser"}});
-    } catch (const YAML::ParserException& e) {
-        throw ScenarioError(
-            {Diagnostic{file, e.mark.line + 1, e.mark.column + 1, "", "invalid YAML: " + e.msg}});
-    }
-    if (documents.empty())
-        throw ScenarioError({Diagnostic{file, 0, 0, "",
-                                        "the file is empty; expected a scenario: a map with "
-                                        "name, duration, load and services"}});
-
     DiagnosticSink sink(file);
-    // A trailing `---` makes an empty second document: harmless, so only real ones count.
-    const auto extra = std::find_if(documents.begin() + 1, documents.end(),
-                                    [](const YAML::Node& d) { return !d.IsNull(); });
-    if (extra != documents.end()) {
-        sink.error(extra->Mark(), "",
-                   "expected one YAML document, got more: a scenario file holds one (remove "
-                   "the extra ---)");
-    }
-    YAML::Node root = documents.front();
+    YAML::Node root = detail::read_document(sink, text, file);
+    root = detail::resolve_extends(sink, root, file, base_dir);
     detail::apply_overrides(root, overrides, sink);
     ParsedScenario parsed = parse_document(sink, root, base_dir);
     for (const auto& flag : chaos)

@@ -69,22 +69,55 @@ std::vector<YAML::Node> load_all_documents(const std::string& text) {
 
 // --- diagnostics --------------------------------------------------------------------------
 
+std::size_t DiagnosticSink::add_text(std::string file, std::size_t text_size) {
+    // The first file is parsed as it is; each later one behind a comment line long enough to
+    // push its positions past everything before (the comment line's newline is its one line).
+    const std::size_t prefix = sources_.empty() ? 0 : next_pos_;
+    sources_.push_back(Source{std::move(file), prefix, prefix == 0 ? 0 : 1});
+    next_pos_ = prefix + text_size + 2;
+    return prefix;
+}
+
+const DiagnosticSink::Source& DiagnosticSink::source_of(const YAML::Mark& mark,
+                                                        std::size_t* index) const {
+    static const Source unregistered;
+    std::size_t found = sources_.size();
+    for (std::size_t i = 0; i < sources_.size(); ++i)
+        if (mark.pos >= 0 && static_cast<std::size_t>(mark.pos) >= sources_[i].first_pos) found = i;
+    if (index) *index = found == sources_.size() ? 0 : found;
+    return found == sources_.size() ? unregistered : sources_[found];
+}
+
+const std::string& DiagnosticSink::file_of(const YAML::Mark& mark) const {
+    const Source& source = source_of(mark);
+    return source.file.empty() ? file_ : source.file;
+}
+
+int DiagnosticSink::line_of(const YAML::Mark& mark) const {
+    // yaml-cpp counts from 0; people and editors count from 1.
+    return mark.line + 1 - source_of(mark).line_offset;
+}
+
 void DiagnosticSink::error(const YAML::Mark& mark, std::string key_path, std::string message) {
     if (mark.is_null()) {
         error_in_set(std::move(key_path), std::move(message));
         return;
     }
-    // yaml-cpp counts from 0; people and editors count from 1.
+    std::size_t index = 0;
+    source_of(mark, &index);
+    const int line = line_of(mark);
     Entry e{
-        Diagnostic{file_, mark.line + 1, mark.column + 1, std::move(key_path), std::move(message)},
-        false, mark.line + 1, mark.column + 1};
+        Diagnostic{file_of(mark), line, mark.column + 1, std::move(key_path), std::move(message)},
+        false, line, mark.column + 1, index};
     entries_.push_back(std::move(e));
 }
 
 void DiagnosticSink::error_in_file(std::string file, int line, const YAML::Mark& anchor,
                                    std::string key_path, std::string message) {
+    std::size_t index = 0;
+    source_of(anchor, &index);
     Entry e{Diagnostic{std::move(file), line, 0, std::move(key_path), std::move(message)},
-            anchor.is_null(), anchor.line + 1, anchor.column + 1};
+            anchor.is_null(), line_of(anchor), anchor.column + 1, index};
     entries_.push_back(std::move(e));
 }
 
@@ -99,6 +132,7 @@ std::vector<Diagnostic> DiagnosticSink::sorted() const {
     std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
         if (a.from_set != b.from_set) return a.from_set;
         if (a.from_set) return false;
+        if (a.sort_file != b.sort_file) return a.sort_file < b.sort_file;
         if (a.sort_line != b.sort_line) return a.sort_line < b.sort_line;
         return a.sort_column < b.sort_column;
     });
@@ -248,7 +282,7 @@ void MapReader::read_entries(std::string_view what, bool check_keys) {
             const std::string where =
                 first->key_mark.is_null()
                     ? std::string("the first was set by --set")
-                    : fmt::format("the first is at line {}", first->key_mark.line + 1);
+                    : fmt::format("the first is at line {}", sink_.line_of(first->key_mark));
             sink_.error(key_node.Mark(), path,
                         fmt::format("duplicate key {}; {}", text::quote(key), where));
             continue;

@@ -39,6 +39,15 @@ public:
 
     const std::string& file() const { return file_; }
 
+    /// Registers the text of a file about to be parsed: the scenario file itself first, then
+    /// each base of `extends:`. Returns how many bytes of prefix (a comment line, or nothing
+    /// for the first file) to parse the text behind, so that its marks' positions follow every
+    /// earlier file's: a mark's position then says which file it is in (see extends.hpp).
+    std::size_t add_text(std::string file, std::size_t text_size);
+    /// The file a mark is in, and its 1-based line there.
+    const std::string& file_of(const YAML::Mark& mark) const;
+    int line_of(const YAML::Mark& mark) const;
+
     /// A problem at `mark` in the scenario file; a null mark means the node was made by a
     /// `--set` override, so the problem is reported against "<--set>" with no line.
     void error(const YAML::Mark& mark, std::string key_path, std::string message);
@@ -61,8 +70,18 @@ private:
         bool from_set = false;
         int sort_line = 0;
         int sort_column = 0;
+        std::size_t sort_file = 0; ///< the scenario file first, then its bases
     };
+    struct Source {
+        std::string file;
+        std::size_t first_pos = 0; ///< marks at or after this position are in this file
+        int line_offset = 0;       ///< lines of prefix before the file's first line
+    };
+    const Source& source_of(const YAML::Mark& mark, std::size_t* index = nullptr) const;
+
     std::string file_;
+    std::vector<Source> sources_;
+    std::size_t next_pos_ = 0;
     std::string command_line_file_{kSetFile};
     std::vector<Entry> entries_;
 };
