@@ -61,8 +61,8 @@ std::string format_sweep_report(const SweepReportInput& in) {
     std::string out;
     out += fmt::format("sweep {}: base {}\n", spec.file, spec.base_file);
     out +=
-        fmt::format("  {} point(s) + baseline x {} replication(s) (common random numbers), {}, "
-                    "{:.0f} s simulated each, {:.1f} s wall\n",
+        fmt::format("  {} point(s) + baseline x {} replication(s), common random numbers\n"
+                    "  {} design, {:.0f} s simulated each, {:.1f} s wall\n",
                     in.points.size() - 1, spec.replications, designs[static_cast<int>(spec.design)],
                     in.simulated_seconds, in.wall_seconds);
     out += fmt::format("  objective: {} {}\n", spec.objective.minimise ? "minimise" : "maximise",
@@ -111,7 +111,7 @@ std::string format_sweep_report(const SweepReportInput& in) {
         return out;
     }
     const auto& best = an.points[*an.best];
-    out += fmt::format("best point meeting the constraints: point {}: {}\n", best.point,
+    out += fmt::format("best point meeting the constraints: point {}\n  {}\n", best.point,
                        values_text(spec, in.points[best.point]));
     for (std::size_t f = 0; f < spec.figures.size(); ++f) {
         const auto& fig = spec.figures[f];
@@ -121,11 +121,13 @@ std::string format_sweep_report(const SweepReportInput& in) {
                         format_sweep_value(fig, fs.value.half_width));
         if (an.has_baseline && best.point != 0) {
             const double base = fs.value.mean - fs.change.mean;
-            line += fmt::format("  (baseline {}; change {:+.1f}%, 95% CI {} .. {}{})",
-                                format_sweep_value(fig, base), fs.change_percent,
-                                format_sweep_value(fig, fs.change.low()),
-                                format_sweep_value(fig, fs.change.high()),
-                                fs.significant() ? ", significant" : "");
+            line += fmt::format(
+                "  baseline {}\n  {:<24} change {}, paired 95% CI {} .. {}{}",
+                format_sweep_value(fig, base), "",
+                std::isnan(fs.change_percent) ? std::string("-")
+                                              : fmt::format("{:+.1f}%", fs.change_percent),
+                format_sweep_value(fig, fs.change.low()), format_sweep_value(fig, fs.change.high()),
+                fs.significant() ? ", significant" : "");
         }
         out += line + "\n";
     }
@@ -135,12 +137,12 @@ std::string format_sweep_report(const SweepReportInput& in) {
         out += "verdict: the baseline did not finish; no comparison\n";
     } else {
         const auto& fs = best.figures[spec.objective.figure];
-        out += fmt::format("verdict: {} {} by {:.1f}% against the baseline: {}\n", obj.text,
-                           (fs.change.mean < 0) == spec.objective.minimise ? "improves" : "worsens",
-                           std::abs(fs.change_percent),
-                           an.best_is_significant_gain
-                               ? "significant (the paired 95% interval excludes 0)"
-                               : "not significant (the paired 95% interval includes 0)");
+        out +=
+            fmt::format("verdict: {} {} by {:.1f}% on the baseline: {}\n", obj.text,
+                        (fs.change.mean < 0) == spec.objective.minimise ? "improves" : "worsens",
+                        std::abs(fs.change_percent),
+                        an.best_is_significant_gain ? "significant (paired 95% CI excludes 0)"
+                                                    : "not significant (paired 95% CI includes 0)");
     }
     return out;
 }

@@ -90,9 +90,21 @@ TEST_CASE("tpssim sweep: same CSV bytes with 1 and 2 threads; the report names t
     CHECK(csv.find("\n0,1,") != std::string::npos);
     // 2 workers (the baseline and point 1) are ~75% busy; 3 are 50%, 4 are ~38% (out of the
     // 40%..80% constraint): the best point is 3 workers (point 2), a significant gain.
-    CHECK(one.out.find("best point meeting the constraints: point 2: "
-                       "services.backend.workers=3") != std::string::npos);
-    CHECK(one.out.find("significant (the paired 95% interval excludes 0)") != std::string::npos);
+    CHECK(one.out.find("best point meeting the constraints: point 2\n  "
+                       "services.backend.workers=3\n") != std::string::npos);
+    std::size_t start = 0, widest = 0;
+    while (start < one.out.size()) {
+        const auto end = one.out.find('\n', start);
+        const std::string line = one.out.substr(start, end - start);
+        // Columns, not bytes: "±" is two bytes of UTF-8.
+        std::size_t cols = 0;
+        for (unsigned char c : line)
+            cols += (c & 0xC0) != 0x80;
+        widest = std::max(widest, cols);
+        start = end + 1;
+    }
+    CHECK(widest <= 100);
+    CHECK(one.out.find("significant (paired 95% CI excludes 0)") != std::string::npos);
 }
 
 TEST_CASE("tpssim sweep: bad input exits 2 with the sweep file's line") {
