@@ -63,7 +63,7 @@ struct SweepDir {
     std::string path(const char* name) const { return (dir / name).string(); }
 };
 
-std::string tpssim(const std::string& args) {
+std::string tpssim_command(const std::string& args) {
     return std::string(TPSSIM_BINARY) + " " + args;
 }
 
@@ -71,12 +71,12 @@ std::string tpssim(const std::string& args) {
 
 TEST_CASE("tpssim sweep: same CSV bytes with 1 and 2 threads; the report names the best point") {
     SweepDir d("threads");
-    const auto one = test_support::run_command(tpssim("sweep " + d.path("sweep.yaml") +
-                                                      " --threads 1 --csv " + d.path("one.csv") +
-                                                      " --points-csv " + d.path("points1.csv")));
-    const auto two = test_support::run_command(tpssim("sweep " + d.path("sweep.yaml") +
-                                                      " --threads 2 --csv " + d.path("two.csv") +
-                                                      " --points-csv " + d.path("points2.csv")));
+    const auto one = test_support::run_command(
+        tpssim_command("sweep " + d.path("sweep.yaml") + " --threads 1 --csv " + d.path("one.csv") +
+                       " --points-csv " + d.path("points1.csv")));
+    const auto two = test_support::run_command(
+        tpssim_command("sweep " + d.path("sweep.yaml") + " --threads 2 --csv " + d.path("two.csv") +
+                       " --points-csv " + d.path("points2.csv")));
     REQUIRE(one.exit_code == 0);
     REQUIRE(two.exit_code == 0);
     const std::string csv = test_support::slurp(d.path("one.csv"));
@@ -111,18 +111,20 @@ TEST_CASE("tpssim sweep: bad input exits 2 with the sweep file's line") {
     SweepDir d("bad");
     std::ofstream(d.dir / "bad.yaml") << "base: base.yaml\nvary:\n  services.backend.workers: "
                                          "[2, -1]\nobjective: minimise p99(api)\n";
-    const auto r = test_support::run_command(tpssim("sweep " + d.path("bad.yaml") + " 2>&1"));
+    const auto r =
+        test_support::run_command(tpssim_command("sweep " + d.path("bad.yaml") + " 2>&1"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("bad.yaml:3:33: error: services.backend.workers:") != std::string::npos);
     std::ofstream(d.dir / "nosvc.yaml")
         << "base: base.yaml\nvary:\n  services.backend.workers: [2]\nobjective: minimise "
            "p99(nope)\n";
-    const auto s = test_support::run_command(tpssim("sweep " + d.path("nosvc.yaml") + " 2>&1"));
+    const auto s =
+        test_support::run_command(tpssim_command("sweep " + d.path("nosvc.yaml") + " 2>&1"));
     CHECK(s.exit_code == 2);
     CHECK(s.out.find("p99(nope): expected a service of the base scenario (one of api, backend)") !=
           std::string::npos);
-    const auto t =
-        test_support::run_command(tpssim("sweep " + d.path("sweep.yaml") + " --threads 0 2>&1"));
+    const auto t = test_support::run_command(
+        tpssim_command("sweep " + d.path("sweep.yaml") + " --threads 0 2>&1"));
     CHECK(t.exit_code == 2);
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <doctest/doctest.h>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 using namespace tpssim;

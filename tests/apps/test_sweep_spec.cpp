@@ -110,7 +110,9 @@ vary:
   services.backend.wrokers: [2, 3]
 objective: minimise p99(api)
 )");
-    CHECK(e.starts_with("sweep.yaml:3:29: error: services.backend.wrokers:"));
+    CHECK(
+        e.starts_with("sweep.yaml:3:30: error: services.backend.wrokers: unknown key \"wrokers\"; "
+                      "did you mean \"workers\"?"));
     CHECK(e.find("vary: services.backend.wrokers=2") != std::string::npos);
 }
 
@@ -131,7 +133,7 @@ TEST_CASE("sweep file: a range whose ends have different units") {
 vary:
   services.backend.service_time.mean: {from: 10ms, to: 2s, steps: 3}
 objective: minimise p99(api)
-)") == "sweep.yaml:3:59: error: vary.services.backend.service_time.mean.to: expected the unit "
+)") == "sweep.yaml:3:56: error: vary.services.backend.service_time.mean.to: expected the unit "
        "of from (\"ms\"), got \"s\"");
 }
 

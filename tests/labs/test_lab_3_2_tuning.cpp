@@ -41,7 +41,6 @@ TEST_CASE("lab 3.2: the sweep finds a significant 10-20% gain in p99 that meets 
     CHECK(p99.change_percent >= -20.0);
     // 8 workers are faster still but idle (under 50% busy): the best point is 5 workers, and
     // it meets the constraints (errors under 0.1%, 50%..80% busy).
-    CHECK(models[best.point].services.size() == 3);
     CHECK(points[best.point].values[0] == "5");
     CHECK(best.meets_constraints);
 }
