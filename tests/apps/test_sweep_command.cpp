@@ -9,10 +9,17 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <csignal>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fstream>
+#include <spawn.h>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
+
+extern char** environ;
 
 using namespace tpssim;
 namespace fs = std::filesystem;
@@ -150,4 +157,31 @@ TEST_CASE("sweep runner: a stop keeps only points whose every replication finish
     // Every point is the same model: common random numbers give the same figures.
     CHECK(full.at(3, 1, 0) == full.at(0, 1, 0));
     CHECK(full.at(0, 0, 0) != full.at(0, 1, 0));
+}
+
+TEST_CASE("tpssim sweep: Ctrl-C keeps the finished points, written whole, and exits 130") {
+    SweepDir d("sigint");
+    // Long enough to be running after a second on any machine: 50 replications of 9 points.
+    const std::string csv = d.path("runs.csv");
+    const std::string sweep = TPSSIM_SOURCE_DIR "/scenarios/labs/3.2-tuning.sweep.yaml";
+    std::vector<std::string> args = {TPSSIM_BINARY,    "sweep", sweep,     "--threads", "2",
+                                     "--replications", "50",    "--quiet", "--csv",     csv};
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    REQUIRE(posix_spawn(&pid, TPSSIM_BINARY, nullptr, nullptr, argv.data(), environ) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, SIGINT);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    // The CSV holds whole points only: a header and 50 rows per finished point.
+    const std::string text = test_support::slurp(csv);
+    REQUIRE(text.starts_with("point,replication,seed,"));
+    const auto rows = std::count(text.begin(), text.end(), '\n') - 1;
+    CHECK(rows % 50 == 0);
+    CHECK(rows < 9 * 50);
 }
