@@ -6,6 +6,7 @@
 #include "apps/tpssim/sweep_analysis.hpp"
 #include "apps/tpssim/sweep_design.hpp"
 #include "apps/tpssim/sweep_report.hpp"
+#include "apps/tpssim/sweep_results_file.hpp"
 #include "apps/tpssim/sweep_runner.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -26,6 +27,7 @@ sweep options:
   --replications R         replications per point, instead of the file's (2 or more)
   --csv FILE               write one row per point and replication (written whole)
   --points-csv FILE        write one row per point: means, 95% CIs, paired changes vs baseline
+  --out FILE.h5            write both tables (runs, points) as HDF5 (written whole)
   --top N                  rows of the report's table (default 10)
   --quiet                  no report, no progress bar
   --no-progress            no progress bar
@@ -52,7 +54,7 @@ struct SweepArgs {
     std::string file;
     std::uint32_t threads = 0;
     std::optional<std::uint32_t> replications;
-    std::optional<std::string> csv, points_csv;
+    std::optional<std::string> csv, points_csv, out;
     std::size_t top = 10;
     bool quiet = false, progress = true;
 };
@@ -84,6 +86,8 @@ SweepArgs parse_args(std::span<const std::string> args) {
             a.replications = parse_count(flag, value(), 2, 10000);
         } else if (flag == "--csv") {
             a.csv = file_value();
+        } else if (flag == "--out") {
+            a.out = file_value();
         } else if (flag == "--points-csv") {
             a.points_csv = file_value();
         } else if (flag == "--top") {
@@ -119,7 +123,8 @@ int run_sweep_command(std::span<const std::string> args, std::FILE* out, std::FI
     const SweepArgs a = parse_args(args);
     SweepSpec spec = read_sweep_file(a.file);
     if (a.replications) spec.replications = *a.replications;
-    for (const auto& [flag, path] : {std::pair{"--csv", a.csv}, {"--points-csv", a.points_csv}}) {
+    for (const auto& [flag, path] :
+         {std::pair{"--csv", a.csv}, {"--points-csv", a.points_csv}, {"--out", a.out}}) {
         if (!path) continue;
         try {
             check_can_write(*path);
@@ -163,6 +168,13 @@ int run_sweep_command(std::span<const std::string> args, std::FILE* out, std::FI
     if (a.csv) write_or_fail("--csv", *a.csv, sweep_runs_csv(spec, points, runs));
     if (a.points_csv)
         write_or_fail("--points-csv", *a.points_csv, sweep_points_csv(spec, points, analysis));
+    if (a.out) {
+        try {
+            write_sweep_results_file(*a.out, spec, points, runs, analysis);
+        } catch (const std::runtime_error& e) {
+            bad_flag("--out", e.what());
+        }
+    }
     if (runs.interrupted) {
         fmt::print(err, "tpssim: interrupted: kept {} of {} point(s)\n", runs.complete_points(),
                    runs.points);

@@ -80,15 +80,23 @@ TEST_CASE("tpssim sweep: same CSV bytes with 1 and 2 threads; the report names t
     SweepDir d("threads");
     const auto one = test_support::run_command(
         tpssim_command("sweep " + d.path("sweep.yaml") + " --threads 1 --csv " + d.path("one.csv") +
-                       " --points-csv " + d.path("points1.csv")));
+                       " --points-csv " + d.path("points1.csv") + " --out " + d.path("one.h5")));
     const auto two = test_support::run_command(
         tpssim_command("sweep " + d.path("sweep.yaml") + " --threads 2 --csv " + d.path("two.csv") +
-                       " --points-csv " + d.path("points2.csv")));
+                       " --points-csv " + d.path("points2.csv") + " --out " + d.path("two.h5")));
     REQUIRE(one.exit_code == 0);
     REQUIRE(two.exit_code == 0);
     const std::string csv = test_support::slurp(d.path("one.csv"));
     CHECK(csv == test_support::slurp(d.path("two.csv")));
     CHECK(test_support::slurp(d.path("points1.csv")) == test_support::slurp(d.path("points2.csv")));
+    // The HDF5 file: the same bytes too, and the tables as h5py reads them.
+    CHECK(test_support::slurp(d.path("one.h5")) == test_support::slurp(d.path("two.h5")));
+    const auto h5 = test_support::run_command(
+        "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + d.path("one.h5") +
+        "'); print(f.attrs['format'], f['runs']['point'].shape[0], f['points']['point'].shape[0], "
+        "f.attrs['best_point'], f['runs']['p99(api)'][3] > 0)\"");
+    CHECK(h5.exit_code == 0);
+    CHECK(h5.out == "tpssim-sweep 12 4 2 True\n");
     // Header, then 4 points (baseline + 3) x 3 replications.
     CHECK(csv.starts_with("point,replication,seed,services.backend.workers,p99(api),"
                           "throughput(api),utilization(backend),error_rate(api)\n"));
