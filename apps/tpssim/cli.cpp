@@ -7,6 +7,7 @@
 #include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
+#include "apps/tpssim/sweep_command.hpp"
 #include "models/call_graph.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
@@ -43,7 +44,8 @@ usage:
   tpssim validate SCENARIO.yaml [--set PATH=VALUE]... [--chaos FAULT]... [--graph[=text|dot]]
                                          check a scenario file without running it;
                                          --graph prints the call graph (text or Graphviz DOT)
-  tpssim help [run|validate] | --help | --version
+  tpssim sweep SWEEP.yaml [options]      run a parameter sweep (docs/sweeps.md)
+  tpssim help [run|validate|sweep] | --help | --version
   tpssim run --help | tpssim validate --help   that command's help
 )";
 
@@ -472,10 +474,12 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                 fmt::print(out, "{}", run_help_text());
             else if (topic == "validate")
                 fmt::print(out, "{}", validate_help_text());
+            else if (topic == "sweep")
+                fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
             else if (topic.empty())
                 fmt::print(out, "{}", usage_text());
             else
-                bad_flag(topic, "unknown command; expected run or validate");
+                bad_flag(topic, "unknown command; expected run, validate or sweep");
             return kExitOk;
         }
         if (cmd == "--version") {
@@ -489,7 +493,15 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         }
         if (cmd == "run") return cmd_run(rest, out, err);
         if (cmd == "validate") return cmd_validate(rest, out);
-        bad_flag(cmd, "unknown command; expected run, validate or help");
+        if (cmd == "sweep") {
+            if (asks_for_help(rest)) {
+                fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
+                return kExitOk;
+            }
+            g_interrupted.store(false);
+            return run_sweep_command(rest, out, err, g_interrupted);
+        }
+        bad_flag(cmd, "unknown command; expected run, validate, sweep or help");
     } catch (const scenarios::ScenarioError& e) {
         for (const auto& d : e.diagnostics())
             fmt::print(err, "{}\n", d.format());

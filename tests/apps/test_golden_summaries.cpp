@@ -42,7 +42,9 @@ using test_support::slurp;
 std::vector<fs::path> scenario_files() {
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(kScenarioDir))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+        // A sweep file (`*.sweep.yaml`, docs/sweeps.md) is not a scenario.
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml" &&
+            entry.path().stem().extension() != ".sweep")
             files.push_back(entry.path().lexically_relative(kScenarioDir));
     std::sort(files.begin(), files.end());
     return files;

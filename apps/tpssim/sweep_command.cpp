@@ -1,0 +1,186 @@
+#include "apps/tpssim/sweep_command.hpp"
+
+#include "apps/tpssim/cli.hpp"
+#include "apps/tpssim/output_file.hpp"
+#include "apps/tpssim/progress_bar.hpp"
+#include "apps/tpssim/sweep_analysis.hpp"
+#include "apps/tpssim/sweep_design.hpp"
+#include "apps/tpssim/sweep_report.hpp"
+#include "apps/tpssim/sweep_results_file.hpp"
+#include "apps/tpssim/sweep_runner.hpp"
+#include "scenarios/scenario.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <fmt/format.h>
+#include <optional>
+#include <stdexcept>
+
+namespace tpssim {
+
+const char* const kSweepUsage = R"(usage: tpssim sweep SWEEP.yaml [options]
+run a parameter sweep (docs/sweeps.md): every point of the design, with common random numbers,
+and report the best point that meets the constraints
+
+sweep options:
+  --threads T              threads for the (point, replication) runs (default: every core)
+  --replications R         replications per point, instead of the file's (2 or more)
+  --csv FILE               write one row per point and replication (written whole)
+  --points-csv FILE        write one row per point: means, 95% CIs, paired changes vs baseline
+  --out FILE.h5            write both tables (runs, points) as HDF5 (written whole)
+  --top N                  rows of the report's table (default 10)
+  --quiet                  no report, no progress bar
+  --no-progress            no progress bar
+)";
+
+namespace {
+
+[[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
+    throw scenarios::ScenarioError({scenarios::Diagnostic{"<command line>", 0, 0, flag, message}});
+}
+
+std::uint32_t parse_count(const std::string& flag, const std::string& text, std::uint32_t min,
+                          std::uint32_t max) {
+    std::uint32_t v = 0;
+    const auto* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc() || p != end || v < min || v > max)
+        bad_flag(flag,
+                 fmt::format("expected an integer from {} to {}, got \"{}\"", min, max, text));
+    return v;
+}
+
+struct SweepArgs {
+    std::string file;
+    std::uint32_t threads = 0;
+    std::optional<std::uint32_t> replications;
+    std::optional<std::string> csv, points_csv, out;
+    std::size_t top = 10;
+    bool quiet = false, progress = true;
+};
+
+SweepArgs parse_args(std::span<const std::string> args) {
+    SweepArgs a;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string flag = args[i];
+        std::optional<std::string> inline_value;
+        if (flag.starts_with("--"))
+            if (const auto eq = flag.find('='); eq != std::string::npos) {
+                inline_value = flag.substr(eq + 1);
+                flag = flag.substr(0, eq);
+            }
+        auto value = [&]() -> std::string {
+            if (inline_value) return *inline_value;
+            if (i + 1 >= args.size()) bad_flag(flag, "expected a value after it, got nothing");
+            return args[++i];
+        };
+        auto file_value = [&] {
+            std::string v = value();
+            if (v.empty() || v == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", v));
+            return v;
+        };
+        if (flag == "--threads") {
+            a.threads = parse_count(flag, value(), 1, 1024);
+        } else if (flag == "--replications") {
+            a.replications = parse_count(flag, value(), 2, 10000);
+        } else if (flag == "--csv") {
+            a.csv = file_value();
+        } else if (flag == "--out") {
+            a.out = file_value();
+        } else if (flag == "--points-csv") {
+            a.points_csv = file_value();
+        } else if (flag == "--top") {
+            a.top = parse_count(flag, value(), 1, 1000);
+        } else if (flag == "--quiet" || flag == "-q") {
+            a.quiet = true;
+        } else if (flag == "--no-progress") {
+            a.progress = false;
+        } else if (flag.starts_with("-")) {
+            bad_flag(flag, "unknown option for sweep (see tpssim sweep --help)");
+        } else {
+            if (!a.file.empty())
+                bad_flag(flag, fmt::format("expected one sweep file, got a second: \"{}\"", flag));
+            a.file = flag;
+        }
+    }
+    if (a.file.empty()) bad_flag("SWEEP", "expected a sweep file, got nothing");
+    return a;
+}
+
+void write_or_fail(const char* flag, const std::string& path, const std::string& text) {
+    try {
+        write_file_atomically(path, text);
+    } catch (const std::runtime_error& e) {
+        bad_flag(flag, e.what());
+    }
+}
+
+} // namespace
+
+int run_sweep_command(std::span<const std::string> args, std::FILE* out, std::FILE* err,
+                      const std::atomic<bool>& interrupted) {
+    const SweepArgs a = parse_args(args);
+    SweepSpec spec = read_sweep_file(a.file);
+    if (a.replications) spec.replications = *a.replications;
+    for (const auto& [flag, path] :
+         {std::pair{"--csv", a.csv}, {"--points-csv", a.points_csv}, {"--out", a.out}}) {
+        if (!path) continue;
+        try {
+            check_can_write(*path);
+        } catch (const std::runtime_error& e) {
+            bad_flag(flag, e.what());
+        }
+    }
+    std::vector<SweepPoint> points;
+    try {
+        points = design_points(spec);
+    } catch (const std::invalid_argument& e) {
+        throw scenarios::ScenarioError({scenarios::Diagnostic{spec.file, 0, 0, "vary", e.what()}});
+    }
+    std::uint64_t seed = 1;
+    const auto models = load_sweep_models(spec, points, seed);
+    if (const std::string problem = check_sweep_figures(models.front(), spec.figures);
+        !problem.empty())
+        throw scenarios::ScenarioError(
+            {scenarios::Diagnostic{spec.file, 0, 0, "figures", problem}});
+
+    ProgressBar bar(a.progress && !a.quiet && ProgressBar::stderr_is_terminal(), err);
+    SweepRunOptions ro;
+    ro.seed = seed;
+    ro.replications = spec.replications;
+    ro.threads = a.threads;
+    ro.keep_going = [&] { return !interrupted.load(); };
+    ro.progress = [&](std::size_t done, std::size_t total) {
+        bar.update(static_cast<double>(done) / static_cast<double>(total),
+                   fmt::format("{} / {} runs ({} points)", done, total, points.size()));
+    };
+    const auto wall_start = std::chrono::steady_clock::now();
+    const SweepRuns runs = run_sweep(models, spec.figures, ro);
+    bar.finish();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const SweepAnalysis analysis = analyse_sweep(spec, runs);
+    if (!a.quiet)
+        fmt::print(out, "{}",
+                   format_sweep_report({spec, points, runs, analysis,
+                                        models.front().duration.seconds(), wall, a.top}));
+    if (a.csv) write_or_fail("--csv", *a.csv, sweep_runs_csv(spec, points, runs));
+    if (a.points_csv)
+        write_or_fail("--points-csv", *a.points_csv, sweep_points_csv(spec, points, analysis));
+    if (a.out) {
+        try {
+            write_sweep_results_file(*a.out, spec, points, runs, analysis);
+        } catch (const std::runtime_error& e) {
+            bad_flag("--out", e.what());
+        }
+    }
+    if (runs.interrupted) {
+        fmt::print(err, "tpssim: interrupted: kept {} of {} point(s)\n", runs.complete_points(),
+                   runs.points);
+        return kExitInterrupted;
+    }
+    return kExitOk;
+}
+
+} // namespace tpssim
