@@ -1,0 +1,83 @@
+// Every lab and exam is robust, not tuned to its seed: each `expect:` check of each file passes
+// in at least 15 of 16 replications (`tpssim run FILE --replications 16`: replication 0 is the
+// file's seed, the others distinct seeds derived from it, models/replications.hpp). A check
+// that holds only for the file's seed teaches the trainee a coincidence.
+//
+// Each file runs at its full length (a shorter horizon would change what is checked). The
+// whole library at 16 replications is a few minutes of CPU, so the cases are labelled
+// `robust` (doctest's test suite) and run by their own ctest entry, not by the unit run.
+
+#include "models/replications.hpp"
+#include "scenarios/scenario.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+using namespace tpssim;
+
+namespace {
+
+constexpr std::uint32_t kReplications = 16;
+constexpr std::uint32_t kRequiredPasses = 15;
+
+/// Runs `file` 16 times and checks each expectation's passes.
+void check_robust(const std::string& relative) {
+    const auto sc = scenarios::load_scenario_file(TPSSIM_SOURCE_DIR "/" + relative);
+    REQUIRE(!sc.model.operations.expectations.empty());
+    models::ReplicationOptions o;
+    o.seed = sc.seed;
+    o.replications = kReplications;
+    o.keep_first_event_log = false;
+    const auto runs = models::run_replications(sc.model, o);
+    REQUIRE(runs.size() == kReplications);
+    const std::size_t checks = runs.front().expectations.size();
+    REQUIRE(checks == sc.model.operations.expectations.size());
+    for (std::size_t e = 0; e < checks; ++e) {
+        std::uint32_t passed = 0;
+        std::string failed_seeds;
+        for (std::uint32_t r = 0; r < kReplications; ++r) {
+            if (runs[r].expectations[e].passed) {
+                ++passed;
+            } else {
+                failed_seeds += " replication " + std::to_string(r) + " (" +
+                                runs[r].expectations[e].observed + ")";
+            }
+        }
+        CAPTURE(relative);
+        CAPTURE(runs.front().expectations[e].text);
+        CAPTURE(failed_seeds);
+        CHECK(passed >= kRequiredPasses);
+    }
+}
+
+} // namespace
+
+TEST_SUITE("robust" * doctest::skip()) {
+    TEST_CASE("robust: lab 2.2 load") {
+        check_robust("scenarios/labs/2.2-load.yaml");
+    }
+    TEST_CASE("robust: lab 2.5 queue buildup") {
+        check_robust("scenarios/labs/2.5-queue-buildup.yaml");
+    }
+    TEST_CASE("robust: lab 2.6 traces") {
+        check_robust("scenarios/labs/2.6-traces.yaml");
+    }
+    TEST_CASE("robust: lab 3.6 canary") {
+        check_robust("scenarios/labs/3.6-canary.yaml");
+    }
+    TEST_CASE("robust: lab 3.6 canary, bad") {
+        check_robust("scenarios/labs/3.6-canary-bad.yaml");
+    }
+    TEST_CASE("robust: lab 3.7 recovery") {
+        check_robust("scenarios/labs/3.7-recovery.yaml");
+    }
+    TEST_CASE("robust: exam level 2 monday") {
+        check_robust("scenarios/exams/level2-monday.yaml");
+    }
+    TEST_CASE("robust: exam level 3 holiday weekend") {
+        check_robust("scenarios/exams/level3-holiday-weekend.yaml");
+    }
+}
