@@ -1,8 +1,12 @@
 #include "apps/tpssim/hdf5_table.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
+#include <unistd.h>
 #include <utility>
 
 namespace tpssim::h5 {
@@ -113,6 +117,31 @@ void check(herr_t status, std::string_view what) {
 
 void silence_errors() {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+void write_file_whole(const std::string& path, const std::function<void(hid_t root)>& fill) {
+    silence_errors();
+    const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(getpid()));
+    try {
+        {
+            Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a property list");
+            check(H5Pset_obj_track_times(fcpl.get(), false), "turn off time stamps");
+            Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
+                        "create the file");
+            fill(file.get());
+            check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush the file");
+            file.close("close the file");
+        }
+        // Synced before the rename: a crash leaves the old file or the whole new one.
+        const int fd = ::open(tmp.c_str(), O_RDONLY);
+        const bool synced = fd >= 0 && ::fsync(fd) == 0;
+        if (fd >= 0) ::close(fd);
+        if (!synced) throw std::runtime_error("could not sync the file");
+        std::filesystem::rename(tmp, path);
+    } catch (const std::exception& e) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error(fmt::format("{}: cannot write: {}", path, e.what()));
+    }
 }
 
 Handle create_group(hid_t parent, const std::string& name, bool ordered) {

@@ -10,6 +10,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ void check(herr_t status, std::string_view what);
 
 /// Turns off the library's printing of its error stack (errors become exceptions here).
 void silence_errors();
+
+/// Writes an HDF5 file whole or not at all: `fill` writes into the root of a new file (no
+/// time stamps) under a temporary name beside `path`; the file is flushed, closed and synced,
+/// then renamed to `path`. On any failure the temporary file is removed and the error is
+/// rethrown as "PATH: cannot write: WHY".
+void write_file_whole(const std::string& path, const std::function<void(hid_t root)>& fill);
 
 /// A new group, without time stamps; `ordered`: its links keep their creation order (readers
 /// list them in that order, not by name).

@@ -8,15 +8,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
-#include <unistd.h>
 #include <unordered_map>
 #include <variant>
 
@@ -412,62 +409,42 @@ void check_results_file_target(const std::string& path) {
 
 void write_results_file(const std::string& path, const ResultsFileHeader& header,
                         const std::vector<RunResult>& runs, const RunSummary& summary) {
-    h5::silence_errors();
-    const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(getpid()));
-    try {
-        {
-            Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a property list");
-            h5::check(H5Pset_obj_track_times(fcpl.get(), false), "turn off time stamps");
-            Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                        "create the file");
-            const hid_t root = file.get();
-            h5::set_attribute(root, "format", std::string_view(kResultsFormat));
-            h5::set_attribute(root, "format_version",
-                              static_cast<std::uint64_t>(kResultsFormatVersion));
-            h5::set_attribute(root, "tpssim_version", header.tpssim_version);
-            h5::set_attribute(root, "scenario_name", header.scenario_name);
-            h5::set_attribute(root, "scenario_file", header.scenario_file);
-            h5::set_attribute(root, "seed", header.seed);
-            if (header.start) h5::set_attribute(root, "start", iso_date_time(*header.start));
-            h5::set_attribute(root, "replications", static_cast<std::uint64_t>(runs.size()));
-            h5::set_attribute(root, "simulated_seconds", summary.simulated_seconds);
-            h5::set_attribute(root, "warmup_seconds", summary.warmup_seconds);
-            h5::set_attribute(root, "interrupted", summary.interrupted);
-            if (!header.reproducible) {
-                const auto now =
-                    std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-                h5::set_attribute(
-                    root, "created",
-                    iso_date_time(std::chrono::local_seconds(now.time_since_epoch())) + "Z");
-                h5::set_attribute(root, "wall_seconds", summary.wall_seconds);
-            }
-            h5::write_text(root, "scenario", header.scenario_yaml);
-            if (runs.size() == 1) {
-                write_run(root, runs.front());
-            } else {
-                const Handle all = h5::create_group(root, "replications", true);
-                for (std::size_t r = 0; r < runs.size(); ++r) {
-                    const Handle g = h5::create_group(all.get(), std::to_string(r));
-                    h5::set_attribute(g.get(), "seed", runs[r].seed);
-                    h5::set_attribute(g.get(), "simulated_seconds", runs[r].simulated_seconds);
-                    h5::set_attribute(g.get(), "events", runs[r].events);
-                    write_run(g.get(), runs[r]);
-                }
-            }
-            write_summary_group(root, summary, header.reproducible);
-            h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush the file");
-            file.close("close the file");
+    h5::write_file_whole(path, [&](hid_t root) {
+        h5::set_attribute(root, "format", std::string_view(kResultsFormat));
+        h5::set_attribute(root, "format_version",
+                          static_cast<std::uint64_t>(kResultsFormatVersion));
+        h5::set_attribute(root, "tpssim_version", header.tpssim_version);
+        h5::set_attribute(root, "scenario_name", header.scenario_name);
+        h5::set_attribute(root, "scenario_file", header.scenario_file);
+        h5::set_attribute(root, "seed", header.seed);
+        if (header.start) h5::set_attribute(root, "start", iso_date_time(*header.start));
+        h5::set_attribute(root, "replications", static_cast<std::uint64_t>(runs.size()));
+        h5::set_attribute(root, "simulated_seconds", summary.simulated_seconds);
+        h5::set_attribute(root, "warmup_seconds", summary.warmup_seconds);
+        h5::set_attribute(root, "interrupted", summary.interrupted);
+        if (!header.reproducible) {
+            const auto now =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            h5::set_attribute(root, "created",
+                              iso_date_time(std::chrono::local_seconds(now.time_since_epoch())) +
+                                  "Z");
+            h5::set_attribute(root, "wall_seconds", summary.wall_seconds);
         }
-        // Synced before the rename: a crash leaves the old file or the whole new one.
-        const int fd = ::open(tmp.c_str(), O_RDONLY);
-        const bool synced = fd >= 0 && ::fsync(fd) == 0;
-        if (fd >= 0) ::close(fd);
-        if (!synced) throw std::runtime_error("could not sync the file");
-        std::filesystem::rename(tmp, path);
-    } catch (const std::exception& e) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error(fmt::format("{}: cannot write: {}", path, e.what()));
-    }
+        h5::write_text(root, "scenario", header.scenario_yaml);
+        if (runs.size() == 1) {
+            write_run(root, runs.front());
+        } else {
+            const Handle all = h5::create_group(root, "replications", true);
+            for (std::size_t r = 0; r < runs.size(); ++r) {
+                const Handle g = h5::create_group(all.get(), std::to_string(r));
+                h5::set_attribute(g.get(), "seed", runs[r].seed);
+                h5::set_attribute(g.get(), "simulated_seconds", runs[r].simulated_seconds);
+                h5::set_attribute(g.get(), "events", runs[r].events);
+                write_run(g.get(), runs[r]);
+            }
+        }
+        write_summary_group(root, summary, header.reproducible);
+    });
 }
 
 } // namespace tpssim

@@ -2,12 +2,8 @@
 
 #include "apps/tpssim/hdf5_table.hpp"
 
-#include <cstdio>
-#include <fcntl.h>
-#include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace tpssim {
 
@@ -31,102 +27,81 @@ void write_values(h5::Table& table, const SweepSpec& spec, const std::vector<Swe
 void write_sweep_results_file(const std::string& path, const SweepSpec& spec,
                               const std::vector<SweepPoint>& points, const SweepRuns& runs,
                               const SweepAnalysis& analysis) {
-    h5::silence_errors();
-    const std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(getpid()));
-    try {
-        {
-            Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "create a property list");
-            h5::check(H5Pset_obj_track_times(fcpl.get(), false), "turn off time stamps");
-            Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose,
-                        "create the file");
-            const hid_t root = file.get();
-            h5::set_attribute(root, "format", std::string_view("tpssim-sweep"));
-            h5::set_attribute(root, "format_version", std::uint64_t{1});
-            h5::set_attribute(root, "sweep_file", spec.file);
-            h5::set_attribute(root, "base_file", spec.base_file);
-            h5::set_attribute(root, "replications", std::uint64_t{runs.replications});
-            h5::set_attribute(root, "interrupted", runs.interrupted);
-            h5::set_attribute(root, "objective",
-                              fmt::format("{} {}",
-                                          spec.objective.minimise ? "minimise" : "maximise",
-                                          spec.figures[spec.objective.figure].text));
-            std::vector<std::string> constraints;
-            for (const auto& c : spec.constraints)
-                constraints.push_back(c.text);
-            h5::set_attribute(root, "constraints", constraints);
-            if (analysis.best)
-                h5::set_attribute(root, "best_point",
-                                  std::uint64_t{analysis.points[*analysis.best].point});
+    h5::write_file_whole(path, [&](hid_t root) {
+        h5::set_attribute(root, "format", std::string_view("tpssim-sweep"));
+        h5::set_attribute(root, "format_version", std::uint64_t{1});
+        h5::set_attribute(root, "sweep_file", spec.file);
+        h5::set_attribute(root, "base_file", spec.base_file);
+        h5::set_attribute(root, "replications", std::uint64_t{runs.replications});
+        h5::set_attribute(root, "interrupted", runs.interrupted);
+        h5::set_attribute(root, "objective",
+                          fmt::format("{} {}", spec.objective.minimise ? "minimise" : "maximise",
+                                      spec.figures[spec.objective.figure].text));
+        std::vector<std::string> constraints;
+        for (const auto& c : spec.constraints)
+            constraints.push_back(c.text);
+        h5::set_attribute(root, "constraints", constraints);
+        if (analysis.best)
+            h5::set_attribute(root, "best_point",
+                              std::uint64_t{analysis.points[*analysis.best].point});
 
-            // runs: one row per finished point and replication.
-            std::vector<std::uint64_t> point_of, replication, seed;
-            for (std::size_t p = 0; p < runs.points; ++p) {
-                if (!runs.point_complete[p]) continue;
-                for (std::uint32_t k = 0; k < runs.replications; ++k) {
-                    point_of.push_back(p);
-                    replication.push_back(k);
-                    seed.push_back(runs.seeds[k]);
-                }
+        // runs: one row per finished point and replication.
+        std::vector<std::uint64_t> point_of, replication, seed;
+        for (std::size_t p = 0; p < runs.points; ++p) {
+            if (!runs.point_complete[p]) continue;
+            for (std::uint32_t k = 0; k < runs.replications; ++k) {
+                point_of.push_back(p);
+                replication.push_back(k);
+                seed.push_back(runs.seeds[k]);
             }
-            {
-                h5::Table t(root, "runs", point_of.size());
-                t.integers("point", point_of);
-                t.integers("replication", replication);
-                t.integers("seed", seed);
-                write_values(t, spec, points, point_of);
-                for (std::size_t f = 0; f < runs.figures; ++f) {
-                    std::vector<double> v;
-                    for (std::size_t r = 0; r < point_of.size(); ++r)
-                        v.push_back(
-                            runs.at(point_of[r], static_cast<std::uint32_t>(replication[r]), f));
-                    t.numbers(spec.figures[f].text, v);
-                }
-                t.finish();
-            }
-            // points: one row per finished point.
-            {
-                std::vector<std::uint64_t> ps;
-                std::vector<std::uint8_t> meets;
-                for (const auto& s : analysis.points) {
-                    ps.push_back(s.point);
-                    meets.push_back(s.meets_constraints ? 1 : 0);
-                }
-                h5::Table t(root, "points", ps.size());
-                t.integers("point", ps);
-                write_values(t, spec, points, ps);
-                for (std::size_t f = 0; f < spec.figures.size(); ++f) {
-                    std::vector<double> mean, hw, change, change_hw, pct;
-                    for (const auto& s : analysis.points) {
-                        const auto& fs = s.figures[f];
-                        mean.push_back(fs.value.mean);
-                        hw.push_back(fs.value.half_width);
-                        change.push_back(fs.change.mean);
-                        change_hw.push_back(fs.change.half_width);
-                        pct.push_back(fs.change_percent);
-                    }
-                    const std::string& name = spec.figures[f].text;
-                    t.numbers(name, mean);
-                    t.numbers(name + " half_width", hw);
-                    t.numbers(name + " change", change);
-                    t.numbers(name + " change half_width", change_hw);
-                    t.numbers(name + " change %", pct);
-                }
-                t.booleans("meets_constraints", meets);
-                t.finish();
-            }
-            h5::check(H5Fflush(root, H5F_SCOPE_GLOBAL), "flush the file");
-            file.close("close the file");
         }
-        // Synced before the rename: a crash leaves the old file or the whole new one.
-        const int fd = ::open(tmp.c_str(), O_RDONLY);
-        const bool synced = fd >= 0 && ::fsync(fd) == 0;
-        if (fd >= 0) ::close(fd);
-        if (!synced) throw std::runtime_error("could not sync the file");
-        std::filesystem::rename(tmp, path);
-    } catch (const std::exception& e) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error(fmt::format("{}: cannot write: {}", path, e.what()));
-    }
+        {
+            h5::Table t(root, "runs", point_of.size());
+            t.integers("point", point_of);
+            t.integers("replication", replication);
+            t.integers("seed", seed);
+            write_values(t, spec, points, point_of);
+            for (std::size_t f = 0; f < runs.figures; ++f) {
+                std::vector<double> v;
+                for (std::size_t r = 0; r < point_of.size(); ++r)
+                    v.push_back(
+                        runs.at(point_of[r], static_cast<std::uint32_t>(replication[r]), f));
+                t.numbers(spec.figures[f].text, v);
+            }
+            t.finish();
+        }
+        // points: one row per finished point.
+        {
+            std::vector<std::uint64_t> ps;
+            std::vector<std::uint8_t> meets;
+            for (const auto& s : analysis.points) {
+                ps.push_back(s.point);
+                meets.push_back(s.meets_constraints ? 1 : 0);
+            }
+            h5::Table t(root, "points", ps.size());
+            t.integers("point", ps);
+            write_values(t, spec, points, ps);
+            for (std::size_t f = 0; f < spec.figures.size(); ++f) {
+                std::vector<double> mean, hw, change, change_hw, pct;
+                for (const auto& s : analysis.points) {
+                    const auto& fs = s.figures[f];
+                    mean.push_back(fs.value.mean);
+                    hw.push_back(fs.value.half_width);
+                    change.push_back(fs.change.mean);
+                    change_hw.push_back(fs.change.half_width);
+                    pct.push_back(fs.change_percent);
+                }
+                const std::string& name = spec.figures[f].text;
+                t.numbers(name, mean);
+                t.numbers(name + " half_width", hw);
+                t.numbers(name + " change", change);
+                t.numbers(name + " change half_width", change_hw);
+                t.numbers(name + " change %", pct);
+            }
+            t.booleans("meets_constraints", meets);
+            t.finish();
+        }
+    });
 }
 
 } // namespace tpssim
