@@ -50,6 +50,7 @@ def test_a_process_pool_gives_the_local_numbers(spec, local):
     assert result.report().splitlines()[3:] == local.report().splitlines()[3:]
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # tornado, inside Dask 2022.12
 def test_a_dask_cluster_gives_the_local_numbers(spec, local):
     distributed = pytest.importorskip("distributed")  # python3-distributed
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
