@@ -167,3 +167,24 @@ def test_an_error_in_progress_is_raised(tmp_path):
 
     with pytest.raises(RuntimeError, match="stop here"):
         tpssim.sweep(small_sweep(tmp_path), until="20m", progress=fail)
+
+
+def test_the_gil_is_released_while_the_sweep_runs(tmp_path):
+    import threading
+    import time
+
+    spec = small_sweep(tmp_path)
+    finished = threading.Event()
+    ticks = []
+
+    def run():
+        tpssim.sweep(spec, threads=1, until="10m", progress=None)
+        finished.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    while not finished.is_set():
+        ticks.append(time.monotonic())
+        time.sleep(0.001)
+    worker.join()
+    assert len(ticks) > 20, "the main thread was starved: the GIL was held while sweeping"
