@@ -4,6 +4,7 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "bindings/analytic.hpp"
+#include "bindings/forecast.hpp"
 #include "bindings/run_record.hpp"
 #include "models/clock_format.hpp"
 #include "models/model.hpp"
@@ -206,4 +207,6 @@ PYBIND11_MODULE(_tpssim, m) {
         py::arg("text"));
     bind_run_record(m);
     bind_analytic(m);
+    // Capacity forecasts (tpssim.forecast, bindings/forecast.cpp).
+    bind_forecast(m, &raise_scenario_error);
 }
