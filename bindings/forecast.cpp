@@ -22,7 +22,8 @@ namespace {
 
 namespace analytic = models::analytic;
 
-template <class T, class F> py::list column(const std::vector<T>& rows, F f) {
+template <class T, class F>
+py::list column(const std::vector<T>& rows, F f) {
     py::list out;
     for (const auto& r : rows)
         out.append(f(r));
@@ -182,8 +183,8 @@ void bind_forecast(py::module_& m, void (*raise_scenario_error)(const scenarios:
                 std::exception_ptr error; // raised by Python on this thread
                 {
                     py::gil_scoped_release release;
-                    auto work =
-                        std::async(std::launch::async, [&] { return plan_forecast(spec, options); });
+                    auto work = std::async(std::launch::async,
+                                           [&] { return plan_forecast(spec, options); });
                     const auto poll = std::chrono::duration<double>(poll_seconds);
                     while (work.wait_for(poll) != std::future_status::ready) {
                         if (stop.load()) continue;

@@ -34,10 +34,10 @@ std::optional<double> read_factor(DiagnosticSink& sink, const Value& v, double m
         const double x = std::strtod(s.c_str(), &end);
         if (!s.empty() && end == s.c_str() + s.size() && x >= min && x <= max) return x;
     }
-    sink.error(v.mark, v.path,
-               detail::expected_got(fmt::format("a factor from {:g} to {:g}, such as 2.5 or 2.5x",
-                                                min, max),
-                                    v.node));
+    sink.error(
+        v.mark, v.path,
+        detail::expected_got(
+            fmt::format("a factor from {:g} to {:g}, such as 2.5 or 2.5x", min, max), v.node));
     return std::nullopt;
 }
 
@@ -101,9 +101,9 @@ void read_slo(DiagnosticSink& sink, const Value& v, ForecastSpec& spec) {
         }
     }
     if (quantiles != 1 && !r.was_suggested("p99"))
-        sink.error(v.mark, v.path,
-                   fmt::format("expected one latency quantile (p50, p90 or p99), got {}",
-                               quantiles));
+        sink.error(
+            v.mark, v.path,
+            fmt::format("expected one latency quantile (p50, p90 or p99), got {}", quantiles));
     if (auto u = r.get("utilization"))
         if (auto x = detail::read_ratio(sink, *u, true)) spec.max_utilisation = *x;
     if (auto b = r.get("max_rejected"))
@@ -117,9 +117,9 @@ struct KeyAt {
 
 void read_scenario(DiagnosticSink& sink, const Value& v, ForecastSpec& spec, KeyAt& workers_at,
                    KeyAt& rate_at) {
-    MapReader r(sink, v, "the scenario to size {file, service, ...}",
-                {"file", "service", "workers_key", "rate_key", "duration", "warmup",
-                 "replications"});
+    MapReader r(
+        sink, v, "the scenario to size {file, service, ...}",
+        {"file", "service", "workers_key", "rate_key", "duration", "warmup", "replications"});
     if (!r.ok()) return;
     if (auto f = r.require("file", "the scenario file to size"))
         if (auto s = detail::read_string(sink, *f)) spec.scenario_file = relative_to(spec.file, *s);
@@ -214,9 +214,9 @@ void check_scenario(ForecastSpec& spec, const KeyAt& workers_at, const KeyAt& ra
                 d.file = spec.file;
                 d.line = m.line + 1;
                 d.column = m.column + 1;
-                d.message = fmt::format("{} (the key {} of {})", d.message,
-                                        workers ? spec.workers_key : spec.rate_key,
-                                        spec.scenario_file);
+                d.message =
+                    fmt::format("{} (the key {} of {})", d.message,
+                                workers ? spec.workers_key : spec.rate_key, spec.scenario_file);
             }
             out.push_back(std::move(d));
         }

@@ -39,8 +39,8 @@ struct ForecastSpec {
 
     std::string scenario_file; ///< resolved against the forecast file's folder
     std::string service;
-    std::string workers_key; ///< default services.SERVICE.workers
-    std::string rate_key;    ///< default load.0.rate
+    std::string workers_key;           ///< default services.SERVICE.workers
+    std::string rate_key;              ///< default load.0.rate
     std::uint32_t current_workers = 0; ///< the scenario's, at the workers key
     sim::SimTime duration = sim::SimTime::from_seconds(300.0); ///< of each confirming run
     sim::SimTime warmup = sim::SimTime::from_seconds(60.0);

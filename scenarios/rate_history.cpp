@@ -45,8 +45,8 @@ std::optional<double> iso_seconds(std::string_view s) {
                                           std::chrono::month(static_cast<unsigned>(*mo)),
                                           std::chrono::day(static_cast<unsigned>(*d))};
     if (!ymd.ok()) return std::nullopt;
-    double seconds = static_cast<double>(std::chrono::sys_days(ymd).time_since_epoch().count()) *
-                     86400.0;
+    double seconds =
+        static_cast<double>(std::chrono::sys_days(ymd).time_since_epoch().count()) * 86400.0;
     std::size_t at = 10;
     if (at < s.size() && (s[at] == 'T' || s[at] == ' ')) {
         const auto h = digits(at + 1, 2), mi = digits(at + 4, 2);
@@ -73,9 +73,9 @@ struct ColumnName {
     Column column;
 };
 constexpr ColumnName kColumns[] = {
-    {"time", Column::time_iso},       {"time_seconds", Column::time_seconds},
-    {"time_days", Column::time_days}, {"rate_per_second", Column::rate},
-    {"cpu_cores", Column::cpu},       {"memory_gib", Column::memory},
+    {"time", Column::time_iso},          {"time_seconds", Column::time_seconds},
+    {"time_days", Column::time_days},    {"rate_per_second", Column::rate},
+    {"cpu_cores", Column::cpu},          {"memory_gib", Column::memory},
     {"queue_depth", Column::queue_depth}};
 
 std::vector<std::pair<std::string_view, int>> split_cells(std::string_view line) {
@@ -199,8 +199,8 @@ RateHistory read_rate_history(const std::string& path, const std::string& displa
                 const auto v = number_in(cell);
                 static constexpr std::string_view names[] = {"rate_per_second", "cpu_cores",
                                                              "memory_gib", "queue_depth"};
-                const auto k = static_cast<std::size_t>(columns[i]) -
-                               static_cast<std::size_t>(Column::rate);
+                const auto k =
+                    static_cast<std::size_t>(columns[i]) - static_cast<std::size_t>(Column::rate);
                 if (!v || *v < 0.0) {
                     problem(line_no, col,
                             fmt::format("{}: expected a plain number >= 0 (the unit is in the "
@@ -235,9 +235,11 @@ RateHistory read_rate_history(const std::string& path, const std::string& displa
             if (c == Column::queue_depth) h.queue_depth.push_back(depth);
         }
     }
-    if (columns.empty() && found == 0) problem(line_no, 0, "expected " + expected_header +
-                                                           ", then one row per point; the "
-                                                           "file is empty");
+    if (columns.empty() && found == 0)
+        problem(line_no, 0,
+                "expected " + expected_header +
+                    ", then one row per point; the "
+                    "file is empty");
     if (found == 0 && seconds.size() < 3)
         problem(line_no, 0,
                 fmt::format("expected 3 rows at least (a fit with a residual error needs "

@@ -18,13 +18,13 @@
 namespace tpssim::scenarios {
 
 struct RateHistory {
-    std::string file;                  ///< as given, for messages and outputs
-    std::vector<std::string> time;     ///< each row's time as written
-    std::vector<double> t_months;      ///< since the first row; a month is 365.25 / 12 days
+    std::string file;              ///< as given, for messages and outputs
+    std::vector<std::string> time; ///< each row's time as written
+    std::vector<double> t_months;  ///< since the first row; a month is 365.25 / 12 days
     std::vector<double> rate_per_second;
-    std::vector<double> cpu_cores;     ///< empty when the column is absent
-    std::vector<double> memory_gib;    ///< empty when the column is absent
-    std::vector<double> queue_depth;   ///< empty when the column is absent
+    std::vector<double> cpu_cores;   ///< empty when the column is absent
+    std::vector<double> memory_gib;  ///< empty when the column is absent
+    std::vector<double> queue_depth; ///< empty when the column is absent
 };
 
 /// Seconds in the month the forecasts count in: 365.25 / 12 days.

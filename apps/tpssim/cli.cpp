@@ -1,5 +1,6 @@
 #include "apps/tpssim/cli.hpp"
 
+#include "apps/tpssim/forecast_command.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
@@ -7,7 +8,6 @@
 #include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
-#include "apps/tpssim/forecast_command.hpp"
 #include "apps/tpssim/sweep_command.hpp"
 #include "models/call_graph.hpp"
 #include "models/model.hpp"

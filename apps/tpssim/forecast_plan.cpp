@@ -110,9 +110,9 @@ public:
             const auto& s = service_of(r, spec_.service);
             q.push_back(quantile_of(s, spec_.slo_quantile));
             util += s.utilization;
-            rejected += s.arrivals == 0 ? 0.0
-                                        : static_cast<double>(s.rejected) /
-                                              static_cast<double>(s.arrivals);
+            rejected += s.arrivals == 0
+                            ? 0.0
+                            : static_cast<double>(s.rejected) / static_cast<double>(s.arrivals);
         }
         const auto ci = sim::mean_confidence_interval(q);
         SizingProbe p;
@@ -142,6 +142,25 @@ private:
     std::uint64_t runs_ = 0;
 };
 
+// The Erlang C guess at `rate`. Erlang C assumes exponential service times, whose quantiles
+// are longer than those of most real services: where it finds no count within the SLO, the
+// guess is the utilisation floor (for_latency = 0) and the simulation decides.
+analytic::WorkerGuess erlang_guess(double rate, double demand,
+                                   const scenarios::ForecastSpec& spec) {
+    try {
+        return analytic::erlang_c_workers(rate, demand, spec.max_utilisation, spec.slo_quantile,
+                                          spec.slo_seconds);
+    } catch (const std::invalid_argument&) {
+        analytic::WorkerGuess g;
+        g.for_utilisation = static_cast<std::uint32_t>(
+            std::max(1.0, std::ceil(rate * demand / spec.max_utilisation - 1e-9)));
+        g.workers = g.for_utilisation;
+        g.utilisation = rate * demand / g.workers;
+        g.latency_quantile = std::nan("");
+        return g;
+    }
+}
+
 // The fewest workers whose simulated quantile meets the SLO, never under the utilisation
 // floor, searched from the guess: when the guess meets it, the floor is tried, then the range
 // between them bisected; when it misses, steps up of 1, 2, 4, ... find a count that meets it,
@@ -149,8 +168,8 @@ private:
 // added, so the count below the answer was simulated and missed (or is under the floor).
 // Returns the probes in the order tried.
 std::vector<SizingProbe> search_workers(Sizer& sizer, std::uint32_t month, double rate,
-                                        const analytic::WorkerGuess& guess,
-                                        std::uint32_t& workers, bool& confirmed) {
+                                        const analytic::WorkerGuess& guess, std::uint32_t& workers,
+                                        bool& confirmed) {
     std::vector<SizingProbe> probes;
     auto meets = [&](std::uint32_t c) {
         for (const auto& p : probes)
@@ -198,15 +217,13 @@ std::uint32_t need_at(const ForecastPlan& plan, double m, double demand) {
     const auto& spec = plan.spec;
     const auto band = plan.band_at(m);
     const double peak = spec.peak_factor * (spec.plan_on_upper ? band.second : plan.rate_at(m));
-    const auto g = analytic::erlang_c_workers(peak, demand, spec.max_utilisation,
-                                              spec.slo_quantile, spec.slo_seconds);
+    const auto g = erlang_guess(peak, demand, spec);
     for (const auto& h : plan.horizons)
         if (h.month >= m) {
             const auto shifted = static_cast<std::int64_t>(g.workers) +
                                  static_cast<std::int64_t>(h.workers) -
                                  static_cast<std::int64_t>(h.guess.workers);
-            return static_cast<std::uint32_t>(
-                std::max<std::int64_t>(shifted, g.for_utilisation));
+            return static_cast<std::uint32_t>(std::max<std::int64_t>(shifted, g.for_utilisation));
         }
     return g.workers;
 }
@@ -220,8 +237,8 @@ ForecastPlan plan_forecast(const scenarios::ForecastSpec& spec, const ForecastOp
     if (spec.history) {
         const auto& h = *spec.history;
         try {
-            plan.linear = analytic::fit_growth(h.t_months, h.rate_per_second,
-                                               analytic::GrowthModel::linear);
+            plan.linear =
+                analytic::fit_growth(h.t_months, h.rate_per_second, analytic::GrowthModel::linear);
             plan.compound = analytic::fit_growth(h.t_months, h.rate_per_second,
                                                  analytic::GrowthModel::compound);
         } catch (const std::invalid_argument& e) {
@@ -244,8 +261,8 @@ ForecastPlan plan_forecast(const scenarios::ForecastSpec& spec, const ForecastOp
         plan.curve.push_back(p);
     }
 
-    plan.seed = options.seed ? *options.seed
-                             : scenarios::load_scenario_file(spec.scenario_file).seed;
+    plan.seed =
+        options.seed ? *options.seed : scenarios::load_scenario_file(spec.scenario_file).seed;
     Sizer sizer(spec, options, plan.seed);
     try {
         plan.service_demand_seconds = sizer.measure_demand();
@@ -260,22 +277,10 @@ ForecastPlan plan_forecast(const scenarios::ForecastSpec& spec, const ForecastOp
             std::tie(h.average_low, h.average_high) = plan.band_at(month);
             h.planned_peak =
                 spec.peak_factor * (spec.plan_on_upper ? h.average_high : h.average_rate);
-            try {
-                h.guess = analytic::erlang_c_workers(h.planned_peak, s, spec.max_utilisation,
-                                                     spec.slo_quantile, spec.slo_seconds);
-                h.base_workers = analytic::erlang_c_workers(h.average_rate, s,
-                                                            spec.max_utilisation,
-                                                            spec.slo_quantile, spec.slo_seconds)
-                                     .workers;
-            } catch (const std::invalid_argument&) {
-                fail(spec, "slo",
-                     fmt::format("no number of workers meets p{:g} <= {:g} ms: {}'s requests "
-                                 "take {:.1f} ms on average, too long for the SLO",
-                                 spec.slo_quantile * 100.0, spec.slo_seconds * 1e3, spec.service,
-                                 s * 1e3));
-            }
-            auto probes = search_workers(sizer, month, h.planned_peak, h.guess, h.workers,
-                                         h.confirmed);
+            h.guess = erlang_guess(h.planned_peak, s, spec);
+            h.base_workers = erlang_guess(h.average_rate, s, spec).workers;
+            auto probes =
+                search_workers(sizer, month, h.planned_peak, h.guess, h.workers, h.confirmed);
             for (const auto& p : probes)
                 if (p.workers == h.workers) h.at_workers = p;
             plan.probes.insert(plan.probes.end(), probes.begin(), probes.end());

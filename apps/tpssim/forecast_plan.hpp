@@ -90,7 +90,7 @@ struct ForecastPlan {
 };
 
 struct ForecastOptions {
-    std::uint32_t threads = 0; ///< 0: every hardware thread
+    std::uint32_t threads = 0;         ///< 0: every hardware thread
     std::optional<std::uint64_t> seed; ///< the scenario's when absent
     /// Called after each simulation batch with a line saying what was done.
     std::function<void(const std::string&)> progress;

@@ -70,39 +70,46 @@ std::string format_forecast_report(const ForecastPlan& plan) {
                      spec.plan_on_upper ? "the 95% band's top" : "the fitted rate",
                      spec.replications, plan.runs, plan.wall_seconds));
     line(fmt::format("  now      {:.1f}/s average, {:.1f}/s at peak, {} workers", plan.current_rate,
-                     spec.peak_factor * (spec.plan_on_upper ? plan.band_at(0.0).second
-                                                            : plan.current_rate),
+                     spec.peak_factor *
+                         (spec.plan_on_upper ? plan.band_at(0.0).second : plan.current_rate),
                      spec.current_workers));
     line("");
     const std::string q = quantile_name(spec.slo_quantile);
-    line(fmt::format("{:>5} {:>9} {:>17} {:>8} {:>6} {:>7} {:>17} {:>5} {:>6} {:>5} {:>7}", "month",
+    line(fmt::format("{:>5} {:>9} {:>15} {:>8} {:>6} {:>7} {:>15} {:>5} {:>6} {:>5} {:>7}", "month",
                      "average/s", "95% band/s", "peak/s", "Erlang", "workers", q + " ms (95% CI)",
                      "util", "queue", "cpu", "mem GiB"));
     for (const auto& h : plan.horizons) {
         const auto& p = h.at_workers;
         line(fmt::format(
-            "{:>5} {:>9.1f} {:>17} {:>8.1f} {:>6} {:>7} {:>17} {:>4.0f}% {:>6} {:>5.4g} {:>7.4g}",
-            h.month, h.average_rate,
-            fmt::format("{:.1f}-{:.1f}", h.average_low, h.average_high), h.planned_peak,
-            h.guess.workers, fmt::format("{}{}", h.workers, h.confirmed ? "" : "!"),
+            "{:>5} {:>9.1f} {:>15} {:>8.1f} {:>6} {:>7} {:>15} {:>4.0f}% {:>6} {:>5.4g} {:>7.4g}",
+            h.month, h.average_rate, fmt::format("{:.1f}-{:.1f}", h.average_low, h.average_high),
+            h.planned_peak,
+            fmt::format("{}{}", h.guess.workers, h.guess.for_latency == 0 ? "*" : ""),
+            fmt::format("{}{}", h.workers, h.confirmed ? "" : "!"),
             fmt::format("{:.1f} +- {:.1f}", p.latency_mean * 1e3, p.latency_half_width * 1e3),
             p.utilisation * 100.0, h.queue_places, h.cpu_cores, h.memory_gib));
     }
-    bool unconfirmed = false;
-    for (const auto& h : plan.horizons)
+    bool unconfirmed = false, no_erlang = false;
+    for (const auto& h : plan.horizons) {
         unconfirmed = unconfirmed || !h.confirmed;
-    if (unconfirmed)
-        line(fmt::format("  ! no count up to the one shown met the SLO in simulation"));
+        no_erlang = no_erlang || h.guess.for_latency == 0;
+    }
+    if (no_erlang)
+        line(fmt::format("  * Erlang C (exponential service) finds no count within the SLO: "
+                         "searched from {:g}% busy",
+                         spec.max_utilisation * 100.0));
+    if (unconfirmed) line("  ! no count up to the one shown met the SLO in simulation");
     line("");
-    line(fmt::format("{:<22} {:>24} {:>24} {:>24}", "cost a month",
-                     "on-demand", "reserved+on-demand", "reserved+spot"));
+    line(fmt::format("{:<22} {:>24} {:>24} {:>24}", "cost a month", "on-demand",
+                     "reserved+on-demand", "reserved+spot"));
     for (const auto& h : plan.horizons) {
         std::string row = fmt::format("{:<22}", fmt::format("month {}", h.month));
         for (const auto& m : h.mixes) {
             const std::string mix =
                 m.name == "on-demand"
                     ? fmt::format("{} od", m.on_demand)
-                    : fmt::format("{}r+{}{}", m.reserved, m.name == "reserved+spot" ? m.spot : m.on_demand,
+                    : fmt::format("{}r+{}{}", m.reserved,
+                                  m.name == "reserved+spot" ? m.spot : m.on_demand,
                                   m.name == "reserved+spot" ? "s" : "od");
             row += fmt::format(" {:>24}",
                                fmt::format("{} ({})", money(spec.currency, m.cost_per_month), mix));
@@ -118,8 +125,8 @@ std::string format_forecast_report(const ForecastPlan& plan) {
         line(fmt::format("when to scale: never within {} months: {} workers meet every peak",
                          spec.horizons_months.back(), spec.current_workers));
     } else {
-        line(fmt::format("when to scale ({}, {} workers now):", spec.service,
-                         spec.current_workers));
+        line(
+            fmt::format("when to scale ({}, {} workers now):", spec.service, spec.current_workers));
         for (const auto& s : plan.scaling)
             line(fmt::format("  {:<9} {} -> {} workers ({:+.0f}%)",
                              s.month == 0 ? "now" : fmt::format("month {}", s.month), s.from, s.to,
@@ -145,8 +152,8 @@ std::string forecast_horizons_csv(const ForecastPlan& plan) {
                            p.latency_mean, p.latency_half_width, p.utilisation, h.queue_places,
                            h.cpu_cores, h.memory_gib, h.base_workers);
         for (const auto& m : h.mixes)
-            out += fmt::format(",{},{},{},{:.2f}", m.reserved, m.on_demand, m.spot,
-                               m.cost_per_month);
+            out +=
+                fmt::format(",{},{},{},{:.2f}", m.reserved, m.on_demand, m.spot, m.cost_per_month);
         out += "\n";
     }
     return out;

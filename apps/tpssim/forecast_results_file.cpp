@@ -10,7 +10,8 @@ namespace {
 
 namespace analytic = models::analytic;
 
-template <class T, class F> std::vector<double> column(const std::vector<T>& rows, F f) {
+template <class T, class F>
+std::vector<double> column(const std::vector<T>& rows, F f) {
     std::vector<double> out;
     out.reserve(rows.size());
     for (const auto& r : rows)
@@ -18,7 +19,8 @@ template <class T, class F> std::vector<double> column(const std::vector<T>& row
     return out;
 }
 
-template <class T, class F> std::vector<std::uint64_t> counts(const std::vector<T>& rows, F f) {
+template <class T, class F>
+std::vector<std::uint64_t> counts(const std::vector<T>& rows, F f) {
     std::vector<std::uint64_t> out;
     out.reserve(rows.size());
     for (const auto& r : rows)
@@ -101,8 +103,7 @@ void write_forecast_results_file(const std::string& path, const ForecastPlan& pl
             const auto& c = plan.curve;
             h5::Table t(root, "curve", c.size());
             t.numbers("t_months", column(c, [](auto& p) { return p.t_months; }), "months");
-            t.numbers("months_ahead", column(c, [](auto& p) { return p.months_ahead; }),
-                      "months");
+            t.numbers("months_ahead", column(c, [](auto& p) { return p.months_ahead; }), "months");
             t.numbers("fit", column(c, [](auto& p) { return p.fit; }), "per second");
             t.numbers("low", column(c, [](auto& p) { return p.low; }), "per second");
             t.numbers("high", column(c, [](auto& p) { return p.high; }), "per second");

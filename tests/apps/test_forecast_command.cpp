@@ -103,12 +103,12 @@ TEST_CASE("forecast sizing: monotone in load, confirmed by simulation, as few as
 
 TEST_CASE("tpssim forecast: the same CSV and HDF5 bytes with 1 and 2 threads; 100 columns") {
     Dir d("threads");
-    const auto one = test_support::run_command(tpssim_command(
-        "forecast " + d.path("f.yaml") + " --threads 1 --csv " + d.path("one.csv") + " --out " +
-        d.path("one.h5")));
-    const auto two = test_support::run_command(tpssim_command(
-        "forecast " + d.path("f.yaml") + " --threads 2 --csv " + d.path("two.csv") + " --out " +
-        d.path("two.h5")));
+    const auto one = test_support::run_command(
+        tpssim_command("forecast " + d.path("f.yaml") + " --threads 1 --csv " + d.path("one.csv") +
+                       " --out " + d.path("one.h5")));
+    const auto two = test_support::run_command(
+        tpssim_command("forecast " + d.path("f.yaml") + " --threads 2 --csv " + d.path("two.csv") +
+                       " --out " + d.path("two.h5")));
     REQUIRE(one.exit_code == 0);
     REQUIRE(two.exit_code == 0);
     const std::string csv = test_support::slurp(d.path("one.csv"));
@@ -151,4 +151,40 @@ TEST_CASE("tpssim forecast: bad input exits 2 with the file, line and key") {
         tpssim_command("forecast " + d.path("f.yaml") + " --threads zero 2>&1"));
     CHECK(flag.exit_code == 2);
     CHECK(flag.out.find("--threads: expected an integer") != std::string::npos);
+}
+
+TEST_CASE("forecast sizing: the simulation adds workers where Erlang C's exponential service is "
+          "optimistic") {
+    // Lognormal service with cv 2: its p99 (~86 ms) is nearly twice an exponential's (~46 ms),
+    // so M/M/c underestimates the tail and the simulated search must go up from the guess.
+    Dir d("heavy");
+    std::string scenario = kScenario;
+    const std::string from = "{dist: exponential, mean: 20ms}";
+    scenario.replace(scenario.find(from), from.size(), "{dist: lognormal, mean: 10ms, cv: 2}");
+    const std::string rate = "rate: 20/s";
+    scenario.replace(scenario.find(rate), rate.size(), "rate: 100/s");
+    std::ofstream(d.dir / "base.yaml") << scenario;
+    std::string forecast = kForecast;
+    const std::string slo = "{p99: 120ms, utilization: 80%}";
+    forecast.replace(forecast.find(slo), slo.size(), "{p99: 100ms, utilization: 80%}");
+    const std::string growth = "rate: 20/s", replications = "replications: 2";
+    forecast.replace(forecast.find(growth), growth.size(), "rate: 100/s");
+    forecast.replace(forecast.find(replications), replications.size(), "replications: 3");
+    std::ofstream(d.dir / "f.yaml") << forecast;
+    const ForecastPlan plan = plan_forecast(scenarios::read_forecast_file(d.path("f.yaml")), {});
+    bool added = false;
+    for (const auto& h : plan.horizons) {
+        CAPTURE(h.month);
+        CHECK(h.confirmed);
+        CHECK(h.workers >= h.guess.workers);
+        added = added || h.workers > h.guess.workers;
+        if (h.workers > h.guess.for_utilisation) {
+            const auto below = std::find_if(plan.probes.begin(), plan.probes.end(), [&](auto& p) {
+                return p.month == h.month && p.workers == h.workers - 1;
+            });
+            REQUIRE(below != plan.probes.end());
+            CHECK_FALSE(below->meets_slo);
+        }
+    }
+    CHECK(added);
 }

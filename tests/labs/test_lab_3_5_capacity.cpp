@@ -11,8 +11,8 @@
 using namespace tpssim;
 
 TEST_CASE("lab 3.5: a compound fit near 20% a month, pools sized and priced, a scaling plan") {
-    auto spec =
-        scenarios::read_forecast_file(TPSSIM_SOURCE_DIR "/scenarios/labs/3.5-capacity.forecast.yaml");
+    auto spec = scenarios::read_forecast_file(TPSSIM_SOURCE_DIR
+                                              "/scenarios/labs/3.5-capacity.forecast.yaml");
     REQUIRE(spec.history);
     CHECK(spec.history->time.size() > 150);
     spec.duration = sim::SimTime::from_s(60);

@@ -51,9 +51,8 @@ TEST_CASE("Erlang C sizing: utilisation binds at high load, the SLO at low load"
     // The fewest: one less misses one of the two.
     const auto g = erlang_c_workers(300.0, 0.04, 0.8, 0.99, 0.25);
     const bool util_ok = 300.0 * 0.04 / (g.workers - 1) <= 0.8;
-    const bool latency_ok =
-        300.0 * 0.04 < g.workers - 1 &&
-        mmc_sojourn_quantile(300.0, 0.04, g.workers - 1, 0.99) <= 0.25;
+    const bool latency_ok = 300.0 * 0.04 < g.workers - 1 &&
+                            mmc_sojourn_quantile(300.0, 0.04, g.workers - 1, 0.99) <= 0.25;
     CHECK_FALSE((util_ok && latency_ok));
 }
 
