@@ -151,6 +151,9 @@ TEST_CASE("tpssim forecast: bad input exits 2 with the file, line and key") {
         tpssim_command("forecast " + d.path("f.yaml") + " --threads zero 2>&1"));
     CHECK(flag.exit_code == 2);
     CHECK(flag.out.find("--threads: expected an integer") != std::string::npos);
+    const auto help = test_support::run_command(tpssim_command("forecast --help"));
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.starts_with("usage: tpssim forecast FORECAST.yaml [options]\n"));
 }
 
 TEST_CASE("forecast sizing: the simulation adds workers where Erlang C's exponential service is "
