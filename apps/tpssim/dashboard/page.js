@@ -269,5 +269,7 @@
   select.addEventListener('change', drawEvents);
   drawEvents();
 
-  window.tpssim = { data: data, charts: panelCharts, timeline: timeline, all: all };
+  // drawn_ms: when everything above was built (charts, waterfalls, table), from navigation.
+  window.tpssim = { data: data, charts: panelCharts, timeline: timeline, all: all,
+                    drawn_ms: performance.now() };
 })();
