@@ -153,8 +153,9 @@
   bands.forEach(function (b) { if (lanes.indexOf(b.lane) < 0) lanes.push(b.lane); });
   var timelineElement = document.getElementById('timeline');
   timelineElement.style.height = Math.max(60, 22 * lanes.length + 40) + 'px';
-  var timeline = new Dygraph(timelineElement,
-    [[xs[0], 0], [xs[xs.length - 1], 0]].filter(function (r) { return r[0] !== undefined; }), {
+  // Its x range: the scrapes', or the whole run when nothing was scraped.
+  var span = xs.length > 0 ? [xs[0], xs[xs.length - 1]] : [xOf(0), xOf(end)];
+  var timeline = new Dygraph(timelineElement, [[span[0], 0], [span[1], 0]], {
       labels: ['time', 'lanes'],
       labelsUTC: true,
       axes: { x: xAxis, y: { drawAxis: false, drawGrid: false } },
