@@ -73,13 +73,14 @@ Json page_data(const std::string& page) {
 } // namespace
 
 TEST_CASE("the page: self-contained, seven panels over the run, bands, events and traces") {
-    // Lab 2.6 for 4 minutes, with a calendar, resources, and errors at service-b from 1m to 2m
-    // that open the worker's breaker.
+    // Lab 2.6 for 4 minutes, with a calendar, resources, a breaker on the worker's call to
+    // service-b, and errors at service-b from 1m to 2m that open it.
     const std::vector<scenarios::Override> overrides{
         {"duration", "4m"},
         {"start", "2026-12-25T14:00"},
         {"services.worker.resources.cpu_per_request", "4ms"},
-        {"services.worker.resources.memory", "512MiB"}};
+        {"services.worker.resources.memory", "512MiB"},
+        {"services.worker.steps.1.circuit_breaker.failure_rate_threshold", "50%"}};
     const std::vector<std::string> chaos{"target=service-b,errors={probability: 60%},at=1m,for=1m"};
     const auto sc = scenarios::load_scenario_file(
         TPSSIM_SOURCE_DIR "/scenarios/labs/2.6-traces.yaml", overrides, chaos);

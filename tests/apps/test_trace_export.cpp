@@ -26,6 +26,7 @@
 #include <chrono>
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fmt/format.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -293,7 +294,7 @@ struct Ran {
     std::string err;
 };
 
-Ran tpssim(const std::string& args) {
+Ran run_tpssim(const std::string& args) {
     const auto dir = std::filesystem::temp_directory_path() / "tpssim-traces-test";
     std::filesystem::create_directories(dir);
     const std::string err = (dir / "stderr.txt").string();
@@ -310,27 +311,27 @@ TEST_CASE("tpssim run --traces: bad input stops before the run; files whole and 
     const std::string lab = "scenarios/labs/2.6-traces.yaml --until 2m --quiet";
     const auto summary = dir / "not-written.json";
     std::filesystem::remove(summary);
-    auto bad = tpssim("run " + lab + " --traces-format xml --traces t.json --summary-json '" +
-                      summary.string() + "'");
+    auto bad = run_tpssim("run " + lab + " --traces-format xml --traces t.json --summary-json '" +
+                          summary.string() + "'");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err == "<command line>: error: --traces-format: expected jaeger or otlp, got "
                      "\"xml\"\n");
     CHECK_FALSE(std::filesystem::exists(summary)); // nothing ran, nothing written
-    bad = tpssim("run " + lab + " --traces-format otlp");
+    bad = run_tpssim("run " + lab + " --traces-format otlp");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--traces-format: expected --traces FILE with it") != std::string::npos);
-    bad = tpssim("run " + lab + " --traces /no/such/folder/t.json");
+    bad = run_tpssim("run " + lab + " --traces /no/such/folder/t.json");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--traces") != std::string::npos);
-    CHECK(tpssim("run " + lab + " --traces -").exit_code == 2);
+    CHECK(run_tpssim("run " + lab + " --traces -").exit_code == 2);
 
     for (const char* format : {"jaeger", "otlp"}) {
         CAPTURE(format);
         const auto a = dir / "a.json", b = dir / "b.json";
-        REQUIRE(
-            tpssim("run " + lab + " --traces-format " + format + " --traces '" + a.string() + "'")
-                .exit_code == 0);
-        REQUIRE(tpssim("run " + lab + " --traces=" + b.string() + " --traces-format=" + format)
+        REQUIRE(run_tpssim("run " + lab + " --traces-format " + format + " --traces '" +
+                           a.string() + "'")
+                    .exit_code == 0);
+        REQUIRE(run_tpssim("run " + lab + " --traces=" + b.string() + " --traces-format=" + format)
                     .exit_code == 0);
         const std::string text = test_support::slurp(a);
         CHECK(text == test_support::slurp(b));
