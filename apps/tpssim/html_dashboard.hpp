@@ -32,8 +32,10 @@ struct BucketedSeries {
     std::vector<double> min, mean, max;
 };
 
-/// At most this many buckets per page series.
-inline constexpr std::size_t kMaxBuckets = 2000;
+/// At most this many buckets per page series: about the width in pixels of a panel on a large
+/// screen (two panels side by side). Each bucket is drawn as a filled min-max band, the costly
+/// part of drawing: 2,000 took the holiday weekend's page twice as long to draw.
+inline constexpr std::size_t kMaxBuckets = 1000;
 
 /// The rows of `rows` rows that close each of at most `max_buckets` buckets of consecutive
 /// rows (as even as whole rows allow; every row in exactly one bucket): bucket b is

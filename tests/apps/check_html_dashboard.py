@@ -87,6 +87,11 @@ def main():
             print(f"first contentful paint: {paint:.0f} ms" if paint is not None
                   else "first contentful paint: not reported")
             print(f"every chart, waterfall and table drawn: {drawn:.0f} ms")
+            marks = driver.execute_script(
+                "return performance.getEntriesByType('mark').map(function (m) {"
+                "  return [m.name, m.startTime]; });")
+            print("  " + ", ".join(f"{name[7:]} {t:.0f} ms" for name, t in marks
+                                   if name.startswith("tpssim-")))
 
             # No console error.
             errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

@@ -3,7 +3,9 @@
 // window.tpssim exposes the charts for the page's test (tests/apps/test_html_dashboard.py).
 (function () {
   'use strict';
+  performance.mark('tpssim-start');
   var data = JSON.parse(document.getElementById('tpssim-data').textContent);
+  performance.mark('tpssim-parsed');
   var calendar = data.calendar;
   var end = data.simulated_seconds;
   var DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -148,6 +150,7 @@
     panelCharts[p.id] = g;
   });
 
+  performance.mark('tpssim-panels');
   // The timeline: one lane per alert rule, fault, breaker, and one for the actions.
   var lanes = [];
   bands.forEach(function (b) { if (lanes.indexOf(b.lane) < 0) lanes.push(b.lane); });
@@ -186,6 +189,7 @@
   var all = charts.concat([timeline]);
   if (all.length > 1) Dygraph.synchronize(all, { zoom: true, selection: true, range: false });
 
+  performance.mark('tpssim-timeline');
   // The slowest traces as waterfalls.
   var tracesElement = document.getElementById('traces');
   document.getElementById('traces-note').textContent = data.traces.length === 0 ?
@@ -228,6 +232,7 @@
     tracesElement.appendChild(d);
   });
 
+  performance.mark('tpssim-traces');
   // The event log: a table, filtered by type; the first rows of a long log are drawn.
   var MAX_ROWS = 1000;
   var types = [];
@@ -270,6 +275,7 @@
   select.addEventListener('change', drawEvents);
   drawEvents();
 
+  performance.mark('tpssim-events');
   // drawn_ms: when everything above was built (charts, waterfalls, table), from navigation.
   window.tpssim = { data: data, charts: panelCharts, timeline: timeline, all: all,
                     drawn_ms: performance.now() };
