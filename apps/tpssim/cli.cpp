@@ -1,6 +1,7 @@
 #include "apps/tpssim/cli.hpp"
 
 #include "apps/tpssim/forecast_command.hpp"
+#include "apps/tpssim/html_dashboard.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
@@ -9,6 +10,7 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "apps/tpssim/sweep_command.hpp"
+#include "apps/tpssim/trace_export.hpp"
 #include "models/call_graph.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
@@ -87,6 +89,14 @@ run options:
                            included) as span trees and what dominates their time (traces
                            every request unless the file's tracing.sample says otherwise)
   --by SERVICE             with --slowest: rank by SERVICE's longest span instead
+  --traces FILE.json       write the first replication's kept traces for Jaeger's UI (or
+                           OTLP JSON with --traces-format otlp); traces every request unless
+                           the file's tracing.sample says otherwise
+  --traces-format jaeger|otlp
+                           the format of --traces (default jaeger)
+  --html FILE.html         write a self-contained dashboard page of the first replication:
+                           the seven panels over the run, alerts, faults, actions and breaker
+                           states, the event log and the slowest traces (docs/andon.md)
   --reproducible           leave wall-clock figures out of the summary JSON and the results
                            file (same bytes every run)
   --quiet                  no report, no progress bar
@@ -140,6 +150,10 @@ struct RunArgs {
     std::optional<std::string> graph; ///< validate --graph[=text|dot]
     std::uint32_t slowest = 0;        ///< run --slowest N
     std::optional<std::string> by;    ///< run --by SERVICE: what --slowest ranks by
+    // Andon for a browser and Jaeger: --traces FILE [--traces-format F], --html FILE.
+    std::optional<std::string> traces;
+    std::optional<TraceFormat> traces_format;
+    std::optional<std::string> html;
 };
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
@@ -211,6 +225,16 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
         } else if (flag == "--by") {
             a.by = value();
+        } else if (flag == "--traces" || flag == "--html") {
+            auto& path = flag == "--traces" ? a.traces : a.html;
+            path = value();
+            if (path->empty() || *path == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
+        } else if (flag == "--traces-format") {
+            const std::string v = value();
+            a.traces_format = parse_trace_format(v);
+            if (!a.traces_format)
+                bad_flag(flag, fmt::format("expected jaeger or otlp, got \"{}\"", v));
         } else if (flag == "--reproducible") {
             no_value();
             a.reproducible = true;
@@ -230,6 +254,8 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         }
     }
     if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
+    if (a.traces_format && !a.traces)
+        bad_flag("--traces-format", "expected --traces FILE with it (it says that file's format)");
     if (a.by && a.slowest == 0)
         bad_flag("--by", "expected --slowest N with it (--by says what --slowest ranks by)");
     // At most one output goes to stdout.
@@ -298,6 +324,8 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         tracing.keep_slowest = std::max(tracing.keep_slowest, a.slowest);
         if (a.by) tracing.rank_service = service_by_name(sc.model, *a.by);
     }
+    if ((a.traces || a.html) && sc.model.tracing.sample_fraction == 0.0)
+        sc.model.tracing.sample_fraction = 1.0; // the traces file and the page show traces
     if (sc.model.warmup >= sc.model.duration)
         bad_flag("--until", fmt::format("expected a horizon longer than the warm-up ({}), got {}",
                                         scenarios::format_duration(sc.model.warmup),
@@ -316,6 +344,8 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     check_output("--summary-json", a.summary_json);
     check_output("--events", a.events);
     check_output("--metrics", a.metrics);
+    check_output("--traces", a.traces);
+    check_output("--html", a.html);
     if (a.out) {
         try {
             check_results_file_target(*a.out);
@@ -336,7 +366,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (a.replications == 1) {
         models::RunOptions ro;
         ro.seed = seed;
-        ro.keep_event_log = a.events || a.out; // only --events and --out read the rows
+        ro.keep_event_log = a.events || a.out || a.html; // only these read the rows
         ro.progress = [&](double simulated, std::uint64_t events) {
             bar.update(simulated / horizon,
                        fmt::format("{} / {} simulated, {} events", human_seconds(simulated),
@@ -349,7 +379,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         ro.seed = seed;
         ro.replications = a.replications;
         ro.threads = a.threads;
-        ro.keep_first_event_log = a.events.has_value();
+        ro.keep_first_event_log = a.events || a.html;
         ro.keep_every_event_log = a.out.has_value(); // one group per replication
         ro.keep_going = [] { return !g_interrupted.load(); };
         ro.progress = [&](std::uint32_t done, std::uint32_t total) {
@@ -420,6 +450,12 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             }
         }
     }
+    if (a.traces) {
+        const TraceExportContext context{sc.name, seed, kVersion};
+        write("--traces", *a.traces,
+              traces_json(a.traces_format.value_or(TraceFormat::Jaeger), runs.front(), context));
+    }
+    if (a.html) write("--html", *a.html, html_dashboard(runs.front(), summary));
     if (a.out) {
         ResultsFileHeader header;
         header.tpssim_version = kVersion;
