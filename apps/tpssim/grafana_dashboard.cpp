@@ -4,6 +4,7 @@
 #include "apps/tpssim/openmetrics_labels.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -89,6 +90,14 @@ std::string utc_text(double unix_seconds) {
     return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", t);
 }
 
+// Grafana's uid: at most 40 letters, digits, '-' and '_'.
+std::string dashboard_uid(std::string_view scenario_name) {
+    std::string uid = fmt::format("tpssim-{}", scenario_name).substr(0, 40);
+    for (char& c : uid)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '-';
+    return uid;
+}
+
 Json datasource_ref() {
     return {{"type", "prometheus"}, {"uid", "${datasource}"}};
 }
@@ -160,7 +169,7 @@ std::string grafana_dashboard_json(std::string_view scenario_name, const models:
     const std::string service_query = "label_values(tps_throughput, service)";
     Json dashboard = {
         {"title", fmt::format("tpssim: {}", scenario_name)},
-        {"uid", fmt::format("tpssim-{}", scenario_name).substr(0, 40)},
+        {"uid", dashboard_uid(scenario_name)},
         {"description", fmt::format("The seven panels of tpssim scenario \"{}\", over the series "
                                     "of `tpssim run --openmetrics` backfilled into Prometheus.",
                                     scenario_name)},

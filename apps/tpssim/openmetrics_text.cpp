@@ -10,9 +10,12 @@
 namespace tpssim {
 
 std::string_view openmetrics_unit(const models::MetricInfo& info) {
-    for (const std::string_view unit : {"seconds", "bytes", "ratio"})
-        if (info.unit == unit && info.name.ends_with(std::string("_") + std::string(unit)))
+    for (const std::string_view unit : {"seconds", "bytes", "ratio"}) {
+        const auto& name = info.name;
+        if (info.unit == unit && name.size() > unit.size() && name.ends_with(unit) &&
+            name[name.size() - unit.size() - 1] == '_')
             return unit;
+    }
     return {};
 }
 

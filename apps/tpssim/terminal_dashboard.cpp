@@ -58,16 +58,23 @@ std::string fit(std::string text, std::size_t width) {
     return text.substr(0, width - 3) + "...";
 }
 
+// Three significant digits, never an exponent below a million: "0.25", "85.6", "2000".
+std::string number_text(double v) {
+    if (std::abs(v) >= 1000.0 && std::abs(v) < 1e6) return fmt::format("{:.0f}", v);
+    return fmt::format("{:.3g}", v);
+}
+
 std::string value_text(double v, std::string_view unit) {
     if (std::isnan(v)) return "no data";
+    if (v == 0.0) return "0";
     if (unit == "seconds") return human_seconds(v);
-    if (unit == "ratio") return fmt::format("{:.3g}%", v * 100.0);
+    if (unit == "ratio") return number_text(v * 100.0) + "%";
     if (unit == "bytes") {
         if (std::abs(v) >= 1024.0 * 1024.0 * 1024.0)
-            return fmt::format("{:.3g}GiB", v / (1024.0 * 1024.0 * 1024.0));
-        return fmt::format("{:.3g}MiB", v / (1024.0 * 1024.0));
+            return number_text(v / (1024.0 * 1024.0 * 1024.0)) + "GiB";
+        return number_text(v / (1024.0 * 1024.0)) + "MiB";
     }
-    return fmt::format("{:.3g}", v);
+    return number_text(v);
 }
 
 // The tick labels of the time axis: clock times to the minute with a calendar, else h:mm.

@@ -53,6 +53,7 @@ TEST_CASE("Grafana: seven panels, variables, and queries only of recorded metric
         nlohmann::json::parse(grafana_dashboard_json("demo", run_with(columns), start, 15.0));
     CHECK(dashboard["schemaVersion"].get<int>() >= 36);
     CHECK(dashboard["title"] == "tpssim: demo");
+    CHECK(dashboard["uid"] == "tpssim-demo");
     // The run's own time range, in UTC as the OpenMetrics timestamps are.
     CHECK(dashboard["time"]["from"] == "2026-12-25T14:00:00Z");
     CHECK(dashboard["time"]["to"] == "2026-12-25T15:00:00Z");
@@ -93,9 +94,11 @@ TEST_CASE("Grafana: a panel whose metrics the run did not record queries nothing
     using namespace tpssim;
     // No call edges: no breakers.
     const auto dashboard = nlohmann::json::parse(grafana_dashboard_json(
-        "plain", run_with({Column{"tps_queue_depth", "api", "count", {1.0}}}), std::nullopt, 15.0));
+        "lab-3.7 plain", run_with({Column{"tps_queue_depth", "api", "count", {1.0}}}), std::nullopt,
+        15.0));
     const auto& panels = dashboard["panels"];
     REQUIRE(panels.size() == 7);
+    CHECK(dashboard["uid"] == "tpssim-lab-3-7-plain"); // Grafana's characters only
     CHECK(panels[0]["targets"].empty());
     CHECK(panels[0]["description"].get<std::string>().find("recorded none") != std::string::npos);
     CHECK(panels[1]["targets"].size() == 1);

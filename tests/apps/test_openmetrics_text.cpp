@@ -98,7 +98,9 @@ TEST_CASE("OpenMetrics: UNIT only where the name ends in the unit; counters are 
         INFO(info.name);
         const auto unit = openmetrics_unit(info);
         if (!unit.empty()) {
-            CHECK(info.name.ends_with("_" + std::string(unit)));
+            std::string suffix = "_";
+            suffix += unit;
+            CHECK(info.name.ends_with(suffix));
         }
         CHECK(is_counter(info) == info.name.ends_with("_total"));
     }

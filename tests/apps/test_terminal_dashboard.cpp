@@ -110,7 +110,8 @@ TEST_CASE("terminal dashboard: a spike lands in its bucket's column, an alert on
         const auto* p99 = line_starting(lines, "  api p99");
         REQUIRE(p99 != nullptr);
         CHECK(code_points(*p99)[layout.label_width] == " ");
-        CHECK(code_points(*p99)[layout.label_width + layout.columns - 1] == "▁");
+        // Then 0.1 throughout: its maximum, on a scale from 0, is a full block.
+        CHECK(code_points(*p99)[layout.label_width + layout.columns - 1] == "█");
     }
 }
 
