@@ -111,7 +111,9 @@ std::string time_axis(const DashboardLayout& layout, double span,
         if (col + text.size() > layout.columns) break;
         ticks.replace(col, text.size(), text);
     }
-    return axis + ticks;
+    std::string line = axis + ticks;
+    line.erase(line.find_last_not_of(' ') + 1);
+    return line;
 }
 
 // The sparkline of `values` (one per row at `times`), and the figure after it.
