@@ -2,15 +2,19 @@
 
 #include "apps/tpssim/forecast_command.hpp"
 #include "apps/tpssim/html_dashboard.hpp"
+#include "apps/tpssim/grafana_dashboard.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
+#include "apps/tpssim/openmetrics_text.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
+#include "apps/tpssim/prometheus_rules.hpp"
 #include "apps/tpssim/report.hpp"
 #include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "apps/tpssim/sweep_command.hpp"
 #include "apps/tpssim/trace_export.hpp"
+#include "apps/tpssim/terminal_dashboard.hpp"
 #include "models/call_graph.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
@@ -85,6 +89,12 @@ run options:
                            (docs/results-file.md); an existing FILE must be a results file
   --metrics FILE.csv|-     write the first replication's metrics as CSV: one row per kept
                            scrape and subject, one column per metric
+  --openmetrics FILE       write the first replication's metrics as OpenMetrics text, for
+                           promtool tsdb create-blocks-from openmetrics (docs/andon.md)
+  --prometheus-rules FILE  write the scenario's alert rules as a Prometheus rules file
+  --grafana FILE.json      write a Grafana dashboard of the seven panels over those metrics
+  --dashboard              print the seven panels as sparklines over the run, alerts marked
+                           (COLUMNS wide, 100 by default)
   --slowest N              print the N slowest requests (end to end, queue consumers
                            included) as span trees and what dominates their time (traces
                            every request unless the file's tracing.sample says otherwise)
@@ -154,6 +164,11 @@ struct RunArgs {
     std::optional<std::string> traces;
     std::optional<TraceFormat> traces_format;
     std::optional<std::string> html;
+    // Andon in Prometheus, Grafana and the terminal (docs/andon.md).
+    std::optional<std::string> openmetrics;      ///< run --openmetrics FILE
+    std::optional<std::string> prometheus_rules; ///< run --prometheus-rules FILE
+    std::optional<std::string> grafana;          ///< run --grafana FILE.json
+    bool dashboard = false;                      ///< run --dashboard
 };
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
@@ -220,6 +235,16 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--metrics") {
             a.metrics = value();
             if (a.metrics->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--openmetrics" || flag == "--prometheus-rules" || flag == "--grafana") {
+            auto& path = flag == "--openmetrics"        ? a.openmetrics
+                         : flag == "--prometheus-rules" ? a.prometheus_rules
+                                                        : a.grafana;
+            path = value();
+            if (path->empty() || *path == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
+        } else if (flag == "--dashboard") {
+            no_value();
+            a.dashboard = true;
         } else if (flag == "--slowest") {
             a.slowest =
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
@@ -346,6 +371,9 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     check_output("--metrics", a.metrics);
     check_output("--traces", a.traces);
     check_output("--html", a.html);
+    check_output("--openmetrics", a.openmetrics);
+    check_output("--prometheus-rules", a.prometheus_rules);
+    check_output("--grafana", a.grafana);
     if (a.out) {
         try {
             check_results_file_target(*a.out);
@@ -405,6 +433,10 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
     if (a.slowest > 0)
         fmt::print(json_to_stdout ? err : out, "{}", format_slowest(summary, a.slowest));
+    if (a.dashboard)
+        fmt::print(
+            json_to_stdout ? err : out, "{}",
+            format_dashboard(runs.front(), sc.model.start, terminal_width_from_environment()));
     auto write = [&](const char* flag, const std::string& path, const std::string& text) {
         if (path == "-") {
             fmt::print(out, "{}", text);
@@ -456,6 +488,23 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
               traces_json(a.traces_format.value_or(TraceFormat::Jaeger), runs.front(), context));
     }
     if (a.html) write("--html", *a.html, html_dashboard(runs.front(), summary));
+    if (a.openmetrics) {
+        try {
+            AtomicFile file(*a.openmetrics);
+            write_openmetrics(runs.front(), sc.model.start,
+                              [&](std::string_view lines) { file.write(lines); });
+            file.commit();
+        } catch (const std::runtime_error& e) {
+            bad_flag("--openmetrics", e.what());
+        }
+    if (a.prometheus_rules)
+        write("--prometheus-rules", *a.prometheus_rules,
+              prometheus_rules_yaml(sc.name, sc.model.operations.alerts,
+                                    sc.model.operations.monitoring.scrape_interval));
+    if (a.grafana)
+        write("--grafana", *a.grafana,
+              grafana_dashboard_json(sc.name, runs.front(), sc.model.start,
+                                     sc.model.operations.monitoring.scrape_interval.seconds()));
     if (a.out) {
         ResultsFileHeader header;
         header.tpssim_version = kVersion;
