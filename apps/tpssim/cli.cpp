@@ -1,5 +1,6 @@
 #include "apps/tpssim/cli.hpp"
 
+#include "apps/tpssim/exam_command.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
@@ -45,7 +46,9 @@ usage:
                                          check a scenario file without running it;
                                          --graph prints the call graph (text or Graphviz DOT)
   tpssim sweep SWEEP.yaml [options]      run a parameter sweep (docs/sweeps.md)
-  tpssim help [run|validate|sweep] | --help | --version
+  tpssim exam EXAM.yaml --playbook MINE.yaml [options]
+                                         grade a playbook on an exam (docs/exams.md)
+  tpssim help [run|validate|sweep|exam] | --help | --version
   tpssim run --help | tpssim validate --help   that command's help
 )";
 
@@ -476,10 +479,12 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                 fmt::print(out, "{}", validate_help_text());
             else if (topic == "sweep")
                 fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
+            else if (topic == "exam")
+                fmt::print(out, "{}", kExamUsage);
             else if (topic.empty())
                 fmt::print(out, "{}", usage_text());
             else
-                bad_flag(topic, "unknown command; expected run, validate or sweep");
+                bad_flag(topic, "unknown command; expected run, validate, sweep or exam");
             return kExitOk;
         }
         if (cmd == "--version") {
@@ -501,7 +506,15 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             g_interrupted.store(false);
             return run_sweep_command(rest, out, err, g_interrupted);
         }
-        bad_flag(cmd, "unknown command; expected run, validate, sweep or help");
+        if (cmd == "exam") {
+            if (asks_for_help(rest)) {
+                fmt::print(out, "{}", kExamUsage);
+                return kExitOk;
+            }
+            g_interrupted.store(false);
+            return run_exam_command(rest, out, err, g_interrupted);
+        }
+        bad_flag(cmd, "unknown command; expected run, validate, sweep, exam or help");
     } catch (const scenarios::ScenarioError& e) {
         for (const auto& d : e.diagnostics())
             fmt::print(err, "{}\n", d.format());
