@@ -120,20 +120,22 @@ ExamGrade grade_exam(const ExamKey& key, const models::ModelParams& model,
                 if (o.recovered) o.recovered_at = users.last_end;
             }
             const bool holds_after = users.holds_from(o.started + key.recover_within.seconds());
-            // The trainee's first alert in the window; and whether one that fired there has
-            // resolved by its end (the trainee can see the fix work).
-            bool resolved_in_window = false;
+            // The trainee's first alert in the window; and whether every alert that fired there
+            // has resolved by the end of the run (the trainee's monitoring shows the recovery).
+            bool all_resolved = true;
             for (std::size_t a = 0; a < run.alerts.size(); ++a) {
                 if (is_slo[a]) continue;
                 for (const auto& f : run.alerts[a].firings) {
                     if (f.fired_seconds < o.started || f.fired_seconds >= o.window_end) continue;
-                    if (end_of(f) < o.window_end) resolved_in_window = true;
+                    if (std::isnan(f.resolved_seconds)) all_resolved = false;
                     if (std::isnan(o.first_alert_at) || f.fired_seconds < o.first_alert_at) {
                         o.first_alert_at = f.fired_seconds;
                         o.first_alert = run.alerts[a].name;
                     }
                 }
             }
+            // Users' view at the window's end: not in violation.
+            const bool healthy_at_end = !users.violated || users.last_end < o.window_end;
             const bool violated = users.violated;
             o.detection = !std::isnan(o.first_alert_at) &&
                           (!violated || o.first_alert_at <= o.first_violation_at);
@@ -154,7 +156,8 @@ ExamGrade grade_exam(const ExamKey& key, const models::ModelParams& model,
             }
             o.fix = rules_ok && holds_after &&
                     all_pass(failure.fix_checks, first, run, o.failed_checks);
-            o.verification = rules_ok && resolved_in_window &&
+            o.verification = rules_ok && !std::isnan(o.first_alert_at) && all_resolved &&
+                             healthy_at_end &&
                              all_pass(failure.verification_checks, first, run, o.failed_checks);
             if (!failure.recurrence.empty() || !failure.prevention_checks.empty()) {
                 bool handled = true;

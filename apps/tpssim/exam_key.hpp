@@ -20,7 +20,7 @@ namespace tpssim {
 enum class ExamJudge : std::uint8_t {
     Detection,    ///< the trainee's first alert in a failure's window, before users see it
     Fix,          ///< the SLO holds from `recover_within` after the failure to its window's end
-    Verification, ///< the detecting alert resolves within the window (the fix is seen to work)
+    Verification, ///< the alerts of the window resolve, the SLO holds at its end (the fix seen)
     Prevention,   ///< the failure's prevention checks (a recurrence handled)
     Instructor,   ///< a person grades it (the written root cause)
 };

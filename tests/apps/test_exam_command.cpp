@@ -111,7 +111,7 @@ TEST_CASE("tpssim exam: a playbook that detects and fixes passes, an empty one f
     CHECK(good.exit_code == 0);
     CHECK(good.out.find("tpssim exam: a tiny exam\n") == 0);
     CHECK(good.out.find("   first alert         BackendSlow at ") != std::string::npos);
-    CHECK(good.out.find("on: BackendSlow, after: 30s, repeat: true, replace_unhealthy: backend") !=
+    CHECK(good.out.find("   fixed by            replace_unhealthy: backend (at 0:10:45)\n") !=
           std::string::npos);
     CHECK(good.out.find("graded by an instructor") != std::string::npos);
     CHECK(good.out.find(": PASS\n") != std::string::npos);
@@ -156,7 +156,7 @@ TEST_CASE("tpssim exam: bad playbooks and keys are errors in their own file, exi
     const std::string bad = d.path("bad.yaml");
     // An action on a service the exam does not have.
     CHECK(load_error(d, "actions:\n  - {at: 5m, restart: backnd}\n") ==
-          bad + ":2:27: error: actions.0.restart: unknown service \"backnd\"; did you mean "
+          bad + ":2:23: error: actions.0.restart: unknown service \"backnd\"; did you mean "
                 "\"backend\"?");
     // A key the exam forbids in a playbook: no adding infrastructure, no faults of one's own.
     CHECK(load_error(d, "alerts: []\nservices:\n  backend: {workers: 40}\n") ==
@@ -168,7 +168,7 @@ TEST_CASE("tpssim exam: bad playbooks and keys are errors in their own file, exi
                 "see), not one of the playbook's; act on an alert of your own");
     // Stopping the fault is not a fix.
     CHECK(load_error(d, "actions:\n  - {at: 11m, stop_fault: incident-1}\n") ==
-          bad + ":2:28: error: actions.0.stop_fault: \"incident-1\" is not another team's to "
+          bad + ":2:27: error: actions.0.stop_fault: \"incident-1\" is not another team's to "
                 "fix: change the system (set, scale, restart, replace_unhealthy) instead of "
                 "stopping the fault");
     // The key: a failure that names no fault of its chaos.
@@ -180,14 +180,15 @@ TEST_CASE("tpssim exam: bad playbooks and keys are errors in their own file, exi
         FAIL("no error");
     } catch (const scenarios::ScenarioError& e) {
         CHECK(e.diagnostics().front().format().starts_with(
-            d.path("exam.key.yaml") + ":25:15: error: grading.failures.0.fault: expected the "
+            d.path("exam.key.yaml") + ":19:15: error: grading.failures.0.fault: expected the "
                                       "name of a fault in this file's chaos:, got \"incident-9\""));
     }
     // On the command line: exit 2, one line per problem.
+    d.write("exam.key.yaml", kKey);
     d.write("bad.yaml", "actions:\n  - {at: 5m, restart: backnd}\n");
     const auto r = exam(d, "bad.yaml");
     CHECK(r.exit_code == 2);
-    CHECK(r.out.starts_with(bad + ":2:27: error: actions.0.restart: unknown service"));
+    CHECK(r.out.starts_with(bad + ":2:23: error: actions.0.restart: unknown service"));
     const auto none = test_support::run_command(std::string(TPSSIM_BINARY) + " exam " +
                                                 d.path("exam.yaml") + " 2>&1");
     CHECK(none.exit_code == 2);

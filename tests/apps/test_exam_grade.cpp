@@ -29,8 +29,15 @@ struct Fixture {
                      {"Fix", 0.2, ExamJudge::Fix},
                      {"Verification", 0.2, ExamJudge::Verification},
                      {"Prevention", 0.2, ExamJudge::Prevention}};
-        key.failures = {{"f1", "first", {}, {}, {}, "f1b", std::nullopt},
-                        {"f2", "second", {}, {}, {0}, "", std::nullopt}};
+        ExamFailure f1;
+        f1.fault = "f1";
+        f1.what = "first";
+        f1.recurrence = "f1b";
+        ExamFailure f2;
+        f2.fault = "f2";
+        f2.what = "second";
+        f2.prevention_checks = {0};
+        key.failures = {f1, f2};
         key.checks = 1;
         auto fault = [](const char* name, std::int64_t at) {
             models::FaultParams f;
