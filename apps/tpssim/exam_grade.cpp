@@ -146,6 +146,8 @@ ExamGrade grade_exam(const ExamKey& key, const models::ModelParams& model,
                 if (t < from || t >= o.window_end) continue;
                 if (violated) {
                     if (!o.recovered || t > o.recovered_at) break;
+                    // Of actions at the same time, the first in the playbook.
+                    if (t == o.fixing_action_at) continue;
                     o.fixing_action = ops.actions[a].text;
                     o.fixing_action_at = t;
                 } else {

@@ -5,6 +5,7 @@
 // tests/labs/test_labs_robust.cpp grades both whole weekends over 16 seeds.
 
 #include "apps/tpssim/exam_command.hpp"
+#include "scenarios/scenario.hpp"
 
 #include <doctest/doctest.h>
 
@@ -80,6 +81,36 @@ TEST_CASE("exam grading: the holiday weekend to 20:30, the reference playbook pa
     CHECK_FALSE(naive.passed());
     // The SLO page comes only after users see the violation.
     CHECK_FALSE(naive.outcomes[0][0].detection);
+}
+
+// scenarios/examples/holiday-weekend-worked.yaml is the exam with its key's faults and the
+// reference playbook in one file (for the notebooks and the results-file tests): it must not
+// drift from them.
+TEST_CASE("exam grading: the worked holiday weekend is the exam, its key's faults, the reference") {
+    const auto exam = load_exam(exam_file("level3-holiday-weekend.yaml"),
+                                exam_file("level3-holiday-weekend.reference.playbook.yaml"));
+    const auto worked = scenarios::load_scenario_file(
+        TPSSIM_SOURCE_DIR "/scenarios/examples/holiday-weekend-worked.yaml");
+    const auto& a = exam.scenario.model.operations;
+    const auto& b = worked.model.operations;
+    REQUIRE(a.faults.size() == b.faults.size());
+    for (std::size_t i = 0; i < a.faults.size(); ++i) {
+        CHECK(a.faults[i].name == b.faults[i].name);
+        CHECK(a.faults[i].start == b.faults[i].start);
+        CHECK(a.faults[i].end == b.faults[i].end);
+        CHECK(a.faults[i].kind == b.faults[i].kind);
+        CHECK(a.faults[i].count == b.faults[i].count);
+    }
+    // The exam's alerts are the grader's first, then the playbook's.
+    REQUIRE(a.alerts.size() == b.alerts.size() + exam.key.slo_alerts.size());
+    for (std::size_t i = 0; i < b.alerts.size(); ++i)
+        CHECK(a.alerts[i + exam.key.slo_alerts.size()].condition.text ==
+              b.alerts[i].condition.text);
+    REQUIRE(a.actions.size() == b.actions.size());
+    for (std::size_t i = 0; i < a.actions.size(); ++i)
+        CHECK(a.actions[i].text == b.actions[i].text);
+    CHECK(exam.scenario.model.load.front().rate_per_second ==
+          worked.model.load.front().rate_per_second);
 }
 
 namespace {
