@@ -3,6 +3,7 @@
 #include "apps/tpssim/forecast_command.hpp"
 #include "apps/tpssim/html_dashboard.hpp"
 #include "apps/tpssim/grafana_dashboard.hpp"
+#include "apps/tpssim/exam_command.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/openmetrics_text.hpp"
 #include "apps/tpssim/output_file.hpp"
@@ -54,7 +55,9 @@ usage:
   tpssim sweep SWEEP.yaml [options]      run a parameter sweep (docs/sweeps.md)
   tpssim forecast FORECAST.yaml [options]
                                          forecast growth and size capacity (docs/forecasts.md)
-  tpssim help [run|validate|sweep|forecast] | --help | --version
+  tpssim exam EXAM.yaml --playbook MINE.yaml [options]
+                                         grade a playbook on an exam (docs/exams.md)
+  tpssim help [run|validate|sweep|forecast|exam] | --help | --version
   tpssim run --help | tpssim validate --help   that command's help
 )";
 
@@ -566,10 +569,12 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                 fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
             else if (topic == "forecast")
                 fmt::print(out, "{}{}", kForecastUsage, kExitCodes);
+            else if (topic == "exam")
+                fmt::print(out, "{}", kExamUsage);
             else if (topic.empty())
                 fmt::print(out, "{}", usage_text());
             else
-                bad_flag(topic, "unknown command; expected run, validate, sweep or forecast");
+                bad_flag(topic, "unknown command; expected run, validate, sweep, forecast or exam");
             return kExitOk;
         }
         if (cmd == "--version") {
@@ -599,7 +604,15 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             g_interrupted.store(false);
             return run_forecast_command(rest, out, err, g_interrupted);
         }
-        bad_flag(cmd, "unknown command; expected run, validate, sweep, forecast or help");
+        if (cmd == "exam") {
+            if (asks_for_help(rest)) {
+                fmt::print(out, "{}", kExamUsage);
+                return kExitOk;
+            }
+            g_interrupted.store(false);
+            return run_exam_command(rest, out, err, g_interrupted);
+        }
+        bad_flag(cmd, "unknown command; expected run, validate, sweep, forecast, exam or help");
     } catch (const scenarios::ScenarioError& e) {
         for (const auto& d : e.diagnostics())
             fmt::print(err, "{}\n", d.format());
