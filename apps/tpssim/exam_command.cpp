@@ -185,7 +185,6 @@ LoadedExam load_exam(const std::string& exam_path, const std::string& playbook_p
     };
     layers.push_back(std::move(playbook));
     exam.scenario = scenarios::load_scenario_layers(exam_path, layers);
-    exam.key.first_check = exam.scenario.model.operations.expectations.size() - exam.key.checks;
     return exam;
 }
 

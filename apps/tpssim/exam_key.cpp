@@ -3,6 +3,7 @@
 #include "scenarios/units.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fmt/format.h>
 #include <utility>
@@ -66,7 +67,14 @@ public:
             } else if (k == "pass_mark") {
                 key_.pass_mark = ratio(v, path);
             } else if (k == "replications") {
-                key_.replications = static_cast<std::uint32_t>(v.as<unsigned>(8));
+                const std::string text = scalar(v, path, "an integer from 1 to 10000");
+                unsigned n = 0;
+                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > 10000)
+                    error_(v.Mark(), path,
+                           fmt::format("expected an integer from 1 to 10000, got \"{}\"", text));
+                else
+                    key_.replications = n;
             } else if (k == "parts") {
                 read_parts(v, path);
             } else if (k == "rules") {

@@ -61,13 +61,13 @@ struct ExamKey {
     /// Exam-wide rules (e.g. "you can't add infrastructure"): a replication that breaks one
     /// scores 0 on every part the simulation judges.
     std::vector<std::size_t> rule_checks;
-    std::size_t first_check = 0; ///< where the key's checks start among the expectations
-    std::size_t checks = 0;      ///< how many checks the key added
+    /// How many checks the key added: the last ones of the run's expectations (a playbook
+    /// adds none, and the exam's own come first).
+    std::size_t checks = 0;
 };
 
 /// The layer that reads `key_path` into `key` (the `grading:` block) and merges its `chaos`,
-/// `alerts` and checks into the exam's run. `key.first_check` is set by the caller once the
-/// run's expectations are known (the exam's own come first).
+/// `alerts` and checks into the exam's run.
 scenarios::Layer exam_key_layer(const std::string& key_path, ExamKey& key);
 
 /// The key beside an exam: `level3-holiday-weekend.yaml` -> `level3-holiday-weekend.key.yaml`.
