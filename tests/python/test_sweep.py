@@ -188,3 +188,19 @@ def test_the_gil_is_released_while_the_sweep_runs(tmp_path):
         time.sleep(0.001)
     worker.join()
     assert len(ticks) > 20, "the main thread was starved: the GIL was held while sweeping"
+
+
+def test_a_real_ctrl_c_returns_the_finished_points(tmp_path):
+    import _thread
+    import threading
+
+    # Late enough that the sweep is planned and running (a loaded machine included).
+    timer = threading.Timer(2.0, _thread.interrupt_main)  # as SIGINT raises it
+    timer.start()
+    try:
+        with pytest.warns(RuntimeWarning, match="interrupted"):
+            partial = tpssim.sweep(small_sweep(tmp_path), threads=1, until="2h", progress=None)
+    finally:
+        timer.cancel()
+    assert partial.interrupted and len(partial.points) < 5
+    assert (partial.runs.groupby("point").size() == 3).all()
