@@ -53,7 +53,7 @@ def test_same_csv_bytes_report_and_hdf5_as_the_command_line(tmp_path, tpssim_exe
     strip = lambda text: [l for l in text.splitlines() if " s wall" not in l]
     assert strip(result.report()) == strip(done.stdout)
     with h5py.File(tmp_path / "cli.h5") as a, h5py.File(tmp_path / "py.h5") as b:
-        assert dict(a.attrs) .keys() == dict(b.attrs).keys()
+        assert dict(a.attrs).keys() == dict(b.attrs).keys()
         assert a.attrs["best_point"] == b.attrs["best_point"] == result.best_point
         for table in ("runs", "points"):
             columns = list(a[table].attrs["columns"])
