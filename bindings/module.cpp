@@ -4,6 +4,7 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "bindings/analytic.hpp"
+#include "bindings/forecast.hpp"
 #include "bindings/run_record.hpp"
 #include "bindings/scenario_error.hpp"
 #include "bindings/sweep.hpp"
@@ -195,4 +196,6 @@ PYBIND11_MODULE(_tpssim, m) {
     bind_run_record(m);
     bind_analytic(m);
     bind_sweep(m); // tpssim.sweep (bindings/sweep.cpp)
+    // Capacity forecasts (tpssim.forecast, bindings/forecast.cpp).
+    bind_forecast(m, &raise_scenario_error);
 }

@@ -13,6 +13,7 @@ See docs/python.md. The engine is C++ (tpssim._tpssim); simulations release the 
 
 from . import _tpssim, analytic
 from ._errors import Diagnostic, ScenarioError
+from ._forecast import Forecast, forecast  # capacity forecasts (docs/forecasts.md)
 from ._result import Result, open
 from ._scenario import Scenario, load
 
@@ -22,3 +23,4 @@ from ._sweep import SweepResult, sweep
 __version__ = "0.1.0"
 __all__ = ["load", "open", "Scenario", "Result", "ScenarioError", "Diagnostic", "analytic"]
 __all__ += ["sweep", "SweepResult"]
+__all__ += ["forecast", "Forecast"]

@@ -37,6 +37,9 @@ def run(scenario: ScenarioHandle, seed: int, until_seconds: Optional[float], rep
         threads: int, progress: Optional[Callable[[float], Any]], keep_event_logs: bool,
         poll_seconds: float) -> RunRecord: ...
 def parse_duration(text: str) -> float: ...
+# Capacity forecasts (bindings/forecast.cpp; tpssim.forecast wraps it).
+def forecast(path: str, threads: int, seed: Optional[int],
+             progress: Optional[Callable[[str], Any]], poll_seconds: float) -> Dict[str, Any]: ...
 
 # Sweeps (bindings/sweep.cpp)
 SweepJob = Tuple[str, str, List[Tuple[str, str]], Optional[float], int, List[str]]
