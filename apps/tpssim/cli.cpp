@@ -500,6 +500,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         } catch (const std::runtime_error& e) {
             bad_flag("--openmetrics", e.what());
         }
+    }
     if (a.prometheus_rules)
         write("--prometheus-rules", *a.prometheus_rules,
               prometheus_rules_yaml(sc.name, sc.model.operations.alerts,
