@@ -53,7 +53,7 @@ def test_same_csv_bytes_report_and_hdf5_as_the_command_line(tmp_path, tpssim_exe
     strip = lambda text: [l for l in text.splitlines() if " s wall" not in l]
     assert strip(result.report()) == strip(done.stdout)
     with h5py.File(tmp_path / "cli.h5") as a, h5py.File(tmp_path / "py.h5") as b:
-        assert dict(a.attrs) .keys() == dict(b.attrs).keys()
+        assert dict(a.attrs).keys() == dict(b.attrs).keys()
         assert a.attrs["best_point"] == b.attrs["best_point"] == result.best_point
         for table in ("runs", "points"):
             columns = list(a[table].attrs["columns"])
@@ -188,3 +188,19 @@ def test_the_gil_is_released_while_the_sweep_runs(tmp_path):
         time.sleep(0.001)
     worker.join()
     assert len(ticks) > 20, "the main thread was starved: the GIL was held while sweeping"
+
+
+def test_a_real_ctrl_c_returns_the_finished_points(tmp_path):
+    import _thread
+    import threading
+
+    # Late enough that the sweep is planned and running (a loaded machine included).
+    timer = threading.Timer(2.0, _thread.interrupt_main)  # as SIGINT raises it
+    timer.start()
+    try:
+        with pytest.warns(RuntimeWarning, match="interrupted"):
+            partial = tpssim.sweep(small_sweep(tmp_path), threads=1, until="2h", progress=None)
+    finally:
+        timer.cancel()
+    assert partial.interrupted and len(partial.points) < 5
+    assert (partial.runs.groupby("point").size() == 3).all()

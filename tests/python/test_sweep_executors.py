@@ -75,3 +75,17 @@ def test_a_job_that_fails_raises_in_the_caller(spec):
 def test_not_an_executor_is_refused(spec):
     with pytest.raises(TypeError, match="executor: expected None"):
         tpssim.sweep(spec, executor=object(), progress=None)
+
+
+def test_ctrl_c_while_an_executor_runs_keeps_the_finished_points(spec, local):
+    def interrupt_after_some(fraction):
+        if fraction > 0.4:
+            raise KeyboardInterrupt
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool, \
+            pytest.warns(RuntimeWarning, match="interrupted"):
+        partial = tpssim.sweep(spec, executor=pool, progress=interrupt_after_some)
+    assert partial.interrupted and 0 < len(partial.points) < 4
+    # The finished points are whole and are the local run's rows.
+    kept = local.runs[local.runs.point.isin(partial.points.point)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(partial.runs, kept)
