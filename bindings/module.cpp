@@ -35,7 +35,8 @@ namespace {
     std::string text;
     for (const auto& d : e.diagnostics()) {
         diagnostics.append(py::make_tuple(d.file, d.line, d.column, d.key_path, d.message));
-        text += (text.empty() ? "" : "\n") + d.format();
+        if (!text.empty()) text += '\n'; // not "" + string: GCC 12's -Wrestrict misfires
+        text += d.format();
     }
     py::object cls = py::module_::import("tpssim._errors").attr("ScenarioError");
     py::object error = cls(text, diagnostics);
