@@ -41,6 +41,44 @@ def parse_duration(text: str) -> float: ...
 def forecast(path: str, threads: int, seed: Optional[int],
              progress: Optional[Callable[[str], Any]], poll_seconds: float) -> Dict[str, Any]: ...
 
+# Sweeps (bindings/sweep.cpp)
+SweepJob = Tuple[str, str, List[Tuple[str, str]], Optional[float], int, List[str]]
+
+class SweepOutcome:
+    keyboard_interrupt: bool
+    interrupted: bool
+    complete_points: int
+    best_point: Optional[int]
+    best_is_significant_gain: bool
+    ranking: List[int]
+    def report(self, wall_seconds: float, top: int) -> str: ...
+    def runs_csv(self) -> str: ...
+    def points_csv(self) -> str: ...
+    def write_hdf5(self, path: str) -> None: ...
+
+class SweepHandle:
+    file: str
+    base_file: str
+    keys: List[str]
+    points: List[List[str]]
+    replications: int
+    seed: int
+    figures: List[str]
+    objective: Tuple[str, str]
+    constraints: List[str]
+    simulated_seconds: float
+    def jobs(self) -> List[SweepJob]: ...
+    def run(self, threads: int, progress: Optional[Callable[[int, int], Any]],
+            poll_seconds: float) -> SweepOutcome: ...
+    def gather(self, values: Sequence[float], job_done: Sequence[bool],
+               keyboard_interrupt: bool) -> SweepOutcome: ...
+
+def sweep_plan(source: str, display_name: str, is_text: bool, replications: Optional[int],
+               until_seconds: Optional[float], seed: Optional[int],
+               points: Optional[int]) -> SweepHandle: ...
+def run_sweep_job(job: SweepJob) -> List[float]: ...
+def write_text_whole(path: str, text: str) -> None: ...
+
 class analytic:
     @staticmethod
     def erlang_b(c: int, load: float) -> float: ...
