@@ -2,6 +2,7 @@
 
 #include "apps/tpssim/forecast_plan.hpp"
 #include "apps/tpssim/forecast_report.hpp"
+#include "bindings/scenario_error.hpp"
 #include "scenarios/forecast_reader.hpp"
 
 #include <pybind11/stl.h>
@@ -150,12 +151,11 @@ py::dict tables(const ForecastPlan& plan) {
 
 } // namespace
 
-void bind_forecast(py::module_& m, void (*raise_scenario_error)(const scenarios::ScenarioError&)) {
+void bind_forecast(py::module_& m) {
     m.def(
         "forecast",
-        [raise_scenario_error](const std::string& path, std::uint32_t threads,
-                               std::optional<std::uint64_t> seed, const py::object& progress,
-                               double poll_seconds) {
+        [](const std::string& path, std::uint32_t threads, std::optional<std::uint64_t> seed,
+           const py::object& progress, double poll_seconds) {
             try {
                 const auto spec = scenarios::read_forecast_file(path);
                 std::atomic<bool> stop{false};

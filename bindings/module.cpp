@@ -197,5 +197,5 @@ PYBIND11_MODULE(_tpssim, m) {
     bind_analytic(m);
     bind_sweep(m); // tpssim.sweep (bindings/sweep.cpp)
     // Capacity forecasts (tpssim.forecast, bindings/forecast.cpp).
-    bind_forecast(m, &raise_scenario_error);
+    bind_forecast(m);
 }

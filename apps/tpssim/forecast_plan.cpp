@@ -250,11 +250,16 @@ ForecastPlan plan_forecast(const scenarios::ForecastSpec& spec, const ForecastOp
         plan.chosen = spec.growth->model;
     }
     plan.current_rate = plan.rate_at(0.0);
+    // A row every quarter month back from the last horizon, so that it and now are rows.
     const double last = spec.horizons_months.back();
-    for (double t = 0.0; t <= plan.now_months + last + 1e-9; t += 0.25) {
+    std::vector<double> ahead;
+    for (int k = static_cast<int>(last * 4.0); k / 4.0 >= -plan.now_months - 1e-9; --k)
+        ahead.push_back(k / 4.0);
+    if (ahead.back() > -plan.now_months + 1e-9) ahead.push_back(-plan.now_months);
+    for (auto it = ahead.rbegin(); it != ahead.rend(); ++it) {
         ForecastCurvePoint p;
-        p.t_months = t;
-        p.months_ahead = t - plan.now_months;
+        p.months_ahead = *it;
+        p.t_months = plan.now_months + *it;
         p.fit = plan.rate_at(p.months_ahead);
         std::tie(p.low, p.high) = plan.band_at(p.months_ahead);
         p.peak = spec.peak_factor * (spec.plan_on_upper ? p.high : p.fit);

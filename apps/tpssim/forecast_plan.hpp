@@ -59,7 +59,8 @@ struct ScaleStep {
     double percent = 0.0;
 };
 
-/// The projected curve for plots: one row per quarter month, from the history's start.
+/// The projected curve for plots: one row per quarter month back from the last horizon to the
+/// history's start (which is a row too).
 struct ForecastCurvePoint {
     double t_months = 0.0;     ///< since the history's first row (or now, stated growth)
     double months_ahead = 0.0; ///< since the last row (negative over the history)
