@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -21,9 +22,17 @@ struct Result {
 
 using test_support::slurp;
 
+// This process's scratch folder: several test runs (builds, worktrees) may share a machine.
+std::filesystem::path scratch_dir() {
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("tpssim-cli-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
 // Runs tpssim with `args` (shell words) from the source folder; captures both streams.
 Result tpssim(const std::string& args) {
-    const auto dir = std::filesystem::temp_directory_path() / "tpssim-cli-test";
+    const auto dir = scratch_dir();
     std::filesystem::create_directories(dir);
     const std::string err_path = (dir / "stderr.txt").string();
     const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
@@ -160,7 +169,7 @@ TEST_CASE("--chaos adds a fault to the timeline; a bad one names <--chaos>") {
 }
 
 TEST_CASE("--summary-json FILE writes the file whole") {
-    const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" / "s.json";
+    const auto path = scratch_dir() / "s.json";
     std::filesystem::remove(path);
     const auto r = tpssim(std::string("run ") + kMM1 + " --until 20m --quiet --summary-json '" +
                           path.string() + "'");
@@ -296,7 +305,7 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
 } // namespace
 
 TEST_CASE("--events writes the event log as JSON lines, the same bytes on every run") {
-    const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" / "events.jsonl";
+    const auto path = scratch_dir() / "events.jsonl";
     std::filesystem::remove(path);
     const std::string run = "run scenarios/labs/3.1-cascade-contained.yaml --until 2m --quiet ";
     const auto r = tpssim(run + "--summary-json - --events '" + path.string() + "'");
@@ -362,8 +371,7 @@ namespace {
 // A scenario with operations: an autoscaled service, a crash, an alert rule and two checks,
 // the second failing unless `passing`.
 std::string ops_scenario(bool passing) {
-    const auto path = std::filesystem::temp_directory_path() / "tpssim-cli-test" /
-                      (passing ? "ops-pass.yaml" : "ops-fail.yaml");
+    const auto path = scratch_dir() / (passing ? "ops-pass.yaml" : "ops-fail.yaml");
     std::filesystem::create_directories(path.parent_path());
     std::ofstream f(path);
     f << "name: ops-cli-test\n"
@@ -391,7 +399,7 @@ std::string ops_scenario(bool passing) {
 } // namespace
 
 TEST_CASE("operations: --events has scale events with clock times; a failed check exits 1") {
-    const auto dir = std::filesystem::temp_directory_path() / "tpssim-cli-test";
+    const auto dir = scratch_dir();
     const auto events = (dir / "ops-events.jsonl").string();
     const auto summary = (dir / "ops-summary.json").string();
     std::filesystem::remove(events);
