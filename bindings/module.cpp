@@ -4,7 +4,10 @@
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "bindings/analytic.hpp"
+#include "bindings/forecast.hpp"
 #include "bindings/run_record.hpp"
+#include "bindings/scenario_error.hpp"
+#include "bindings/sweep.hpp"
 #include "models/clock_format.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
@@ -27,20 +30,6 @@ namespace py = pybind11;
 namespace tpssim::python {
 
 namespace {
-
-// Raises tpssim.ScenarioError (defined in Python, tpssim/_errors.py) from the C++ error.
-[[noreturn]] void raise_scenario_error(const scenarios::ScenarioError& e) {
-    py::list diagnostics;
-    std::string text;
-    for (const auto& d : e.diagnostics()) {
-        diagnostics.append(py::make_tuple(d.file, d.line, d.column, d.key_path, d.message));
-        text += (text.empty() ? "" : "\n") + d.format();
-    }
-    py::object cls = py::module_::import("tpssim._errors").attr("ScenarioError");
-    py::object error = cls(text, diagnostics);
-    PyErr_SetObject(cls.ptr(), error.ptr());
-    throw py::error_already_set();
-}
 
 std::vector<scenarios::Override>
 to_overrides(const std::vector<std::pair<std::string, std::string>>& set) {
@@ -206,4 +195,7 @@ PYBIND11_MODULE(_tpssim, m) {
         py::arg("text"));
     bind_run_record(m);
     bind_analytic(m);
+    bind_sweep(m); // tpssim.sweep (bindings/sweep.cpp)
+    // Capacity forecasts (tpssim.forecast, bindings/forecast.cpp).
+    bind_forecast(m, &raise_scenario_error);
 }

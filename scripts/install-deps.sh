@@ -8,6 +8,10 @@ set -euo pipefail
 # pybind11-dev and python3-pybind11 build the Python module (bindings/); python3-numpy,
 # python3-pytest and python3-tqdm its tests; python3-matplotlib, python3-nbclient,
 # python3-nbformat and python3-ipykernel run the notebooks (notebooks/).
+# python3-distributed (Dask) runs the sweep-on-a-cluster test; prometheus (prometheus and
+# promtool) checks the OpenMetrics and rules exports against the real tools; chromium,
+# chromium-driver and python3-selenium load the --html dashboard headless; libjs-dygraphs is the
+# charting library that page embeds.
 packages=(
   build-essential cmake pkg-config clang-format clang libclang-rt-dev llvm
   libeigen3-dev libboost-graph-dev libhdf5-dev pybind11-dev libfmt-dev doctest-dev
@@ -15,6 +19,7 @@ packages=(
   hdf5-tools python3-h5py python3-pandas
   python3-pybind11 python3-numpy python3-pytest python3-tqdm python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel
+  python3-distributed prometheus chromium chromium-driver python3-selenium libjs-dygraphs
 )
 missing=()
 for p in "${packages[@]}"; do

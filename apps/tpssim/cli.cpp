@@ -1,5 +1,6 @@
 #include "apps/tpssim/cli.hpp"
 
+#include "apps/tpssim/forecast_command.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
@@ -45,7 +46,9 @@ usage:
                                          check a scenario file without running it;
                                          --graph prints the call graph (text or Graphviz DOT)
   tpssim sweep SWEEP.yaml [options]      run a parameter sweep (docs/sweeps.md)
-  tpssim help [run|validate|sweep] | --help | --version
+  tpssim forecast FORECAST.yaml [options]
+                                         forecast growth and size capacity (docs/forecasts.md)
+  tpssim help [run|validate|sweep|forecast] | --help | --version
   tpssim run --help | tpssim validate --help   that command's help
 )";
 
@@ -476,10 +479,12 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                 fmt::print(out, "{}", validate_help_text());
             else if (topic == "sweep")
                 fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
+            else if (topic == "forecast")
+                fmt::print(out, "{}{}", kForecastUsage, kExitCodes);
             else if (topic.empty())
                 fmt::print(out, "{}", usage_text());
             else
-                bad_flag(topic, "unknown command; expected run, validate or sweep");
+                bad_flag(topic, "unknown command; expected run, validate, sweep or forecast");
             return kExitOk;
         }
         if (cmd == "--version") {
@@ -501,7 +506,15 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             g_interrupted.store(false);
             return run_sweep_command(rest, out, err, g_interrupted);
         }
-        bad_flag(cmd, "unknown command; expected run, validate, sweep or help");
+        if (cmd == "forecast") {
+            if (asks_for_help(rest)) {
+                fmt::print(out, "{}{}", kForecastUsage, kExitCodes);
+                return kExitOk;
+            }
+            g_interrupted.store(false);
+            return run_forecast_command(rest, out, err, g_interrupted);
+        }
+        bad_flag(cmd, "unknown command; expected run, validate, sweep, forecast or help");
     } catch (const scenarios::ScenarioError& e) {
         for (const auto& d : e.diagnostics())
             fmt::print(err, "{}\n", d.format());

@@ -6,7 +6,7 @@
 
 namespace tpssim {
 
-SweepAnalysis analyse_sweep(const SweepSpec& spec, const SweepRuns& runs) {
+SweepAnalysis analyse_sweep(const scenarios::SweepSpec& spec, const SweepRuns& runs) {
     SweepAnalysis a;
     a.has_baseline = !runs.point_complete.empty() && runs.point_complete[0];
     const std::uint32_t reps = runs.replications;

@@ -5,7 +5,7 @@
 /// the constraints, and the best point that meets them.
 
 #include "apps/tpssim/sweep_runner.hpp"
-#include "apps/tpssim/sweep_spec.hpp"
+#include "scenarios/sweep_reader.hpp"
 #include "sim/confidence_interval.hpp"
 
 #include <optional>
@@ -23,7 +23,7 @@ struct SweepFigureStats {
 
 struct SweepPointStats {
     std::size_t point = 0;
-    std::vector<SweepFigureStats> figures; ///< in SweepSpec::figures order
+    std::vector<SweepFigureStats> figures; ///< in scenarios::SweepSpec::figures order
     bool meets_constraints = true;
 };
 
@@ -41,6 +41,6 @@ struct SweepAnalysis {
     std::vector<std::size_t> ranking;
 };
 
-SweepAnalysis analyse_sweep(const SweepSpec& spec, const SweepRuns& runs);
+SweepAnalysis analyse_sweep(const scenarios::SweepSpec& spec, const SweepRuns& runs);
 
 } // namespace tpssim

@@ -5,6 +5,7 @@
 #include "apps/tpssim/progress_bar.hpp"
 #include "apps/tpssim/sweep_analysis.hpp"
 #include "apps/tpssim/sweep_design.hpp"
+#include "apps/tpssim/sweep_plan.hpp"
 #include "apps/tpssim/sweep_report.hpp"
 #include "apps/tpssim/sweep_results_file.hpp"
 #include "apps/tpssim/sweep_runner.hpp"
@@ -121,34 +122,27 @@ void write_or_fail(const char* flag, const std::string& path, const std::string&
 int run_sweep_command(std::span<const std::string> args, std::FILE* out, std::FILE* err,
                       const std::atomic<bool>& interrupted) {
     const SweepArgs a = parse_args(args);
-    SweepSpec spec = read_sweep_file(a.file);
+    scenarios::SweepSpec spec = scenarios::read_sweep_file(a.file);
     if (a.replications) spec.replications = *a.replications;
     for (const auto& [flag, path] :
          {std::pair{"--csv", a.csv}, {"--points-csv", a.points_csv}, {"--out", a.out}}) {
         if (!path) continue;
         try {
-            check_can_write(*path);
+            // --out is an HDF5 file of ours: another file of that name is not overwritten.
+            if (std::string_view(flag) == "--out")
+                check_sweep_results_file_target(*path);
+            else
+                check_can_write(*path);
         } catch (const std::runtime_error& e) {
             bad_flag(flag, e.what());
         }
     }
-    std::vector<SweepPoint> points;
-    try {
-        points = design_points(spec);
-    } catch (const std::invalid_argument& e) {
-        throw scenarios::ScenarioError({scenarios::Diagnostic{spec.file, 0, 0, "vary", e.what()}});
-    }
-    std::uint64_t seed = 1;
-    const auto models = load_sweep_models(spec, points, seed);
-    if (const std::string problem = check_sweep_figures(models.front(), spec.figures);
-        !problem.empty())
-        throw scenarios::ScenarioError(
-            {scenarios::Diagnostic{spec.file, 0, 0, "figures", problem}});
-
+    const SweepPlan plan = plan_sweep(std::move(spec));
+    const std::vector<SweepPoint>& points = plan.points;
     ProgressBar bar(a.progress && !a.quiet && ProgressBar::stderr_is_terminal(), err);
     SweepRunOptions ro;
-    ro.seed = seed;
-    ro.replications = spec.replications;
+    ro.seed = plan.seed;
+    ro.replications = plan.spec.replications;
     ro.threads = a.threads;
     ro.keep_going = [&] { return !interrupted.load(); };
     ro.progress = [&](std::size_t done, std::size_t total) {
@@ -156,21 +150,21 @@ int run_sweep_command(std::span<const std::string> args, std::FILE* out, std::FI
                    fmt::format("{} / {} runs ({} points)", done, total, points.size()));
     };
     const auto wall_start = std::chrono::steady_clock::now();
-    const SweepRuns runs = run_sweep(models, spec.figures, ro);
+    const SweepRuns runs = run_sweep(plan.models, plan.spec.figures, ro);
     bar.finish();
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    const SweepAnalysis analysis = analyse_sweep(spec, runs);
+    const SweepAnalysis analysis = analyse_sweep(plan.spec, runs);
     if (!a.quiet)
         fmt::print(out, "{}",
-                   format_sweep_report({spec, points, runs, analysis,
-                                        models.front().duration.seconds(), wall, a.top}));
-    if (a.csv) write_or_fail("--csv", *a.csv, sweep_runs_csv(spec, points, runs));
+                   format_sweep_report(
+                       {plan.spec, points, runs, analysis, plan.simulated_seconds(), wall, a.top}));
+    if (a.csv) write_or_fail("--csv", *a.csv, sweep_runs_csv(plan.spec, points, runs));
     if (a.points_csv)
-        write_or_fail("--points-csv", *a.points_csv, sweep_points_csv(spec, points, analysis));
+        write_or_fail("--points-csv", *a.points_csv, sweep_points_csv(plan.spec, points, analysis));
     if (a.out) {
         try {
-            write_sweep_results_file(*a.out, spec, points, runs, analysis);
+            write_sweep_results_file(*a.out, plan.spec, points, runs, analysis);
         } catch (const std::runtime_error& e) {
             bad_flag("--out", e.what());
         }

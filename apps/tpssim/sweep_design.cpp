@@ -33,7 +33,7 @@ private:
 };
 
 // The values of a variable on a grid.
-std::vector<std::string> grid_values(const SweepVariable& v) {
+std::vector<std::string> grid_values(const scenarios::SweepVariable& v) {
     if (!v.range) return v.values;
     std::vector<std::string> out;
     for (std::uint32_t i = 0; i < v.range->steps; ++i)
@@ -42,7 +42,7 @@ std::vector<std::string> grid_values(const SweepVariable& v) {
 }
 
 // The value at `u` (0..1) of a variable: along its range, or the list item of that stratum.
-std::string value_at(const SweepVariable& v, double u) {
+std::string value_at(const scenarios::SweepVariable& v, double u) {
     if (v.range) return v.range->at(u);
     const auto n = v.values.size();
     return v.values[std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)))];
@@ -50,11 +50,11 @@ std::string value_at(const SweepVariable& v, double u) {
 
 } // namespace
 
-std::vector<SweepPoint> design_points(const SweepSpec& spec, std::size_t max_points) {
+std::vector<SweepPoint> design_points(const scenarios::SweepSpec& spec, std::size_t max_points) {
     std::vector<SweepPoint> points(1); // the baseline
     const std::size_t k = spec.vary.size();
     switch (spec.design) {
-    case SweepDesign::grid: {
+    case scenarios::SweepDesign::grid: {
         std::vector<std::vector<std::string>> axes;
         std::size_t total = 1;
         for (const auto& v : spec.vary) {
@@ -79,7 +79,7 @@ std::vector<SweepPoint> design_points(const SweepSpec& spec, std::size_t max_poi
         }
         break;
     }
-    case SweepDesign::random: {
+    case scenarios::SweepDesign::random: {
         DesignRandom rng(spec.design_seed);
         for (std::uint32_t p = 0; p < spec.points; ++p) {
             SweepPoint pt;
@@ -89,7 +89,7 @@ std::vector<SweepPoint> design_points(const SweepSpec& spec, std::size_t max_poi
         }
         break;
     }
-    case SweepDesign::latin_hypercube: {
+    case scenarios::SweepDesign::latin_hypercube: {
         // Each key's range cut into `points` strata; each stratum used once per key, in an
         // order shuffled per key, at a uniform position within it.
         DesignRandom rng(spec.design_seed);

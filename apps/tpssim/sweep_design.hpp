@@ -4,7 +4,7 @@
 /// combination; random and Latin hypercube draw `points` points from a seeded generator of
 /// their own (the same points for the same seed on every machine).
 
-#include "apps/tpssim/sweep_spec.hpp"
+#include "scenarios/sweep_reader.hpp"
 
 #include <string>
 #include <vector>
@@ -19,6 +19,7 @@ struct SweepPoint {
 
 /// The baseline, then the design's points in a fixed order (a grid: the last key varies
 /// fastest). Throws std::invalid_argument when a grid has more than `max_points` points.
-std::vector<SweepPoint> design_points(const SweepSpec& spec, std::size_t max_points = 100000);
+std::vector<SweepPoint> design_points(const scenarios::SweepSpec& spec,
+                                      std::size_t max_points = 100000);
 
 } // namespace tpssim

@@ -23,7 +23,7 @@ std::string number(double v) {
     return std::isnan(v) ? std::string() : fmt::format("{}", v);
 }
 
-std::string values_text(const SweepSpec& spec, const SweepPoint& p) {
+std::string values_text(const scenarios::SweepSpec& spec, const SweepPoint& p) {
     if (p.is_baseline()) return "baseline (the base scenario unchanged)";
     std::string out;
     for (std::size_t i = 0; i < spec.vary.size(); ++i)
@@ -44,19 +44,19 @@ std::string short_key(const std::string& path) {
 
 } // namespace
 
-std::string format_sweep_value(const SweepFigure& f, double v) {
+std::string format_sweep_value(const scenarios::SweepFigure& f, double v) {
     if (std::isnan(v)) return "-";
     if (f.is_ratio()) return fmt::format("{:.3g}%", v * 100.0);
-    if (f.kind == SweepFigure::Kind::replica_seconds) return fmt::format("{:.4g} s", v);
+    if (f.kind == scenarios::SweepFigure::Kind::replica_seconds) return fmt::format("{:.4g} s", v);
     if (f.is_seconds()) return fmt::format("{:.3g} ms", v * 1000.0);
-    if (f.kind == SweepFigure::Kind::throughput) return fmt::format("{:.4g}/s", v);
+    if (f.kind == scenarios::SweepFigure::Kind::throughput) return fmt::format("{:.4g}/s", v);
     return fmt::format("{:.4g}", v);
 }
 
 std::string format_sweep_report(const SweepReportInput& in) {
     const auto& spec = in.spec;
     const auto& an = in.analysis;
-    const SweepFigure& obj = spec.figures[spec.objective.figure];
+    const scenarios::SweepFigure& obj = spec.figures[spec.objective.figure];
     static const char* designs[] = {"grid", "random", "latin_hypercube"};
     std::string out;
     out += fmt::format("sweep {}: base {}\n", spec.file, spec.base_file);
@@ -147,7 +147,7 @@ std::string format_sweep_report(const SweepReportInput& in) {
     return out;
 }
 
-std::string sweep_runs_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+std::string sweep_runs_csv(const scenarios::SweepSpec& spec, const std::vector<SweepPoint>& points,
                            const SweepRuns& runs) {
     std::string out = "point,replication,seed";
     for (const auto& v : spec.vary)
@@ -170,8 +170,8 @@ std::string sweep_runs_csv(const SweepSpec& spec, const std::vector<SweepPoint>&
     return out;
 }
 
-std::string sweep_points_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                             const SweepAnalysis& analysis) {
+std::string sweep_points_csv(const scenarios::SweepSpec& spec,
+                             const std::vector<SweepPoint>& points, const SweepAnalysis& analysis) {
     std::string out = "point";
     for (const auto& v : spec.vary)
         out += fmt::format(",{}", csv_field(v.key_path));

@@ -12,7 +12,7 @@
 namespace tpssim {
 
 struct SweepReportInput {
-    const SweepSpec& spec;
+    const scenarios::SweepSpec& spec;
     const std::vector<SweepPoint>& points;
     const SweepRuns& runs;
     const SweepAnalysis& analysis;
@@ -26,16 +26,16 @@ std::string format_sweep_report(const SweepReportInput& in);
 
 /// One row per finished point and replication: point, replication, seed, each varied key's
 /// value, each figure.
-std::string sweep_runs_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
+std::string sweep_runs_csv(const scenarios::SweepSpec& spec, const std::vector<SweepPoint>& points,
                            const SweepRuns& runs);
 
 /// One row per finished point: its values, then per figure the mean, the 95% half-width, the
 /// paired change against the baseline, its half-width and the change in %; then whether the
 /// point meets the constraints.
-std::string sweep_points_csv(const SweepSpec& spec, const std::vector<SweepPoint>& points,
-                             const SweepAnalysis& analysis);
+std::string sweep_points_csv(const scenarios::SweepSpec& spec,
+                             const std::vector<SweepPoint>& points, const SweepAnalysis& analysis);
 
 /// A figure's value for people: seconds in ms, ratios in %, others plain.
-std::string format_sweep_value(const SweepFigure& f, double v);
+std::string format_sweep_value(const scenarios::SweepFigure& f, double v);
 
 } // namespace tpssim

@@ -1,7 +1,9 @@
 #include "apps/tpssim/sweep_results_file.hpp"
 
 #include "apps/tpssim/hdf5_table.hpp"
+#include "apps/tpssim/output_file.hpp"
 
+#include <filesystem>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -12,7 +14,8 @@ namespace {
 using h5::Handle;
 
 // Each varied key's values at `point_of[row]` (empty at the baseline).
-void write_values(h5::Table& table, const SweepSpec& spec, const std::vector<SweepPoint>& points,
+void write_values(h5::Table& table, const scenarios::SweepSpec& spec,
+                  const std::vector<SweepPoint>& points,
                   const std::vector<std::uint64_t>& point_of) {
     for (std::size_t i = 0; i < spec.vary.size(); ++i) {
         std::vector<std::string> values;
@@ -24,11 +27,38 @@ void write_values(h5::Table& table, const SweepSpec& spec, const std::vector<Swe
 
 } // namespace
 
-void write_sweep_results_file(const std::string& path, const SweepSpec& spec,
+void check_sweep_results_file_target(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (fs::is_directory(status))
+        throw std::runtime_error(
+            fmt::format("{}: is a folder; expected the name of a sweep file", path));
+    if (fs::exists(status)) {
+        h5::silence_errors();
+        bool ours = false;
+        if (H5Fis_hdf5(path.c_str()) > 0) {
+            try {
+                Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+                ours = h5::string_attribute(f.get(), "format") == kSweepResultsFormat;
+            } catch (const std::runtime_error&) {
+                ours = false;
+            }
+        }
+        if (!ours)
+            throw std::runtime_error(fmt::format(
+                "{}: exists and is not a tpssim sweep file (an HDF5 file with format = \"{}\"); "
+                "not overwriting it",
+                path, kSweepResultsFormat));
+    }
+    check_can_write(path);
+}
+
+void write_sweep_results_file(const std::string& path, const scenarios::SweepSpec& spec,
                               const std::vector<SweepPoint>& points, const SweepRuns& runs,
                               const SweepAnalysis& analysis) {
     h5::write_file_whole(path, [&](hid_t root) {
-        h5::set_attribute(root, "format", std::string_view("tpssim-sweep"));
+        h5::set_attribute(root, "format", std::string_view(kSweepResultsFormat));
         h5::set_attribute(root, "format_version", std::uint64_t{1});
         h5::set_attribute(root, "sweep_file", spec.file);
         h5::set_attribute(root, "base_file", spec.base_file);

@@ -16,14 +16,14 @@ namespace tpssim {
 
 namespace {
 
-double figure_of(const models::RunResult& run, const SweepFigure& f) {
+double figure_of(const models::RunResult& run, const scenarios::SweepFigure& f) {
     const auto it =
         std::find_if(run.services.begin(), run.services.end(),
                      [&](const models::ServiceResult& s) { return s.name == f.service; });
     if (it == run.services.end())
         throw std::invalid_argument(fmt::format("{}: no service \"{}\"", f.text, f.service));
     const models::ServiceResult& s = *it;
-    using K = SweepFigure::Kind;
+    using K = scenarios::SweepFigure::Kind;
     switch (f.kind) {
     case K::p50:
         return s.latency_seconds.p50;
@@ -55,7 +55,7 @@ double figure_of(const models::RunResult& run, const SweepFigure& f) {
 } // namespace
 
 std::vector<double> sweep_figures(const models::RunResult& run,
-                                  const std::vector<SweepFigure>& figures) {
+                                  const std::vector<scenarios::SweepFigure>& figures) {
     std::vector<double> out;
     out.reserve(figures.size());
     for (const auto& f : figures)
@@ -64,7 +64,7 @@ std::vector<double> sweep_figures(const models::RunResult& run,
 }
 
 std::string check_sweep_figures(const models::ModelParams& model,
-                                const std::vector<SweepFigure>& figures) {
+                                const std::vector<scenarios::SweepFigure>& figures) {
     std::string names;
     for (const auto& s : model.services)
         if (s.kind != models::ServiceKind::Queue) names += (names.empty() ? "" : ", ") + s.name;
@@ -80,7 +80,7 @@ std::string check_sweep_figures(const models::ModelParams& model,
     return {};
 }
 
-std::vector<models::ModelParams> load_sweep_models(const SweepSpec& spec,
+std::vector<models::ModelParams> load_sweep_models(const scenarios::SweepSpec& spec,
                                                    const std::vector<SweepPoint>& points,
                                                    std::uint64_t& seed) {
     std::vector<models::ModelParams> models;
@@ -116,7 +116,8 @@ std::size_t SweepRuns::complete_points() const {
 }
 
 SweepRuns run_sweep(const std::vector<models::ModelParams>& models,
-                    const std::vector<SweepFigure>& figures, const SweepRunOptions& options) {
+                    const std::vector<scenarios::SweepFigure>& figures,
+                    const SweepRunOptions& options) {
     SweepRuns out;
     out.points = models.size();
     out.replications = options.replications;

@@ -4,9 +4,9 @@
 /// writes only its own slot, so the figures never depend on the number of threads.
 
 #include "apps/tpssim/sweep_design.hpp"
-#include "apps/tpssim/sweep_spec.hpp"
 #include "models/params.hpp"
 #include "models/run_result.hpp"
+#include "scenarios/sweep_reader.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -17,17 +17,17 @@ namespace tpssim {
 /// The figures of one run, in the order of `figures`. Throws std::invalid_argument when a
 /// figure names a service the run does not have.
 std::vector<double> sweep_figures(const models::RunResult& run,
-                                  const std::vector<SweepFigure>& figures);
+                                  const std::vector<scenarios::SweepFigure>& figures);
 
 /// Checks that every figure names a service (not a queue) of `model`; the message names the
 /// figure and lists the services. Empty when all is well.
 std::string check_sweep_figures(const models::ModelParams& model,
-                                const std::vector<SweepFigure>& figures);
+                                const std::vector<scenarios::SweepFigure>& figures);
 
 /// Every point's model: the base scenario with the point's values applied as `--set` would,
 /// `until` applied; `seed` receives the base scenario's seed. A problem with a combination of
 /// values (each fine alone) throws scenarios::ScenarioError naming the sweep file and point.
-std::vector<models::ModelParams> load_sweep_models(const SweepSpec& spec,
+std::vector<models::ModelParams> load_sweep_models(const scenarios::SweepSpec& spec,
                                                    const std::vector<SweepPoint>& points,
                                                    std::uint64_t& seed);
 
@@ -62,6 +62,7 @@ struct SweepRuns {
 /// Runs model `models[p]` (point p) `options.replications` times each. Jobs are taken point
 /// by point, so an interrupted sweep has finished a prefix of points (and some beyond).
 SweepRuns run_sweep(const std::vector<models::ModelParams>& models,
-                    const std::vector<SweepFigure>& figures, const SweepRunOptions& options);
+                    const std::vector<scenarios::SweepFigure>& figures,
+                    const SweepRunOptions& options);
 
 } // namespace tpssim

@@ -44,7 +44,8 @@ std::vector<fs::path> scenario_files() {
     for (const auto& entry : fs::recursive_directory_iterator(kScenarioDir))
         // A sweep file (`*.sweep.yaml`, docs/sweeps.md) is not a scenario.
         if (entry.is_regular_file() && entry.path().extension() == ".yaml" &&
-            entry.path().stem().extension() != ".sweep")
+            entry.path().stem().extension() != ".sweep" &&
+            entry.path().stem().extension() != ".forecast") // nor a forecast (docs/forecasts.md)
             files.push_back(entry.path().lexically_relative(kScenarioDir));
     std::sort(files.begin(), files.end());
     return files;

@@ -29,12 +29,13 @@ SweepRuns made_up_runs() {
     return r;
 }
 
-SweepSpec made_up_spec() {
-    SweepSpec s;
-    s.figures = {{SweepFigure::Kind::p99, "api", "p99(api)"},
-                 {SweepFigure::Kind::error_rate, "api", "error_rate(api)"}};
+scenarios::SweepSpec made_up_spec() {
+    scenarios::SweepSpec s;
+    s.figures = {{scenarios::SweepFigure::Kind::p99, "api", "p99(api)"},
+                 {scenarios::SweepFigure::Kind::error_rate, "api", "error_rate(api)"}};
     s.objective = {0, true};
-    s.constraints = {{1, SweepConstraint::Op::less, 0.001, 0.0, "error_rate(api) < 0.1%"}};
+    s.constraints = {
+        {1, scenarios::SweepConstraint::Op::less, 0.001, 0.0, "error_rate(api) < 0.1%"}};
     s.replications = 4;
     return s;
 }

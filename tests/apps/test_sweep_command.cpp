@@ -143,11 +143,29 @@ TEST_CASE("tpssim sweep: bad input exits 2 with the sweep file's line") {
     CHECK(t.exit_code == 2);
 }
 
+TEST_CASE("tpssim sweep --out: refuses a file that is not a sweep file; overwrites a sweep file") {
+    SweepDir d("out");
+    std::ofstream(d.dir / "notes.h5") << "someone's data";
+    const auto r = test_support::run_command(tpssim_command("sweep " + d.path("sweep.yaml") +
+                                                            " --replications 2 --out " +
+                                                            d.path("notes.h5") + " 2>&1"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("notes.h5: exists and is not a tpssim sweep file") != std::string::npos);
+    CHECK(test_support::slurp(d.path("notes.h5")) == "someone's data");
+    // Refused before anything ran: no report.
+    CHECK(r.out.find("best point") == std::string::npos);
+    const std::string again =
+        "sweep " + d.path("sweep.yaml") + " --replications 2 --quiet --out " + d.path("sweep.h5");
+    CHECK(test_support::run_command(tpssim_command(again)).exit_code == 0);
+    CHECK(test_support::run_command(tpssim_command(again)).exit_code == 0);
+}
+
 TEST_CASE("sweep runner: a stop keeps only points whose every replication finished") {
     SweepDir d("stop");
     const auto sc = scenarios::load_scenario_file(d.path("base.yaml"));
     const std::vector<models::ModelParams> models(4, sc.model);
-    const std::vector<SweepFigure> figures = {{SweepFigure::Kind::p99, "api", "p99(api)"}};
+    const std::vector<scenarios::SweepFigure> figures = {
+        {scenarios::SweepFigure::Kind::p99, "api", "p99(api)"}};
     SweepRunOptions o;
     o.replications = 2;
     o.threads = 1;

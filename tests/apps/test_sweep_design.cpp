@@ -13,25 +13,25 @@ using namespace tpssim;
 
 namespace {
 
-SweepVariable list(std::string key, std::vector<std::string> values) {
-    SweepVariable v;
+scenarios::SweepVariable list(std::string key, std::vector<std::string> values) {
+    scenarios::SweepVariable v;
     v.key_path = std::move(key);
     v.values = std::move(values);
     return v;
 }
 
-SweepVariable range(std::string key, double from, double to, std::uint32_t steps, std::string unit,
-                    bool integer) {
-    SweepVariable v;
+scenarios::SweepVariable range(std::string key, double from, double to, std::uint32_t steps,
+                               std::string unit, bool integer) {
+    scenarios::SweepVariable v;
     v.key_path = std::move(key);
-    v.range = SweepRange{from, to, steps, std::move(unit), integer};
+    v.range = scenarios::SweepRange{from, to, steps, std::move(unit), integer};
     return v;
 }
 
 } // namespace
 
 TEST_CASE("sweep design: a grid is the baseline then every combination, last key fastest") {
-    SweepSpec spec;
+    scenarios::SweepSpec spec;
     spec.vary = {list("a", {"1", "2"}), range("b", 10, 30, 3, "ms", true)};
     const auto points = design_points(spec);
     REQUIRE(points.size() == 7);
@@ -44,8 +44,8 @@ TEST_CASE("sweep design: a grid is the baseline then every combination, last key
 }
 
 TEST_CASE("sweep design: a Latin hypercube uses every stratum of every key once") {
-    SweepSpec spec;
-    spec.design = SweepDesign::latin_hypercube;
+    scenarios::SweepSpec spec;
+    spec.design = scenarios::SweepDesign::latin_hypercube;
     spec.points = 10;
     spec.design_seed = 42;
     spec.vary = {range("a", 0, 10, 0, "", false), range("b", 100, 200, 0, "", true)};
@@ -69,8 +69,8 @@ TEST_CASE("sweep design: a Latin hypercube uses every stratum of every key once"
 }
 
 TEST_CASE("sweep design: random points stay in their ranges and lists") {
-    SweepSpec spec;
-    spec.design = SweepDesign::random;
+    scenarios::SweepSpec spec;
+    spec.design = scenarios::SweepDesign::random;
     spec.points = 50;
     spec.vary = {range("a", 2, 4, 0, "%", false), list("b", {"x", "y"})};
     const auto points = design_points(spec);

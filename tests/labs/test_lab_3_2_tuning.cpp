@@ -6,7 +6,7 @@
 #include "apps/tpssim/sweep_analysis.hpp"
 #include "apps/tpssim/sweep_design.hpp"
 #include "apps/tpssim/sweep_runner.hpp"
-#include "apps/tpssim/sweep_spec.hpp"
+#include "scenarios/sweep_reader.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -14,7 +14,8 @@
 using namespace tpssim;
 
 TEST_CASE("lab 3.2: the sweep finds a significant 10-20% gain in p99 that meets the constraints") {
-    SweepSpec spec = read_sweep_file(TPSSIM_SOURCE_DIR "/scenarios/labs/3.2-tuning.sweep.yaml");
+    scenarios::SweepSpec spec =
+        scenarios::read_sweep_file(TPSSIM_SOURCE_DIR "/scenarios/labs/3.2-tuning.sweep.yaml");
     REQUIRE(spec.vary.size() == 2);
     // The small version: service-b's pool only (the queue stays as in the base), 5 minutes.
     spec.vary[0].values = {"4", "5", "8"};

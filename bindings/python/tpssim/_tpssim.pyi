@@ -37,6 +37,47 @@ def run(scenario: ScenarioHandle, seed: int, until_seconds: Optional[float], rep
         threads: int, progress: Optional[Callable[[float], Any]], keep_event_logs: bool,
         poll_seconds: float) -> RunRecord: ...
 def parse_duration(text: str) -> float: ...
+# Capacity forecasts (bindings/forecast.cpp; tpssim.forecast wraps it).
+def forecast(path: str, threads: int, seed: Optional[int],
+             progress: Optional[Callable[[str], Any]], poll_seconds: float) -> Dict[str, Any]: ...
+
+# Sweeps (bindings/sweep.cpp)
+SweepJob = Tuple[str, str, List[Tuple[str, str]], Optional[float], int, List[str]]
+
+class SweepOutcome:
+    keyboard_interrupt: bool
+    interrupted: bool
+    complete_points: int
+    best_point: Optional[int]
+    best_is_significant_gain: bool
+    ranking: List[int]
+    def report(self, wall_seconds: float, top: int) -> str: ...
+    def runs_csv(self) -> str: ...
+    def points_csv(self) -> str: ...
+    def write_hdf5(self, path: str) -> None: ...
+
+class SweepHandle:
+    file: str
+    base_file: str
+    keys: List[str]
+    points: List[List[str]]
+    replications: int
+    seed: int
+    figures: List[str]
+    objective: Tuple[str, str]
+    constraints: List[str]
+    simulated_seconds: float
+    def jobs(self) -> List[SweepJob]: ...
+    def run(self, threads: int, progress: Optional[Callable[[int, int], Any]],
+            poll_seconds: float) -> SweepOutcome: ...
+    def gather(self, values: Sequence[float], job_done: Sequence[bool],
+               keyboard_interrupt: bool) -> SweepOutcome: ...
+
+def sweep_plan(source: str, display_name: str, is_text: bool, replications: Optional[int],
+               until_seconds: Optional[float], seed: Optional[int],
+               points: Optional[int]) -> SweepHandle: ...
+def run_sweep_job(job: SweepJob) -> List[float]: ...
+def write_text_whole(path: str, text: str) -> None: ...
 
 class analytic:
     @staticmethod

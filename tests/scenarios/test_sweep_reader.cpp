@@ -1,8 +1,8 @@
 // The sweep file (apps/tpssim/sweep_spec.*): what it reads, and bad input reported at the
 // sweep file's line and column the way `--set` reports it, one clear message per problem.
 
-#include "apps/tpssim/sweep_spec.hpp"
 #include "scenarios/diagnostic.hpp"
+#include "scenarios/sweep_reader.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -43,8 +43,8 @@ struct SweepDir {
         std::ofstream(dir / "base.yaml") << kBase;
     }
     ~SweepDir() { fs::remove_all(dir); }
-    SweepSpec read(const std::string& text) const {
-        return read_sweep_text(text, (dir / "sweep.yaml").string());
+    scenarios::SweepSpec read(const std::string& text) const {
+        return scenarios::read_sweep_text(text, (dir / "sweep.yaml").string());
     }
     // The one diagnostic `text` gets, formatted, with the folder left out.
     std::string error(const std::string& text) const {
@@ -96,7 +96,7 @@ constraints:
     CHECK(spec.constraints[0].low == doctest::Approx(0.001));
     CHECK(spec.constraints[0].holds(0.0005));
     CHECK_FALSE(spec.constraints[0].holds(0.002));
-    CHECK(spec.constraints[1].op == SweepConstraint::Op::within);
+    CHECK(spec.constraints[1].op == scenarios::SweepConstraint::Op::within);
     CHECK(spec.constraints[1].holds(0.5));
     CHECK_FALSE(spec.constraints[1].holds(0.9));
     CHECK(spec.constraints[2].low == doctest::Approx(0.25));

@@ -1,4 +1,4 @@
-#include "apps/tpssim/sweep_spec.hpp"
+#include "scenarios/sweep_reader.hpp"
 
 #include "scenarios/scenario.hpp"
 #include "scenarios/units.hpp"
@@ -10,15 +10,14 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
-namespace tpssim {
+namespace tpssim::scenarios {
 
 namespace fs = std::filesystem;
-using scenarios::Diagnostic;
-using scenarios::ScenarioError;
-using scenarios::detail::DiagnosticSink;
-using scenarios::detail::MapReader;
-using scenarios::detail::Value;
+using detail::DiagnosticSink;
+using detail::MapReader;
+using detail::Value;
 
 std::string SweepRange::at(double fraction) const {
     const double v = from + (to - from) * fraction;
@@ -303,6 +302,12 @@ void check_values(const SweepSpec& spec, const std::vector<std::vector<ValueAt>>
 
 } // namespace
 
+SweepFigure parse_sweep_figure(std::string_view text) {
+    auto figure = parse_figure(text);
+    if (auto* msg = std::get_if<std::string>(&figure)) throw std::invalid_argument(*msg);
+    return std::get<SweepFigure>(figure);
+}
+
 SweepSpec read_sweep_text(const std::string& text, const std::string& display_name) {
     YAML::Node root;
     try {
@@ -421,4 +426,4 @@ SweepSpec read_sweep_file(const std::string& path) {
     return read_sweep_text(ss.str(), path);
 }
 
-} // namespace tpssim
+} // namespace tpssim::scenarios

@@ -9,9 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-namespace tpssim {
+namespace tpssim::scenarios {
 
 /// A numeric range to vary over: `{from, to, steps}` (grid) or `{from, to}` (random, LHS).
 /// Values keep the unit suffix of the endpoints (`100ms`, `80%`); `integer` when both endpoints
@@ -64,6 +65,9 @@ struct SweepFigure {
 /// The names `kind(service)` accepts, for messages and docs.
 const std::vector<std::string>& sweep_figure_kinds();
 
+/// `p99(api)` as a figure; std::invalid_argument with the message of a sweep file otherwise.
+SweepFigure parse_sweep_figure(std::string_view text);
+
 /// `figure < value`, `<=`, `>`, `>=`, or `figure within low..high` (both inclusive), judged
 /// on a point's mean over its replications.
 struct SweepConstraint {
@@ -103,4 +107,4 @@ SweepSpec read_sweep_file(const std::string& path);
 /// The same from text; `display_name` stands for the file (its folder anchors `base:`).
 SweepSpec read_sweep_text(const std::string& text, const std::string& display_name);
 
-} // namespace tpssim
+} // namespace tpssim::scenarios
