@@ -17,7 +17,7 @@ import time
 import tpssim
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DEFAULT_FILES = ["scenarios/examples/three-tier.yaml", "scenarios/exams/level3-holiday-weekend.yaml"]
+DEFAULT_FILES = ["scenarios/examples/three-tier.yaml", "scenarios/examples/holiday-weekend-worked.yaml"]
 
 
 def time_cli(exe: str, path: str) -> float:

@@ -1,5 +1,5 @@
 // The results file's cost (`tpssim run --out`), on the 66-hour holiday-weekend exam
-// (scenarios/exams/level3-holiday-weekend.yaml: every metric at 15 s, its events and sampled
+// (scenarios/examples/holiday-weekend-worked.yaml: every metric at 15 s, its events and sampled
 // spans).
 //
 // 1. The `tpssim` executable as a user runs it, `--quiet`, alternately without and with
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
             rounds = std::max(1, std::atoi(argv[i]));
     }
     const std::string exam =
-        std::string(TPSSIM_SOURCE_DIR) + "/scenarios/exams/level3-holiday-weekend.yaml";
+        std::string(TPSSIM_SOURCE_DIR) + "/scenarios/examples/holiday-weekend-worked.yaml";
     const auto dir = std::filesystem::temp_directory_path() /
                      ("tpssim-bench-results-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);

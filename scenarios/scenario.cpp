@@ -4,6 +4,7 @@
 #include "scenarios/distribution_reader.hpp"
 #include "scenarios/extends.hpp"
 #include "scenarios/key_table.hpp"
+#include "scenarios/layers.hpp"
 #include "scenarios/load_reader.hpp"
 #include "scenarios/operations_reader.hpp"
 #include "scenarios/overrides.hpp"
@@ -465,10 +466,12 @@ std::string read_file(const std::string& path) {
 // --- the whole load ------------------------------------------------------------------------
 
 Scenario load(std::string_view text, const std::string& file, const fs::path& base_dir,
-              std::span<const Override> overrides, std::span<const std::string> chaos) {
+              std::span<const Override> overrides, std::span<const std::string> chaos,
+              const detail::BeforeOverrides& before_overrides = {}) {
     DiagnosticSink sink(file);
     YAML::Node root = detail::read_document(sink, text, file);
     root = detail::resolve_extends(sink, root, file, base_dir);
+    if (before_overrides) before_overrides(sink, root);
     detail::apply_overrides(root, overrides, sink);
     ParsedScenario parsed = parse_document(sink, root, base_dir);
     for (const auto& flag : chaos)
@@ -521,6 +524,12 @@ Scenario load_scenario_text(std::string_view text, const std::string& display_na
 }
 
 namespace detail {
+
+Scenario load_scenario_file_with(const std::string& path, std::span<const Override> overrides,
+                                 const BeforeOverrides& before_overrides) {
+    const std::string text = read_file(path);
+    return load(text, path, fs::path(path).parent_path(), overrides, {}, before_overrides);
+}
 
 std::vector<const KeySchema*> scenario_schemas() {
     std::vector<const KeySchema*> schemas{&kTop, &kLoad, &kMmppState, &kTracing};

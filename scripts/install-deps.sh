@@ -10,7 +10,7 @@ set -euo pipefail
 # python3-nbformat and python3-ipykernel run the notebooks (notebooks/).
 # python3-distributed (Dask) runs the sweep-on-a-cluster test; prometheus (prometheus and
 # promtool) checks the OpenMetrics and rules exports against the real tools; chromium,
-# chromium-driver and python3-selenium load the --html dashboard headless; libjs-dygraphs is the
+# chromium-driver and python3-selenium load the --html dashboard headless (python3-pil reads its screenshot); libjs-dygraphs is the
 # charting library that page embeds.
 packages=(
   build-essential cmake pkg-config clang-format clang libclang-rt-dev llvm
@@ -19,7 +19,7 @@ packages=(
   hdf5-tools python3-h5py python3-pandas
   python3-pybind11 python3-numpy python3-pytest python3-tqdm python3-matplotlib
   python3-nbclient python3-nbformat python3-ipykernel
-  python3-distributed prometheus chromium chromium-driver python3-selenium libjs-dygraphs
+  python3-distributed prometheus chromium chromium-driver python3-selenium libjs-dygraphs python3-pil
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,14 +1,21 @@
 #include "apps/tpssim/cli.hpp"
 
 #include "apps/tpssim/forecast_command.hpp"
+#include "apps/tpssim/html_dashboard.hpp"
+#include "apps/tpssim/grafana_dashboard.hpp"
+#include "apps/tpssim/exam_command.hpp"
 #include "apps/tpssim/metrics_csv.hpp"
+#include "apps/tpssim/openmetrics_text.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/progress_bar.hpp"
+#include "apps/tpssim/prometheus_rules.hpp"
 #include "apps/tpssim/report.hpp"
 #include "apps/tpssim/results_file.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "apps/tpssim/sweep_command.hpp"
+#include "apps/tpssim/trace_export.hpp"
+#include "apps/tpssim/terminal_dashboard.hpp"
 #include "models/call_graph.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
@@ -48,7 +55,9 @@ usage:
   tpssim sweep SWEEP.yaml [options]      run a parameter sweep (docs/sweeps.md)
   tpssim forecast FORECAST.yaml [options]
                                          forecast growth and size capacity (docs/forecasts.md)
-  tpssim help [run|validate|sweep|forecast] | --help | --version
+  tpssim exam EXAM.yaml --playbook MINE.yaml [options]
+                                         grade a playbook on an exam (docs/exams.md)
+  tpssim help [run|validate|sweep|forecast|exam] | --help | --version
   tpssim run --help | tpssim validate --help   that command's help
 )";
 
@@ -83,10 +92,24 @@ run options:
                            (docs/results-file.md); an existing FILE must be a results file
   --metrics FILE.csv|-     write the first replication's metrics as CSV: one row per kept
                            scrape and subject, one column per metric
+  --openmetrics FILE       write the first replication's metrics as OpenMetrics text, for
+                           promtool tsdb create-blocks-from openmetrics (docs/andon.md)
+  --prometheus-rules FILE  write the scenario's alert rules as a Prometheus rules file
+  --grafana FILE.json      write a Grafana dashboard of the seven panels over those metrics
+  --dashboard              print the seven panels as sparklines over the run, alerts marked
+                           (COLUMNS wide, 100 by default)
   --slowest N              print the N slowest requests (end to end, queue consumers
                            included) as span trees and what dominates their time (traces
                            every request unless the file's tracing.sample says otherwise)
   --by SERVICE             with --slowest: rank by SERVICE's longest span instead
+  --traces FILE.json       write the first replication's kept traces for Jaeger's UI (or
+                           OTLP JSON with --traces-format otlp); traces every request unless
+                           the file's tracing.sample says otherwise
+  --traces-format jaeger|otlp
+                           the format of --traces (default jaeger)
+  --html FILE.html         write a self-contained dashboard page of the first replication:
+                           the seven panels over the run, alerts, faults, actions and breaker
+                           states, the event log and the slowest traces (docs/andon.md)
   --reproducible           leave wall-clock figures out of the summary JSON and the results
                            file (same bytes every run)
   --quiet                  no report, no progress bar
@@ -140,6 +163,15 @@ struct RunArgs {
     std::optional<std::string> graph; ///< validate --graph[=text|dot]
     std::uint32_t slowest = 0;        ///< run --slowest N
     std::optional<std::string> by;    ///< run --by SERVICE: what --slowest ranks by
+    // Andon for a browser and Jaeger: --traces FILE [--traces-format F], --html FILE.
+    std::optional<std::string> traces;
+    std::optional<TraceFormat> traces_format;
+    std::optional<std::string> html;
+    // Andon in Prometheus, Grafana and the terminal (docs/andon.md).
+    std::optional<std::string> openmetrics;      ///< run --openmetrics FILE
+    std::optional<std::string> prometheus_rules; ///< run --prometheus-rules FILE
+    std::optional<std::string> grafana;          ///< run --grafana FILE.json
+    bool dashboard = false;                      ///< run --dashboard
 };
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
@@ -206,11 +238,31 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         } else if (flag == "--metrics") {
             a.metrics = value();
             if (a.metrics->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
+        } else if (flag == "--openmetrics" || flag == "--prometheus-rules" || flag == "--grafana") {
+            auto& path = flag == "--openmetrics"        ? a.openmetrics
+                         : flag == "--prometheus-rules" ? a.prometheus_rules
+                                                        : a.grafana;
+            path = value();
+            if (path->empty() || *path == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
+        } else if (flag == "--dashboard") {
+            no_value();
+            a.dashboard = true;
         } else if (flag == "--slowest") {
             a.slowest =
                 parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
         } else if (flag == "--by") {
             a.by = value();
+        } else if (flag == "--traces" || flag == "--html") {
+            auto& path = flag == "--traces" ? a.traces : a.html;
+            path = value();
+            if (path->empty() || *path == "-")
+                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
+        } else if (flag == "--traces-format") {
+            const std::string v = value();
+            a.traces_format = parse_trace_format(v);
+            if (!a.traces_format)
+                bad_flag(flag, fmt::format("expected jaeger or otlp, got \"{}\"", v));
         } else if (flag == "--reproducible") {
             no_value();
             a.reproducible = true;
@@ -230,6 +282,8 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
         }
     }
     if (a.file.empty()) bad_flag("SCENARIO", "expected a scenario file, got nothing");
+    if (a.traces_format && !a.traces)
+        bad_flag("--traces-format", "expected --traces FILE with it (it says that file's format)");
     if (a.by && a.slowest == 0)
         bad_flag("--by", "expected --slowest N with it (--by says what --slowest ranks by)");
     // At most one output goes to stdout.
@@ -298,6 +352,8 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         tracing.keep_slowest = std::max(tracing.keep_slowest, a.slowest);
         if (a.by) tracing.rank_service = service_by_name(sc.model, *a.by);
     }
+    if ((a.traces || a.html) && sc.model.tracing.sample_fraction == 0.0)
+        sc.model.tracing.sample_fraction = 1.0; // the traces file and the page show traces
     if (sc.model.warmup >= sc.model.duration)
         bad_flag("--until", fmt::format("expected a horizon longer than the warm-up ({}), got {}",
                                         scenarios::format_duration(sc.model.warmup),
@@ -316,6 +372,11 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     check_output("--summary-json", a.summary_json);
     check_output("--events", a.events);
     check_output("--metrics", a.metrics);
+    check_output("--traces", a.traces);
+    check_output("--html", a.html);
+    check_output("--openmetrics", a.openmetrics);
+    check_output("--prometheus-rules", a.prometheus_rules);
+    check_output("--grafana", a.grafana);
     if (a.out) {
         try {
             check_results_file_target(*a.out);
@@ -336,7 +397,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (a.replications == 1) {
         models::RunOptions ro;
         ro.seed = seed;
-        ro.keep_event_log = a.events || a.out; // only --events and --out read the rows
+        ro.keep_event_log = a.events || a.out || a.html; // only these read the rows
         ro.progress = [&](double simulated, std::uint64_t events) {
             bar.update(simulated / horizon,
                        fmt::format("{} / {} simulated, {} events", human_seconds(simulated),
@@ -349,7 +410,7 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
         ro.seed = seed;
         ro.replications = a.replications;
         ro.threads = a.threads;
-        ro.keep_first_event_log = a.events.has_value();
+        ro.keep_first_event_log = a.events || a.html;
         ro.keep_every_event_log = a.out.has_value(); // one group per replication
         ro.keep_going = [] { return !g_interrupted.load(); };
         ro.progress = [&](std::uint32_t done, std::uint32_t total) {
@@ -375,6 +436,10 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
     if (!a.quiet) fmt::print(json_to_stdout ? err : out, "{}", format_report(summary));
     if (a.slowest > 0)
         fmt::print(json_to_stdout ? err : out, "{}", format_slowest(summary, a.slowest));
+    if (a.dashboard)
+        fmt::print(
+            json_to_stdout ? err : out, "{}",
+            format_dashboard(runs.front(), sc.model.start, terminal_width_from_environment()));
     auto write = [&](const char* flag, const std::string& path, const std::string& text) {
         if (path == "-") {
             fmt::print(out, "{}", text);
@@ -420,6 +485,30 @@ int cmd_run(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             }
         }
     }
+    if (a.traces) {
+        const TraceExportContext context{sc.name, seed, kVersion};
+        write("--traces", *a.traces,
+              traces_json(a.traces_format.value_or(TraceFormat::Jaeger), runs.front(), context));
+    }
+    if (a.html) write("--html", *a.html, html_dashboard(runs.front(), summary));
+    if (a.openmetrics) {
+        try {
+            AtomicFile file(*a.openmetrics);
+            write_openmetrics(runs.front(), sc.model.start,
+                              [&](std::string_view lines) { file.write(lines); });
+            file.commit();
+        } catch (const std::runtime_error& e) {
+            bad_flag("--openmetrics", e.what());
+        }
+    }
+    if (a.prometheus_rules)
+        write("--prometheus-rules", *a.prometheus_rules,
+              prometheus_rules_yaml(sc.name, sc.model.operations.alerts,
+                                    sc.model.operations.monitoring.scrape_interval));
+    if (a.grafana)
+        write("--grafana", *a.grafana,
+              grafana_dashboard_json(sc.name, runs.front(), sc.model.start,
+                                     sc.model.operations.monitoring.scrape_interval.seconds()));
     if (a.out) {
         ResultsFileHeader header;
         header.tpssim_version = kVersion;
@@ -481,10 +570,12 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
                 fmt::print(out, "{}{}", kSweepUsage, kExitCodes);
             else if (topic == "forecast")
                 fmt::print(out, "{}{}", kForecastUsage, kExitCodes);
+            else if (topic == "exam")
+                fmt::print(out, "{}", kExamUsage);
             else if (topic.empty())
                 fmt::print(out, "{}", usage_text());
             else
-                bad_flag(topic, "unknown command; expected run, validate, sweep or forecast");
+                bad_flag(topic, "unknown command; expected run, validate, sweep, forecast or exam");
             return kExitOk;
         }
         if (cmd == "--version") {
@@ -514,7 +605,15 @@ int run_cli(std::span<const std::string> args, std::FILE* out, std::FILE* err) {
             g_interrupted.store(false);
             return run_forecast_command(rest, out, err, g_interrupted);
         }
-        bad_flag(cmd, "unknown command; expected run, validate, sweep, forecast or help");
+        if (cmd == "exam") {
+            if (asks_for_help(rest)) {
+                fmt::print(out, "{}", kExamUsage);
+                return kExitOk;
+            }
+            g_interrupted.store(false);
+            return run_exam_command(rest, out, err, g_interrupted);
+        }
+        bad_flag(cmd, "unknown command; expected run, validate, sweep, forecast, exam or help");
     } catch (const scenarios::ScenarioError& e) {
         for (const auto& d : e.diagnostics())
             fmt::print(err, "{}\n", d.format());

@@ -194,7 +194,7 @@ TEST_CASE("bad flags are bad input (exit 2) with a message naming the flag") {
          "<command line>: error: --quiet: takes no value"},
         {std::string("run ") + kMM1 + " --seed", "<command line>: error: --seed: expected a value"},
         {"fly", "<command line>: error: fly: unknown command; expected run, validate, sweep, "
-                "forecast or help"},
+                "forecast, exam or help"},
         {"run no-such-file.yaml", "no-such-file.yaml"},
     };
     for (const auto& c : cases) {

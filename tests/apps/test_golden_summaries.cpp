@@ -42,10 +42,13 @@ using test_support::slurp;
 std::vector<fs::path> scenario_files() {
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(kScenarioDir))
-        // A sweep file (`*.sweep.yaml`, docs/sweeps.md) is not a scenario.
+        // A sweep file (`*.sweep.yaml`, docs/sweeps.md), an exam's key (`*.key.yaml`) or a
+        // playbook (`*.playbook.yaml`, docs/exams.md) is not a scenario of its own.
         if (entry.is_regular_file() && entry.path().extension() == ".yaml" &&
             entry.path().stem().extension() != ".sweep" &&
-            entry.path().stem().extension() != ".forecast") // nor a forecast (docs/forecasts.md)
+            entry.path().stem().extension() != ".forecast" && // nor a forecast (docs/forecasts.md)
+            entry.path().stem().extension() != ".key" &&
+            entry.path().stem().extension() != ".playbook")
             files.push_back(entry.path().lexically_relative(kScenarioDir));
     std::sort(files.begin(), files.end());
     return files;

@@ -14,7 +14,7 @@ namespace {
 test_support::CommandResult holiday_run(const std::string& flags) {
     return test_support::run_command(std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" +
                                      TPSSIM_BINARY +
-                                     "' run scenarios/exams/level3-holiday-weekend.yaml "
+                                     "' run scenarios/examples/holiday-weekend-worked.yaml "
                                      "--until 1h5m --no-progress " +
                                      flags + " 2>/dev/null");
 }
@@ -30,7 +30,7 @@ std::string line_of(const std::string& report, const std::string& start) {
 TEST_CASE("a run on a calendar: the report speaks in clock times and says what was abnormal") {
     const auto r = holiday_run("");
     INFO(r.out);
-    REQUIRE(r.out.find("tpssim: exam-level3-holiday-weekend") == 0);
+    REQUIRE(r.out.find("tpssim: holiday-weekend-worked") == 0);
     CHECK(r.out.find("\n  from Fri 2026-12-25 14:00:00 to Fri 2026-12-25 15:05:00\n") !=
           std::string::npos);
     // The alert fires at the first scrape after 15:00 (its `for:` is 0).

@@ -2,12 +2,16 @@
 // high load (Saturday 12:00 to Monday 09:00) leaves two abnormal things behind: a dead-letter
 // queue that grew during a 20-minute service-c outage on Saturday evening, and a worker replica
 // that turned sick (8x slower, failing 20% of its items) on Sunday at 03:00 and, with no health
-// check, is still there on Monday. The checks are what the exam asks of the operator: the
-// metrics show what is abnormal and since when, the event log names the cause (the faults'
-// fault_start events), the traces point at the sick worker, and the file's own `expect:` holds.
+// check, is still there on Monday. The faults are the grading key's (level2-monday.key.yaml:
+// incident-1, incident-2; its recurrence on Monday morning, incident-2b, is left out here: the
+// weekend as the shift finds it), run with the naive playbook (nothing: no alert, no action).
+// The checks are what the exam asks of the operator: the metrics show what is abnormal and
+// since when, the event log names the cause (the faults' fault_start events), and the traces
+// point at the sick worker.
 // One run of the whole file (45 simulated hours, about 10 million events), checked all over
 // (its time: bench/README.md, History).
 
+#include "apps/tpssim/exam_command.hpp"
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -24,7 +28,8 @@ using namespace tpssim;
 
 namespace {
 
-const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/exams/level2-monday.yaml";
+const std::string kExam = TPSSIM_SOURCE_DIR "/scenarios/exams/level2-monday.yaml";
+const std::string kNaive = TPSSIM_SOURCE_DIR "/scenarios/exams/level2-monday.naive.playbook.yaml";
 
 // Times after the start (Saturday 2027-01-02 12:00).
 constexpr double kOutage = 8 * 3600.0;   // Saturday 20:00, for 20 minutes
@@ -73,26 +78,23 @@ find_event(const models::RunResult& r, const std::string& type, const std::strin
 } // namespace
 
 TEST_CASE("exam level 2: Monday's abnormal metrics, and the cause in the logs and traces") {
-    const auto sc = scenarios::load_scenario_file(kFile);
+    auto exam = load_exam(kExam, kNaive);
+    auto& faults = exam.scenario.model.operations.faults;
+    REQUIRE(faults.back().name == "incident-2b");
+    faults.pop_back();
     models::RunOptions o;
-    o.seed = sc.seed;
-    const auto r = models::run_model(sc.model, o);
+    o.seed = exam.scenario.seed;
+    const auto r = models::run_model(exam.scenario.model, o);
     REQUIRE(r.simulated_seconds == doctest::Approx(kEnd));
 
-    // The file's own checks (the Monday state) pass.
-    for (const auto& e : r.expectations) {
-        INFO(e.text << ": " << e.observed);
-        CHECK(e.passed);
-    }
-
     // The event log names both causes, at their times.
-    const auto outage = find_event(r, "fault_start", "service-c outage");
+    const auto outage = find_event(r, "fault_start", "incident-1");
     REQUIRE(outage);
     CHECK(outage->at_seconds == doctest::Approx(kOutage));
-    const auto outage_end = find_event(r, "fault_end", "service-c outage");
+    const auto outage_end = find_event(r, "fault_end", "incident-1");
     REQUIRE(outage_end);
     CHECK(outage_end->at_seconds == doctest::Approx(kOutage + 20 * 60));
-    const auto sick = find_event(r, "fault_start", "worker replica sick");
+    const auto sick = find_event(r, "fault_start", "incident-2");
     REQUIRE(sick);
     CHECK(sick->at_seconds == doctest::Approx(kSick));
     const auto unhealthy = find_event(r, "unhealthy", "worker");

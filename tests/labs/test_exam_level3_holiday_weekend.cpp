@@ -1,9 +1,11 @@
 // The Level 3 practical exam, the holiday weekend: scenarios/exams/level3-holiday-weekend.yaml.
-// Friday 14:00 at twice the normal load, five failures an hour apart from 15:00, and the
-// operator's playbook (alert-triggered and scheduled actions) in the file's `actions:`.
+// Friday 14:00 at twice the normal load, the five failures of the grading key
+// (level3-holiday-weekend.key.yaml) an hour apart from 15:00, and the instructor's playbook
+// (level3-holiday-weekend.reference.playbook.yaml: alert-triggered actions), merged as
+// `tpssim exam` merges them.
 //
 // What is checked, on the first 6.5 simulated hours (14:00 to 20:30, all five failures and
-// their fixes; the whole 66 h file runs with `tpssim run` and checks its own `expect:`):
+// their fixes; tests/labs/test_exam_grading.cpp grades the whole weekend):
 //
 // - with the playbook, the SLO holds: the worker's p99 (publish to done, as users see it) is
 //   within 100 ms at nearly every 15 s scrape and over the run, and nothing is lost;
@@ -15,6 +17,7 @@
 // The detection and violation times are printed (MESSAGE) and are the figures quoted in the
 // file's description. The runs are deterministic (the file's seed).
 
+#include "apps/tpssim/exam_command.hpp"
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -31,7 +34,9 @@ using namespace tpssim;
 
 namespace {
 
-const std::string kFile = TPSSIM_SOURCE_DIR "/scenarios/exams/level3-holiday-weekend.yaml";
+const std::string kExam = TPSSIM_SOURCE_DIR "/scenarios/exams/level3-holiday-weekend.yaml";
+const std::string kReference =
+    TPSSIM_SOURCE_DIR "/scenarios/exams/level3-holiday-weekend.reference.playbook.yaml";
 
 constexpr double kSloP99Seconds = 0.100;
 constexpr double kHorizonSeconds = 6.5 * 3600.0; // 14:00 -> 20:30
@@ -43,11 +48,11 @@ struct Failure {
     const char* alert;
 };
 constexpr Failure kFailures[] = {
-    {"service-c slow", "DownstreamSlow"},
-    {"worker node crash", "WorkerReplicasLost"},
-    {"slow query", "DbSlow"},
-    {"worker leak", "WorkerMemoryHigh"},
-    {"link saturated", "LinkSaturated"},
+    {"incident-1", "DownstreamSlow"},     // service-c slow
+    {"incident-2", "WorkerReplicasLost"}, // a node crash
+    {"incident-3", "DbSlow"},             // a slow query
+    {"incident-4", "WorkerMemoryHigh"},   // a memory leak
+    {"incident-5", "LinkSaturated"},      // the link saturated
 };
 
 models::RunResult run(const models::ModelParams& p, std::uint64_t seed) {
@@ -168,7 +173,7 @@ std::string describe(const models::RunResult& r, const Timeline& t) {
 } // namespace
 
 TEST_CASE("exam level 3: the holiday weekend holds its SLO with the playbook, not without") {
-    const auto sc = scenarios::load_scenario_file(kFile);
+    const auto sc = load_exam(kExam, kReference).scenario;
     const auto fixed = run(sc.model, sc.seed);
     const Timeline tf = timeline(sc.model, fixed);
 

@@ -89,9 +89,12 @@ TEST_CASE("replications of every scenario file give the same summary for any thr
     const fs::path root = fs::path(TPSSIM_SOURCE_DIR) / "scenarios";
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(root))
-        // A sweep file (`*.sweep.yaml`) is not a scenario.
+        // A sweep file (`*.sweep.yaml`), a forecast file, an exam's key or a playbook is not a
+        // scenario.
         if (entry.path().extension() == ".yaml" && entry.path().stem().extension() != ".sweep" &&
-            entry.path().stem().extension() != ".forecast") // nor a forecast file
+            entry.path().stem().extension() != ".forecast" &&
+            entry.path().stem().extension() != ".key" &&
+            entry.path().stem().extension() != ".playbook")
             files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     REQUIRE(!files.empty());

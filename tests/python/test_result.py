@@ -87,7 +87,7 @@ def test_events_table_matches_the_summary_count(three_tier):
 
 
 def test_calendar_start_gives_timestamps(root):
-    sc = tpssim.load(root / "scenarios/exams/level3-holiday-weekend.yaml")
+    sc = tpssim.load(root / "scenarios/examples/holiday-weekend-worked.yaml")
     result = sc.run(until="20m")
     assert result.start == pd.Timestamp("2026-12-25T14:00")
     stamps = result.timestamps([0.0, 90.0])
@@ -137,7 +137,7 @@ def test_open_refuses_other_files(tmp_path):
 def test_holiday_weekend_metrics_reach_pandas_without_a_copy(root):
     # The target: reading the holiday weekend's metrics into pandas copies none of the
     # finished columns (a short horizon keeps the test quick; the columns are the same kind).
-    result = tpssim.load(root / "scenarios/exams/level3-holiday-weekend.yaml").run(
+    result = tpssim.load(root / "scenarios/examples/holiday-weekend-worked.yaml").run(
         until="2h", event_log=False)
     frame = result.metrics_by_time
     arrays = result.metric_arrays
