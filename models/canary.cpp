@@ -38,7 +38,8 @@ CanaryAnalysis::Step CanaryAnalysis::begin(SimTime now) {
 }
 
 CanaryAnalysis::Step CanaryAnalysis::analyse(SimTime now, std::uint64_t requests,
-                                             std::uint64_t failures, double p99_seconds) {
+                                             std::uint64_t failures, double p99_seconds,
+                                             const PrimaryInterval& primary) {
     Step step = unchanged(now, phase_, weight_, failed_checks_);
     step.requests = requests;
     step.success_rate =
@@ -68,6 +69,16 @@ CanaryAnalysis::Step CanaryAnalysis::analyse(SimTime now, std::uint64_t requests
         failed_gate = "success_rate";
     } else if (params_.max_p99 && step.p99_seconds > params_.max_p99->seconds()) {
         failed_gate = "p99";
+    } else if (primary.requests > 0) {
+        // Relative to the old version in the same interval: what the new version adds.
+        const double primary_error_rate =
+            static_cast<double>(primary.failures) / static_cast<double>(primary.requests);
+        if (params_.max_error_rate_increase &&
+            (1.0 - step.success_rate) - primary_error_rate > *params_.max_error_rate_increase)
+            failed_gate = "error_rate_increase";
+        else if (params_.max_p99_increase &&
+                 step.p99_seconds > primary.p99_seconds * (1.0 + *params_.max_p99_increase))
+            failed_gate = "p99_increase";
     }
 
     if (!failed_gate.empty()) {
@@ -109,14 +120,23 @@ std::string_view to_string(CanaryAnalysis::Phase phase) {
 }
 
 CanaryAnalysis::Step CanaryRelease::next_step(SimTime now) {
+    CanaryAnalysis::PrimaryInterval primary;
+    primary.requests = primary_requests_;
+    primary.failures = primary_failures_;
+    primary.p99_seconds =
+        primary_latency_.count() > 0 ? primary_latency_.quantile_seconds(0.99) : 0.0;
     const auto step =
         analysis_.phase() == CanaryAnalysis::Phase::Waiting
             ? analysis_.begin(now)
             : analysis_.analyse(now, requests_, failures_,
-                                latency_.count() > 0 ? latency_.quantile_seconds(0.99) : 0.0);
+                                latency_.count() > 0 ? latency_.quantile_seconds(0.99) : 0.0,
+                                primary);
     requests_ = 0;
     failures_ = 0;
     latency_.reset();
+    primary_requests_ = 0;
+    primary_failures_ = 0;
+    primary_latency_.reset();
     return step;
 }
 

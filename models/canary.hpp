@@ -22,6 +22,14 @@
 
 namespace tpssim::models {
 
+/// What the primary (old version) of a canary release did in one analysis interval, for the
+/// gates relative to it.
+struct CanaryPrimaryInterval {
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;
+    double p99_seconds = 0.0;
+};
+
 class CanaryAnalysis {
 public:
     enum class Phase : std::uint8_t {
@@ -42,9 +50,11 @@ public:
         double success_rate = 0.0; ///< of the interval's canary requests (1 with none)
         double p99_seconds = 0.0;  ///< of the interval's canary requests (0 with none)
         std::string_view reason;   ///< "start", "advance", "promote", "success_rate", "p99",
-                                   ///< "no_traffic" (failed checks), "rollback" (the
-                                   ///< threshold reached), "aborted" (by an operator)
+                                   ///< "error_rate_increase", "p99_increase", "no_traffic"
+                                   ///< (failed checks), "rollback" (the threshold reached),
+                                   ///< "aborted" (by an operator)
     };
+    using PrimaryInterval = CanaryPrimaryInterval;
 
     /// `params` validated by the caller (CanaryParams' ranges).
     explicit CanaryAnalysis(const CanaryParams& params);
@@ -52,8 +62,9 @@ public:
     /// The rollout begins at `now` (params.start): weight step_weight.
     Step begin(SimTime now);
     /// One interval's end: the rollback when the threshold was reached, else the analysis of the
-    /// canary's requests in the interval.
-    Step analyse(SimTime now, std::uint64_t requests, std::uint64_t failures, double p99_seconds);
+    /// canary's requests in the interval (against the primary's, for the relative gates).
+    Step analyse(SimTime now, std::uint64_t requests, std::uint64_t failures, double p99_seconds,
+                 const PrimaryInterval& primary = {});
     /// A manual rollback (an operator action): weight 0, phase RolledBack.
     Step abort(SimTime now);
 
@@ -88,13 +99,23 @@ std::string_view to_string(CanaryAnalysis::Phase phase);
 /// the current analysis interval (what the analysis is fed at the interval's end).
 class CanaryRelease {
 public:
-    explicit CanaryRelease(const CanaryParams& params) : analysis_(params) {}
+    explicit CanaryRelease(const CanaryParams& params)
+        : analysis_(params),
+          compares_with_primary_(params.max_error_rate_increase || params.max_p99_increase) {}
 
     /// A request of the canary version ended, after `latency`.
     void record(SimTime latency, bool failed) {
         ++requests_;
         if (failed) ++failures_;
         latency_.add(latency);
+    }
+    /// A request of the primary version ended, while the analysis compares the two.
+    void record_primary(SimTime latency, bool failed) {
+        if (!compares_with_primary_ || analysis_.phase() != CanaryAnalysis::Phase::Progressing)
+            return;
+        ++primary_requests_;
+        if (failed) ++primary_failures_;
+        primary_latency_.add(latency);
     }
     /// Whether the release is over (promoted or rolled back).
     bool done() const {
@@ -116,6 +137,11 @@ private:
     std::uint64_t requests_ = 0; ///< in the current analysis interval
     std::uint64_t failures_ = 0;
     sim::QuantileSketch latency_;
+    /// The primary's requests in the same interval, kept only for relative gates.
+    bool compares_with_primary_ = false;
+    std::uint64_t primary_requests_ = 0;
+    std::uint64_t primary_failures_ = 0;
+    sim::QuantileSketch primary_latency_;
 };
 
 } // namespace tpssim::models

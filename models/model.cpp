@@ -500,7 +500,10 @@ void Model::finish_job(sim::Simulation& sim, std::uint32_t id, bool failed) {
     auto& s = services_[j.service];
     const SimTime latency = sim.now() - j.arrival;
     s.interval_latency.add(latency);
-    if (j.version != 0) s.canary->record(latency, failed || j.caller_gone);
+    if (j.version != 0)
+        s.canary->record(latency, failed || j.caller_gone);
+    else if (s.canary)
+        s.canary->record_primary(latency, failed || j.caller_gone);
     if (j.counted) {
         s.stats.latency.add(latency);
         if (j.caller_gone)

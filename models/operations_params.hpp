@@ -66,6 +66,13 @@ struct CanaryParams {
     /// Gates on the canary's requests of the last interval; a gate unset is not checked.
     std::optional<double> min_success_rate; ///< e.g. 0.99 (Flagger `request-success-rate`)
     std::optional<SimTime> max_p99;         ///< e.g. 500 ms (Flagger `request-duration`)
+    /// Gates relative to the primary (the old version) in the same interval, as a Flagger
+    /// metric template comparing the two would: the canary's error rate may exceed the
+    /// primary's by at most this (a difference of ratios, e.g. 0.01), and its p99 may exceed
+    /// the primary's by at most this share of it (e.g. 0.2: 20% slower). Not checked in an
+    /// interval where the primary ended no request (nothing to compare with).
+    std::optional<double> max_error_rate_increase;
+    std::optional<double> max_p99_increase;
     /// Fewer canary requests than this in an interval (or none at all, whatever this is) is a
     /// failed check: Flagger's query finds no values, halts the advance and counts a failure.
     std::uint64_t min_requests = 10;

@@ -16,9 +16,13 @@ const KeyTable<models::VersionParams> kVersion =
 
 const KeyTable<models::CanaryParams, CanaryContext> kGates =
     KeyTable<models::CanaryParams, CanaryContext>(
-        "canary gates, e.g. {success_rate: 99%, p99: 500ms}")
+        "canary gates, e.g. {success_rate: 99%, p99: 500ms, error_rate_increase: 1%, "
+        "p99_increase: 20%}")
         .optional("success_rate", &models::CanaryParams::min_success_rate, ratio(false))
-        .optional("p99", &models::CanaryParams::max_p99, positive_duration());
+        .optional("p99", &models::CanaryParams::max_p99, positive_duration())
+        .optional("error_rate_increase", &models::CanaryParams::max_error_rate_increase,
+                  ratio(false))
+        .optional("p99_increase", &models::CanaryParams::max_p99_increase, ratio(false));
 
 namespace {
 

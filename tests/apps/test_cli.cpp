@@ -307,7 +307,7 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
 TEST_CASE("--events writes the event log as JSON lines, the same bytes on every run") {
     const auto path = scratch_dir() / "events.jsonl";
     std::filesystem::remove(path);
-    const std::string run = "run scenarios/labs/3.1-cascade-contained.yaml --until 2m --quiet ";
+    const std::string run = "run scenarios/labs/3.1-cascade-contained.yaml --until 3m --quiet ";
     const auto r = tpssim(run + "--summary-json - --events '" + path.string() + "'");
     REQUIRE(r.exit_code == 0);
     const std::string text = slurp(path.string());

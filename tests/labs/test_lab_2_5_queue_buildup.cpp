@@ -113,3 +113,21 @@ TEST_CASE("lab 2.5 with 16 worker replicas: the queue stabilises and the checks 
     CHECK(min_in(r, thru, 30, 180) > 470);
     CHECK(worker.latency_seconds.p99 < 0.2);
 }
+
+// The fix as its own file (2.5-queue-buildup-fixed.yaml: the same load, 16 replicas), whose
+// checks describe the healthy outcome: they pass, and fail again without the fix.
+TEST_CASE("lab 2.5 fixed: with 16 replicas every check of the fix passes") {
+    const std::string fixed = TPSSIM_SOURCE_DIR "/scenarios/labs/2.5-queue-buildup-fixed.yaml";
+    const auto sc = scenarios::load_scenario_file(fixed);
+    CHECK(sc.model.services.size() == 6);
+    const auto r = run(sc);
+    check_all_passed(sc, r);
+    CHECK(service(r, "worker").replicas_max == 16.0);
+
+    const std::vector<scenarios::Override> unfixed{{"services.worker.workers", "10"}};
+    const auto before = run(scenarios::load_scenario_file(fixed, unfixed));
+    CHECK(check_failed(before, "queue_depth(jobs) < 100 during [0s, 5m]"));
+    CHECK(check_failed(before, "rejected(jobs) == 0"));
+    CHECK(check_failed(before, "utilization(worker) < 90% during [30s, 3m]"));
+    CHECK(check_failed(before, "throughput(worker) > 470/s during [30s, 3m]"));
+}

@@ -58,20 +58,56 @@ void check_robust(const std::string& relative) {
 } // namespace
 
 TEST_SUITE("robust" * doctest::skip()) {
+    TEST_CASE("robust: lab 2.1 setup") {
+        check_robust("scenarios/labs/2.1-setup.yaml");
+    }
     TEST_CASE("robust: lab 2.2 load") {
         check_robust("scenarios/labs/2.2-load.yaml");
+    }
+    TEST_CASE("robust: lab 2.3 dashboards") {
+        check_robust("scenarios/labs/2.3-dashboards.yaml");
+    }
+    TEST_CASE("robust: lab 2.4 chaos") {
+        check_robust("scenarios/labs/2.4-chaos.yaml");
     }
     TEST_CASE("robust: lab 2.5 queue buildup") {
         check_robust("scenarios/labs/2.5-queue-buildup.yaml");
     }
+    TEST_CASE("robust: lab 2.5 queue buildup, fixed") {
+        check_robust("scenarios/labs/2.5-queue-buildup-fixed.yaml");
+    }
     TEST_CASE("robust: lab 2.6 traces") {
         check_robust("scenarios/labs/2.6-traces.yaml");
+    }
+    TEST_CASE("robust: lab 3.1 cascade") {
+        check_robust("scenarios/labs/3.1-cascade.yaml");
+    }
+    TEST_CASE("robust: lab 3.1 fix 1, timeouts") {
+        check_robust("scenarios/labs/3.1-fix-timeouts.yaml");
+    }
+    TEST_CASE("robust: lab 3.1 fix 2, breakers") {
+        check_robust("scenarios/labs/3.1-fix-breakers.yaml");
+    }
+    TEST_CASE("robust: lab 3.1 cascade contained") {
+        check_robust("scenarios/labs/3.1-cascade-contained.yaml");
+    }
+    TEST_CASE("robust: lab 3.3 dashboard") {
+        check_robust("scenarios/labs/3.3-dashboard.yaml");
+    }
+    TEST_CASE("robust: lab 3.4 performance") {
+        check_robust("scenarios/labs/3.4-performance.yaml");
+    }
+    TEST_CASE("robust: lab 3.4 performance, optimised") {
+        check_robust("scenarios/labs/3.4-performance-optimised.yaml");
     }
     TEST_CASE("robust: lab 3.6 canary") {
         check_robust("scenarios/labs/3.6-canary.yaml");
     }
     TEST_CASE("robust: lab 3.6 canary, bad") {
         check_robust("scenarios/labs/3.6-canary-bad.yaml");
+    }
+    TEST_CASE("robust: lab 3.6 canary, slower") {
+        check_robust("scenarios/labs/3.6-canary-slower.yaml");
     }
     TEST_CASE("robust: lab 3.7 recovery") {
         check_robust("scenarios/labs/3.7-recovery.yaml");

@@ -294,6 +294,25 @@ TEST_CASE("deployments: versions and a canary with its gates") {
     CHECK(w.canary->min_requests == 50);
     CHECK(w.canary->min_success_rate == doctest::Approx(0.99));
     CHECK(w.canary->max_p99 == SimTime::from_ms(500));
+    CHECK_FALSE(w.canary->max_error_rate_increase);
+    CHECK_FALSE(w.canary->max_p99_increase);
+}
+
+TEST_CASE("deployments: a canary's gates relative to the primary") {
+    const auto sc = load(R"(deployments:
+  worker:
+    versions:
+      v2: {work_factor: 1.2}
+    canary:
+      version: v2
+      gates: {error_rate_increase: 1%, p99_increase: 20%}
+)");
+    const auto& c = sc.model.operations.services[kWorker].canary;
+    REQUIRE(c);
+    CHECK(c->max_error_rate_increase == doctest::Approx(0.01));
+    CHECK(c->max_p99_increase == doctest::Approx(0.2));
+    CHECK_FALSE(c->min_success_rate);
+    CHECK_FALSE(c->max_p99);
 }
 
 TEST_CASE("network links: units, indices and the calls they carry") {

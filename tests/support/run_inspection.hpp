@@ -85,4 +85,20 @@ inline void check_all_passed(const tpssim::scenarios::Scenario& sc,
     }
 }
 
+/// The texts of the `expect:` checks that failed, in the file's order.
+inline std::vector<std::string> failed_check_texts(const tpssim::models::RunResult& r) {
+    std::vector<std::string> failed;
+    for (const auto& e : r.expectations)
+        if (!e.passed) failed.push_back(e.text);
+    return failed;
+}
+
+/// Whether the check written `text` was evaluated and failed.
+inline bool check_failed(const tpssim::models::RunResult& r, const std::string& text) {
+    for (const auto& e : r.expectations)
+        if (e.text == text) return !e.passed;
+    FAIL("no check " << text);
+    return false;
+}
+
 } // namespace run_inspection
