@@ -8,6 +8,7 @@
 // One run of the whole file (45 simulated hours, about 10 million events), checked all over
 // (its time: bench/README.md, History).
 
+#include "apps/tpssim/observation_text.hpp"
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -81,7 +82,7 @@ TEST_CASE("exam level 2: Monday's abnormal metrics, and the cause in the logs an
 
     // The file's own checks (the Monday state) pass.
     for (const auto& e : r.expectations) {
-        INFO(e.text << ": " << e.observed);
+        INFO(e.text << ": " << observation_text(e, r));
         CHECK(e.passed);
     }
 
