@@ -1,5 +1,6 @@
 #include "bindings/run_record.hpp"
 
+#include "apps/tpssim/observation_text.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "models/tracer.hpp"
 
@@ -126,8 +127,15 @@ py::list breaker_rows(const RunRecord& rec, std::size_t index) {
 
 py::list expectation_rows(const RunRecord& rec, std::size_t index) {
     py::list out;
-    for (const auto& e : replication(rec, index).expectations)
-        out.append(py::make_tuple(e.text, e.passed, e.observed));
+    const auto& run = replication(rec, index);
+    const auto clock = observation_clock(run);
+    for (const auto& e : run.expectations) {
+        const auto& o = e.observation;
+        out.append(py::make_tuple(e.text, e.passed, observation_text(o, clock),
+                                  observation_kind_name(o.kind), o.value, o.unit, o.at_seconds,
+                                  o.from_seconds, o.to_seconds, o.scrapes, o.scrapes_held, o.name,
+                                  o.subject));
+    }
     return out;
 }
 

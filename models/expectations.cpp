@@ -1,11 +1,9 @@
 #include "models/expectations.hpp"
 
 #include "models/alerts.hpp"
-#include "models/clock_format.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <limits>
 #include <string>
 #include <utility>
@@ -15,30 +13,65 @@ namespace tpssim::models {
 namespace {
 
 using Kind = ExpectationParams::Kind;
+using Obs = ObservationKind;
 
-// A time for `observed`: with a calendar start the clock time ("15:02:15", see ClockFormat);
-// without one whole seconds without a fraction or an exponent ("t=3615s"), others to six
-// significant digits.
-std::string at(const ClockFormat& clock, double seconds) {
-    if (clock.has_calendar()) return clock(seconds);
-    if (seconds == std::floor(seconds) && std::fabs(seconds) < 1e15)
-        return fmt::format("t={:.0f}s", seconds);
-    return fmt::format("t={:.6g}s", seconds);
-}
-
-ExpectationResult result(const ExpectationParams& e, bool passed, std::string observed) {
+ExpectationResult result(const ExpectationParams& e, bool passed, ExpectationObservation observed) {
     return {e.text, passed, std::move(observed)};
 }
 
-// Always / Ever over the scrapes of the window, as tallied.
-ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTally& tally,
-                               const ClockFormat& clock) {
-    const auto& cond = e.condition;
-    if (tally.scrapes == 0) return result(e, false, "no scrape in the window");
-    if (!tally.min) return result(e, false, "no data in the window");
+double seconds(sim::SimTime t) {
+    if (t == kNever) return std::numeric_limits<double>::infinity();
+    return t.seconds();
+}
 
-    const auto extreme = [&clock](const char* what, const SeriesWindowTally::Point& p) {
-        return fmt::format("{} {:.6g} at {}", what, p.value, at(clock, p.t_seconds));
+// What every observation of check `e` carries: its window (when it has one) and subject.
+ExpectationObservation base(const ExpectationParams& e) {
+    ExpectationObservation o;
+    switch (e.kind) {
+    case Kind::Always:
+    case Kind::Ever:
+    case Kind::AlertFires:
+    case Kind::AlertNeverFires:
+    case Kind::BreakerOpens:
+    case Kind::BreakerNeverOpens:
+        o.from_seconds = seconds(e.from);
+        o.to_seconds = seconds(e.to);
+        break;
+    case Kind::Total:
+    case Kind::CanaryPromoted:
+    case Kind::CanaryRolledBack:
+        break;
+    }
+    return o;
+}
+
+ExpectationObservation observation(const ExpectationParams& e, Obs kind) {
+    auto o = base(e);
+    o.kind = kind;
+    return o;
+}
+
+// Always / Ever over the scrapes of the window, as tallied.
+ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTally& tally) {
+    const auto& cond = e.condition;
+    const MetricInfo* info = find_metric(cond.metric.name);
+    auto observed = [&e, &tally, info](Obs kind) {
+        auto o = observation(e, kind);
+        o.name = info != nullptr ? std::string(info->name) : e.condition.metric.name;
+        o.subject = e.condition.metric.subject;
+        o.scrapes = tally.scrapes;
+        o.scrapes_held = tally.held;
+        return o;
+    };
+    if (tally.scrapes == 0) return result(e, false, observed(Obs::NoScrapeInWindow));
+    if (!tally.min) return result(e, false, observed(Obs::NoDataInWindow));
+
+    const auto point = [&observed, info](Obs kind, const SeriesWindowTally::Point& p) {
+        auto o = observed(kind);
+        o.value = p.value;
+        o.at_seconds = p.t_seconds;
+        if (info != nullptr) o.unit = std::string(info->unit);
+        return o;
     };
     const bool upper_bound = cond.op == Comparison::Less || cond.op == Comparison::LessEqual;
     const bool lower_bound = cond.op == Comparison::Greater || cond.op == Comparison::GreaterEqual;
@@ -47,52 +80,66 @@ ExpectationResult check_series(const ExpectationParams& e, const SeriesWindowTal
         const bool passed = tally.held == tally.scrapes;
         // The extreme that comes closest to breaking the bound (or breaks it).
         if (upper_bound && (passed || !holds(cond.op, tally.max->value, cond.threshold)))
-            return result(e, passed, extreme("max", *tally.max));
+            return result(e, passed, point(Obs::Max, *tally.max));
         if (lower_bound && (passed || !holds(cond.op, tally.min->value, cond.threshold)))
-            return result(e, passed, extreme("min", *tally.min));
-        if (passed) return result(e, true, fmt::format("held at all {} scrapes", tally.scrapes));
-        if (tally.first_nan_seconds && *tally.first_nan_seconds == tally.first_failed->t_seconds)
-            return result(e, false,
-                          fmt::format("no data at {}", at(clock, *tally.first_nan_seconds)));
-        return result(e, false, extreme("value", *tally.first_failed));
+            return result(e, passed, point(Obs::Min, *tally.min));
+        if (passed) return result(e, true, observed(Obs::HeldAtAll));
+        if (tally.first_nan_seconds && *tally.first_nan_seconds == tally.first_failed->t_seconds) {
+            auto o = observed(Obs::NoDataAt);
+            o.at_seconds = *tally.first_nan_seconds;
+            return result(e, false, std::move(o));
+        }
+        return result(e, false, point(Obs::ValueAt, *tally.first_failed));
     }
     // Ever.
-    if (tally.held > 0) return result(e, true, extreme("value", *tally.first_held));
-    if (upper_bound) return result(e, false, extreme("min", *tally.min));
-    if (lower_bound) return result(e, false, extreme("max", *tally.max));
-    return result(e, false, fmt::format("not at any of {} scrapes", tally.scrapes));
+    if (tally.held > 0) return result(e, true, point(Obs::ValueAt, *tally.first_held));
+    if (upper_bound) return result(e, false, point(Obs::Min, *tally.min));
+    if (lower_bound) return result(e, false, point(Obs::Max, *tally.max));
+    return result(e, false, observed(Obs::NotAtAny));
 }
 
-ExpectationResult check_series(const ExpectationParams& e, std::size_t index, const RunResult& run,
-                               const ClockFormat& clock) {
+ExpectationResult check_series(const ExpectationParams& e, std::size_t index,
+                               const RunResult& run) {
     if (run.expectation_tallies.size() > index && run.expectation_tallies[index])
-        return check_series(e, *run.expectation_tallies[index], clock);
+        return check_series(e, *run.expectation_tallies[index]);
     const auto tally = tally_rows(e, run);
-    if (!tally)
-        return result(e, false,
-                      fmt::format("no metric {} of '{}'", e.condition.metric.name,
-                                  e.condition.metric.subject));
-    return check_series(e, *tally, clock);
+    if (!tally) {
+        auto o = observation(e, Obs::NoMetric);
+        o.name = e.condition.metric.name;
+        o.subject = e.condition.metric.subject;
+        return result(e, false, std::move(o));
+    }
+    return check_series(e, *tally);
 }
 
 ExpectationResult check_total(const ExpectationParams& e, const RunResult& run) {
     const auto& cond = e.condition;
+    auto o = observation(e, Obs::Total);
+    o.name = cond.metric.name;
+    o.subject = cond.metric.subject;
     const auto value = summary_total(run, cond.metric.name, cond.metric.subject);
-    if (!value)
-        return result(e, false,
-                      fmt::format("no total {} of '{}'", cond.metric.name, cond.metric.subject));
+    if (!value) {
+        o.kind = Obs::NoTotal;
+        return result(e, false, std::move(o));
+    }
     // A latency of no request is no evidence: "p99(api) < 1ms" must not pass vacuously.
-    if (std::isnan(*value))
-        return result(
-            e, false,
-            fmt::format("no data: no request ended at {} after the warm-up", cond.metric.subject));
-    return result(e, holds(cond.op, *value, cond.threshold), fmt::format("value {:.6g}", *value));
+    if (std::isnan(*value)) {
+        o.kind = Obs::NoRequestEnded;
+        return result(e, false, std::move(o));
+    }
+    o.value = *value;
+    o.unit = std::string(summary_total_unit(cond.metric.name));
+    return result(e, holds(cond.op, *value, cond.threshold), std::move(o));
 }
 
-ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run,
-                              const ClockFormat& clock) {
-    if (e.alert >= run.alerts.size()) return result(e, false, fmt::format("no alert #{}", e.alert));
-    const auto& firings = run.alerts[e.alert].firings;
+ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run) {
+    if (e.alert >= run.alerts.size()) {
+        auto o = observation(e, Obs::NoAlert);
+        o.index = e.alert;
+        return result(e, false, std::move(o));
+    }
+    const auto& rule = run.alerts[e.alert];
+    const auto& firings = rule.firings;
     const AlertFiring* first_in_window = nullptr;
     for (const auto& f : firings)
         if (in_window(e, f.fired_seconds)) {
@@ -100,42 +147,69 @@ ExpectationResult check_alert(const ExpectationParams& e, const RunResult& run,
             break;
         }
     const bool wants_firing = e.kind == Kind::AlertFires;
-    if (first_in_window != nullptr)
-        return result(e, wants_firing,
-                      fmt::format("first fired at {}", at(clock, first_in_window->fired_seconds)));
+    auto o = observation(e, Obs::NeverFired);
+    o.name = rule.name;
+    o.subject = rule.subject;
+    if (const MetricInfo* info = find_metric(rule.metric); info != nullptr)
+        o.unit = std::string(info->unit); // of the value that fired it
+    if (first_in_window != nullptr) {
+        o.kind = Obs::FirstFired;
+        o.at_seconds = first_in_window->fired_seconds;
+        o.value = first_in_window->value;
+        return result(e, wants_firing, std::move(o));
+    }
     // Say so when it fired, but outside the window: the likely cause of a surprise.
-    if (!firings.empty())
-        return result(e, !wants_firing,
-                      fmt::format("never fired in the window (first at {})",
-                                  at(clock, firings.front().fired_seconds)));
-    return result(e, !wants_firing, "never fired");
+    if (!firings.empty()) {
+        o.kind = Obs::FiredOutsideWindow;
+        o.at_seconds = firings.front().fired_seconds;
+        o.value = firings.front().value;
+    }
+    return result(e, !wants_firing, std::move(o));
 }
 
-ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run,
-                                const ClockFormat& clock) {
-    if (e.service >= run.services.size())
-        return result(e, false, fmt::format("no service #{}", e.service));
+ExpectationResult check_breaker(const ExpectationParams& e, const RunResult& run) {
+    if (e.service >= run.services.size()) {
+        auto o = observation(e, Obs::NoService);
+        o.index = e.service;
+        return result(e, false, std::move(o));
+    }
     const auto& service = run.services[e.service];
+    auto o = observation(e, Obs::NeverOpened);
+    o.name = e.edge_key;
+    o.subject = service.name;
     const CallResult* call = nullptr;
     for (const auto& c : service.calls)
         if (c.key == e.edge_key) call = &c;
-    if (call == nullptr)
-        return result(e, false, fmt::format("no call '{}' at {}", e.edge_key, service.name));
+    if (call == nullptr) {
+        o.kind = Obs::NoCall;
+        return result(e, false, std::move(o));
+    }
     const bool wants_open = e.kind == Kind::BreakerOpens;
     for (const auto& t : call->breaker_transitions)
-        if (t.to == "open" && in_window(e, t.at_seconds))
-            return result(e, wants_open, fmt::format("opened at {}", at(clock, t.at_seconds)));
-    return result(e, !wants_open, "never opened");
+        if (t.to == "open" && in_window(e, t.at_seconds)) {
+            o.kind = Obs::Opened;
+            o.at_seconds = t.at_seconds;
+            return result(e, wants_open, std::move(o));
+        }
+    return result(e, !wants_open, std::move(o));
 }
 
 ExpectationResult check_canary(const ExpectationParams& e, const RunResult& run) {
-    if (e.service >= run.services.size())
-        return result(e, false, fmt::format("no service #{}", e.service));
+    if (e.service >= run.services.size()) {
+        auto o = observation(e, Obs::NoService);
+        o.index = e.service;
+        return result(e, false, std::move(o));
+    }
     const auto& service = run.services[e.service];
-    if (service.canary_phase.empty()) return result(e, false, "no canary");
+    auto o = observation(e, Obs::NoCanary);
+    o.subject = service.name;
+    if (service.canary_phase.empty()) return result(e, false, std::move(o));
     const std::string_view wanted = e.kind == Kind::CanaryPromoted ? "promoted" : "rolled_back";
-    return result(e, service.canary_phase == wanted,
-                  fmt::format("{} (weight {:.6g})", service.canary_phase, service.canary_weight));
+    o.kind = Obs::CanaryPhase;
+    o.name = service.canary_phase;
+    o.value = service.canary_weight;
+    o.unit = "ratio";
+    return result(e, service.canary_phase == wanted, std::move(o));
 }
 
 } // namespace
@@ -190,6 +264,14 @@ const std::vector<std::string_view>& summary_total_names() {
     return names;
 }
 
+std::string_view summary_total_unit(std::string_view name) {
+    if (name == "utilization" || name == "error_rate") return "ratio";
+    if (name == "throughput") return "1/s";
+    if (name == "mean" || name == "p50" || name == "p90" || name == "p99" || name == "max")
+        return "seconds";
+    return "count";
+}
+
 std::optional<double> summary_total(const RunResult& run, std::string_view name,
                                     std::string_view subject) {
     const ServiceResult* s = nullptr;
@@ -230,24 +312,23 @@ std::vector<ExpectationResult>
 check_expectations(const std::vector<ExpectationParams>& expectations, const RunResult& run) {
     std::vector<ExpectationResult> results;
     results.reserve(expectations.size());
-    const ClockFormat clock(run.start, run.simulated_seconds);
     for (std::size_t i = 0; i < expectations.size(); ++i) {
         const auto& e = expectations[i];
         switch (e.kind) {
         case Kind::Always:
         case Kind::Ever:
-            results.push_back(check_series(e, i, run, clock));
+            results.push_back(check_series(e, i, run));
             break;
         case Kind::Total:
             results.push_back(check_total(e, run));
             break;
         case Kind::AlertFires:
         case Kind::AlertNeverFires:
-            results.push_back(check_alert(e, run, clock));
+            results.push_back(check_alert(e, run));
             break;
         case Kind::BreakerOpens:
         case Kind::BreakerNeverOpens:
-            results.push_back(check_breaker(e, run, clock));
+            results.push_back(check_breaker(e, run));
             break;
         case Kind::CanaryPromoted:
         case Kind::CanaryRolledBack:

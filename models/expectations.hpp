@@ -28,11 +28,13 @@ const std::vector<std::string_view>& summary_total_names();
 /// The value of total `name` for service `subject` in `run`; nullopt if either is unknown.
 std::optional<double> summary_total(const RunResult& run, std::string_view name,
                                     std::string_view subject);
+/// The unit of total `name`: "ratio" (utilization, error_rate), "1/s" (throughput), "seconds"
+/// (the latencies), else "count".
+std::string_view summary_total_unit(std::string_view name);
 
 /// Evaluates `expectations` on `run` (its series tallies, alerts, services' breaker transitions
-/// and canary phases); one result each, in order. Times in what was observed read as clock
-/// times when the run has a calendar start ("max 0.031 at 15:02:15", ClockFormat over the
-/// simulated span), else as seconds from t = 0 ("max 0.031 at t=3615s"). Series checks read
+/// and canary phases); one result each, in order, with what it observed as numbers (see
+/// ExpectationObservation; apps/ turns it into text with the run's clock). Series checks read
 /// `run.expectation_tallies` (one per expectation, as the model fed them at every scrape); a run
 /// without them (built by hand, or read back from a file) is tallied from its kept rows.
 std::vector<ExpectationResult>

@@ -4,6 +4,7 @@
 
 #include "models/alerts.hpp"
 #include "models/event_log.hpp"
+#include "models/expectation_observation.hpp"
 #include "models/metrics.hpp"
 #include "models/series_window_tally.hpp"
 #include "models/tracer.hpp"
@@ -117,7 +118,7 @@ struct AlertResult {
 struct ExpectationResult {
     std::string text; ///< as written
     bool passed = false;
-    std::string observed; ///< what the run showed, e.g. "max 0.031 at 15:02:15"
+    ExpectationObservation observation; ///< what the run showed: "max 0.031 at 15:02:15"
 };
 
 struct RunResult {

@@ -1,5 +1,7 @@
 #include "apps/tpssim/exam_grade.hpp"
 
+#include "apps/tpssim/observation_text.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -53,7 +55,7 @@ bool all_pass(const std::vector<std::size_t>& checks, std::size_t first,
         const auto& e = run.expectations.at(first + c);
         if (!e.passed) {
             ok = false;
-            failed.push_back(e.text + " (" + e.observed + ")");
+            failed.push_back(e.text + " (" + observation_text(e, run) + ")");
         }
     }
     return ok;

@@ -2,6 +2,7 @@
 
 #include "apps/tpssim/hdf5_table.hpp"
 #include "apps/tpssim/metric_table.hpp"
+#include "apps/tpssim/observation_text.hpp"
 #include "apps/tpssim/output_file.hpp"
 #include "apps/tpssim/results_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
@@ -282,15 +283,19 @@ void write_breaker_transitions(hid_t run_group, const RunResult& run) {
 void write_expectations(hid_t run_group, const RunResult& run) {
     std::vector<std::string> text, observed;
     std::vector<std::uint8_t> passed;
+    std::vector<models::ExpectationObservation> observations;
+    const auto clock = observation_clock(run);
     for (const auto& e : run.expectations) {
         text.push_back(e.text);
         passed.push_back(e.passed ? 1 : 0);
-        observed.push_back(e.observed);
+        observed.push_back(observation_text(e.observation, clock));
+        observations.push_back(e.observation);
     }
     Table t(run_group, "expectations", text.size());
     t.strings("text", text);
     t.booleans("passed", passed);
     t.strings("observed", observed);
+    observation_columns(t, observations);
     t.finish();
 }
 

@@ -1,6 +1,7 @@
 #include "apps/tpssim/results_summary.hpp"
 
 #include "apps/tpssim/hdf5_table.hpp"
+#include "apps/tpssim/observation_text.hpp"
 #include "apps/tpssim/summary_json.hpp"
 
 #include <fmt/format.h>
@@ -165,16 +166,19 @@ void write_expectations(hid_t summary, const RunSummary& s) {
     std::vector<std::string> text, observed;
     std::vector<std::uint8_t> passed;
     std::vector<std::uint32_t> passed_replications;
+    std::vector<models::ExpectationObservation> observations;
     for (const auto& e : s.expectations) {
         text.push_back(e.text);
         passed.push_back(e.passed ? 1 : 0);
         passed_replications.push_back(e.passed_replications);
         observed.push_back(e.observed);
+        observations.push_back(e.observation);
     }
     t.strings("text", text);
     t.booleans("passed", passed);
     t.integers("passed_replications", passed_replications, "count");
     t.strings("observed", observed);
+    observation_columns(t, observations);
     t.finish();
 }
 
@@ -227,6 +231,34 @@ void write_summary_group(hid_t root, const RunSummary& s, bool reproducible) {
     write_alert_rules(id, s);
     write_expectations(id, s);
     write_series(id, s);
+}
+
+void observation_columns(h5::Table& t, const std::vector<models::ExpectationObservation>& rows) {
+    std::vector<std::string> kind, unit, name, subject;
+    std::vector<double> value, at, from, to;
+    std::vector<std::uint64_t> scrapes, held;
+    for (const auto& o : rows) {
+        kind.emplace_back(observation_kind_name(o.kind));
+        value.push_back(o.value);
+        unit.push_back(o.unit);
+        at.push_back(o.at_seconds);
+        from.push_back(o.from_seconds);
+        to.push_back(o.to_seconds);
+        scrapes.push_back(o.scrapes);
+        held.push_back(o.scrapes_held);
+        name.push_back(o.name);
+        subject.push_back(o.subject);
+    }
+    t.strings("kind", kind);
+    t.numbers("value", value); // its unit varies by row: the column `unit`
+    t.strings("unit", unit);
+    t.numbers("at_seconds", at, "seconds");
+    t.numbers("from_seconds", from, "seconds");
+    t.numbers("to_seconds", to, "seconds");
+    t.integers("scrapes", scrapes, "count");
+    t.integers("scrapes_held", held, "count");
+    t.strings("name", name);
+    t.strings("subject", subject);
 }
 
 } // namespace tpssim

@@ -1,5 +1,7 @@
 #include "apps/tpssim/run_summary.hpp"
 
+#include "apps/tpssim/observation_text.hpp"
+
 #include "sim/confidence_interval.hpp"
 
 #include <cassert>
@@ -165,7 +167,8 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
     for (std::size_t e = 0; e < first.expectations.size(); ++e) {
         ExpectationFigures ef;
         ef.text = first.expectations[e].text;
-        ef.observed = first.expectations[e].observed;
+        ef.observation = first.expectations[e].observation;
+        ef.observed = observation_text(first.expectations[e], first);
         bool failure_seen = false;
         for (const auto& r : runs) {
             const auto& x = r.expectations[e];
@@ -173,7 +176,8 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
                 ++ef.passed_replications;
             } else if (!failure_seen) {
                 failure_seen = true;
-                ef.observed = x.observed;
+                ef.observation = x.observation;
+                ef.observed = observation_text(x, r);
             }
         }
         ef.passed = !failure_seen;

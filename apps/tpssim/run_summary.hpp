@@ -77,7 +77,9 @@ struct ExpectationFigures {
     std::string text; ///< as written
     std::uint32_t passed_replications = 0;
     bool passed = false; ///< in every replication
-    /// What the first failing replication showed; the first run's when all passed.
+    /// What the first failing replication showed; the first run's when all passed: as
+    /// numbers, and as text with that replication's clock.
+    models::ExpectationObservation observation;
     std::string observed;
 };
 

@@ -1,5 +1,6 @@
 #include "apps/tpssim/summary_json.hpp"
 
+#include "apps/tpssim/observation_text.hpp"
 #include "models/clock_format.hpp"
 #include "models/params.hpp"
 
@@ -33,6 +34,23 @@ using Start = std::optional<std::chrono::local_seconds>;
 void add_time(Json& j, const char* key, double seconds, const Start& start) {
     if (!start) return;
     j[key] = std::isnan(seconds) ? Json() : Json(local_time_text(seconds, *start));
+}
+
+// What a check observed, as numbers: every key always there (null or "" when it does not
+// apply to the kind), so that a reader finds the same keys in every check.
+Json observation_json(const models::ExpectationObservation& o, const Start& start) {
+    Json j{{"kind", observation_kind_name(o.kind)},
+           {"value", number(o.value)},
+           {"unit", o.unit},
+           {"at_seconds", number(o.at_seconds)}};
+    add_time(j, "at_time", o.at_seconds, start);
+    j["from_seconds"] = number(o.from_seconds);
+    j["to_seconds"] = number(o.to_seconds); // null also when the window is open-ended
+    j["scrapes"] = o.scrapes;
+    j["scrapes_held"] = o.scrapes_held;
+    j["name"] = o.name;
+    j["subject"] = o.subject;
+    return j;
 }
 
 Json durations(const DurationFigures& d, bool half_width) {
@@ -251,7 +269,8 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
         checks.push_back(Json{{"text", e.text},
                               {"passed", e.passed},
                               {"passed_replications", e.passed_replications},
-                              {"observed", e.observed}});
+                              {"observed", e.observed},
+                              {"observation", observation_json(e.observation, s.start)}});
     j["expectations"] = Json{{"passed", s.expectations_passed()}, {"checks", std::move(checks)}};
     Json series = Json::object();
     for (const auto& c : s.series)

@@ -150,6 +150,16 @@ def check_run_tables(tables, prefix, summary, csv=None):
     check(list(exp.text) == [c["text"] for c in checks], "expectations: texts")
     check(list(exp.passed) == [c["passed"] for c in checks], "expectations: verdicts")
     check(list(exp.observed) == [c["observed"] for c in checks], "expectations: observed")
+    # ... and what was observed as numbers (an open window: +inf in the file, null in JSON).
+    for row, c in zip(exp.itertuples(), checks):
+        o = c["observation"]
+        check(row.kind == o["kind"] and row.unit == o["unit"] and row.name == o["name"]
+              and row.subject == o["subject"], f"expectations: observation of {c['text']}")
+        to_seconds = None if math.isinf(row.to_seconds) else row.to_seconds
+        for got, key in ((row.value, "value"), (row.at_seconds, "at_seconds"),
+                         (row.from_seconds, "from_seconds"), (to_seconds, "to_seconds"),
+                         (row.scrapes, "scrapes"), (row.scrapes_held, "scrapes_held")):
+            check(same(got, o[key]), f"expectations: {key} of {c['text']}")
 
     # services: the run's own figures.
     services = t("services").set_index("name")

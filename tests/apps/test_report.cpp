@@ -74,6 +74,15 @@ void check_fits_100_columns(const std::string& report) {
         CHECK_MESSAGE(columns(line) <= 100, line);
 }
 
+// What a series check observed: its maximum `value` at `at_seconds`.
+models::ExpectationObservation max_at(double value, double at_seconds) {
+    models::ExpectationObservation o;
+    o.kind = models::ObservationKind::Max;
+    o.value = value;
+    o.at_seconds = at_seconds;
+    return o;
+}
+
 // A run with operations: a worker that scaled and lost replicas, a canary, two alert rules
 // (one fired twice, the second firing still on at the end), two expectations (one failed),
 // and a monitoring record of three scrapes.
@@ -101,9 +110,9 @@ models::RunResult ops_run(bool expectation_passes, double fired_at = 902.5) {
                         60.0,
                         {{fired_at, 1200.0, 0.08}, {3700.0, nan, 0.11}}});
     r.alerts.push_back({"QueueDeep", "warning", "queue_depth(jobs) > 100", 0.0, {}});
-    r.expectations.push_back({"p99(api) < 500ms", true, "max 0.31 at 0:15:00"});
+    r.expectations.push_back({"p99(api) < 500ms", true, max_at(0.31, 900)});
     r.expectations.push_back({"error_rate(worker) < 1%", expectation_passes,
-                              expectation_passes ? "max 0.004" : "max 0.11 at 1:01:40"});
+                              expectation_passes ? max_at(0.004, 1800) : max_at(0.11, 3700)});
     r.metric_times_seconds = {15, 30, 45};
     r.metrics.push_back({"tps_utilization", "api", "ratio", {0.5, 0.7, 0.6}});
     r.metrics.push_back({"tps_latency_p99_seconds", "api", "seconds", {nan, 0.2, nan}});
@@ -159,10 +168,13 @@ TEST_CASE("summarise: operations, alerts, expectations and monitoring") {
     REQUIRE(s.expectations.size() == 2);
     CHECK(s.expectations[0].passed);
     CHECK(s.expectations[0].passed_replications == 3);
-    CHECK(s.expectations[0].observed == "max 0.31 at 0:15:00");
+    CHECK(s.expectations[0].observed == "max 0.31 at t=900s");
     CHECK_FALSE(s.expectations[1].passed);
     CHECK(s.expectations[1].passed_replications == 1);
-    CHECK(s.expectations[1].observed == "max 0.11 at 1:01:40"); // the first failing run's
+    CHECK(s.expectations[1].observed == "max 0.11 at t=3700s"); // the first failing run's
+    CHECK(s.expectations[1].observation.kind == models::ObservationKind::Max);
+    CHECK(s.expectations[1].observation.value == 0.11);
+    CHECK(s.expectations[1].observation.at_seconds == 3700);
     CHECK_FALSE(s.expectations_passed());
     CHECK(s.scrapes == 3);
     REQUIRE(s.series.size() == 4);
@@ -217,7 +229,12 @@ TEST_CASE("summary JSON: operations, canary, alerts, expectations, monitoring, e
     CHECK(j["expectations"]["checks"][0]["text"] == "p99(api) < 500ms");
     CHECK(j["expectations"]["checks"][0]["passed_replications"] == 1);
     CHECK(j["expectations"]["checks"][1]["passed_replications"] == 0);
-    CHECK(j["expectations"]["checks"][1]["observed"] == "max 0.11 at 1:01:40");
+    CHECK(j["expectations"]["checks"][1]["observed"] == "max 0.11 at t=3700s");
+    const auto& observation = j["expectations"]["checks"][1]["observation"];
+    CHECK(observation["kind"] == "max");
+    CHECK(observation["value"] == 0.11);
+    CHECK(observation["at_seconds"] == 3700.0);
+    CHECK(observation["to_seconds"].is_null());
     CHECK(j["monitoring"]["scrapes"] == 3);
     const auto& series = j["monitoring"]["series"];
     std::vector<std::string> subjects;
@@ -286,7 +303,7 @@ TEST_CASE("report: operations, alerts and expectations sections") {
     CHECK(report.substr(qd, report.find('\n', qd + 1) - qd).find(" - ") != std::string::npos);
     // Expectations: a tick, a cross with what was observed, and the tally.
     CHECK(report.find("\u2713 p99(api) < 500ms\n") != std::string::npos);
-    CHECK(report.find("\u2717 error_rate(worker) < 1%; observed: max 0.11 at 1:01:40\n") !=
+    CHECK(report.find("\u2717 error_rate(worker) < 1%; observed: max 0.11 at t=3700s\n") !=
           std::string::npos);
     CHECK(report.find("expectations: 1 passed, 1 failed\n") != std::string::npos);
 }
@@ -294,10 +311,11 @@ TEST_CASE("report: operations, alerts and expectations sections") {
 TEST_CASE("report: a long expectation puts what was observed on its own line") {
     auto r = ops_run(false);
     r.expectations[1].text = std::string(80, 'x');
-    r.expectations[1].observed = std::string(200, 'y');
+    r.expectations[1].observation.kind = models::ObservationKind::NoMetric;
+    r.expectations[1].observation.name = std::string(200, 'y');
     const auto report = tpssim::format_report(tpssim::summarise({r}, "x", "x.yaml", 1, 0.5));
     check_fits_100_columns(report);
-    CHECK(report.find("\n      observed: yyy") != std::string::npos);
+    CHECK(report.find("\n      observed: no metric yyy") != std::string::npos);
 }
 
 TEST_CASE("latencies without data are null in the JSON and 'no data' in the report, not 0") {

@@ -39,7 +39,8 @@ TEST_CASE("lab 2.2 load: the queue rises to about half, workers scale up and bac
     REQUIRE(!r.expectations.empty());
     for (const auto& e : r.expectations) {
         CAPTURE(e.text);
-        CAPTURE(e.observed);
+        const std::string observed = observation_text(e, r);
+        CAPTURE(observed);
         CHECK(e.passed);
     }
     const auto& api = service(r, "api");

@@ -38,7 +38,8 @@ TEST_CASE("lab 2.5 queue buildup: beyond capacity the queue grows, fills and rej
     REQUIRE(!r.expectations.empty());
     for (const auto& e : r.expectations) {
         CAPTURE(e.text);
-        CAPTURE(e.observed);
+        const std::string observed = observation_text(e, r);
+        CAPTURE(observed);
         CHECK(e.passed);
     }
     const auto& api = service(r, "api");

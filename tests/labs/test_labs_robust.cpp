@@ -9,6 +9,7 @@
 // whole library at 16 replications is a few minutes of CPU, so the cases are labelled
 // `robust` (doctest's test suite) and run by their own ctest entry, not by the unit run.
 
+#include "apps/tpssim/observation_text.hpp"
 #include "models/replications.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -45,7 +46,7 @@ void check_robust(const std::string& relative) {
                 ++passed;
             } else {
                 failed_seeds += " replication " + std::to_string(r) + " (" +
-                                runs[r].expectations[e].observed + ")";
+                                observation_text(runs[r].expectations[e], runs[r]) + ")";
             }
         }
         CAPTURE(relative);

@@ -149,12 +149,12 @@ TEST_CASE("alerts: a NaN value resolves a firing alert") {
     sim::QuantileSketch slow;
     slow.add(SimTime::from_s(2));
     ServiceReading r;
-    r.interval_latency = &slow;
+    r.interval_latency_p50_p90_p99 = models::interval_latency_quantiles(slow);
     m.metrics.record(SimTime::from_s(15), {r}, {}, {});
     CHECK(m.alerts.evaluate(SimTime::from_s(15), m.metrics).size() == 1);
     CHECK(m.alerts.state(0) == State::Firing);
 
-    r.interval_latency = nullptr;
+    r.interval_latency_p50_p90_p99 = ServiceReading{}.interval_latency_p50_p90_p99;
     m.metrics.record(SimTime::from_s(30), {r}, {}, {});
     const auto changes = m.alerts.evaluate(SimTime::from_s(30), m.metrics);
     REQUIRE(changes.size() == 1);

@@ -1,5 +1,6 @@
 #include "models/expectations.hpp"
 
+#include "apps/tpssim/observation_text.hpp"
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -62,6 +63,8 @@ RunResult sample_run() {
 
     models::AlertResult alert;
     alert.name = "HighErrors";
+    alert.metric = "tps_error_ratio";
+    alert.subject = "api";
     alert.firings = {{3615, 3645, 0.031}};
     run.alerts.push_back(alert);
     run.alerts.push_back({"Quiet", "page", "error_rate(api) > 50%", 0.0, {}});
@@ -89,87 +92,93 @@ ExpectationResult check(const ExpectationParams& e, const RunResult& run = sampl
     return results[0];
 }
 
+// What `r` observed as the report writes it, with `run`'s clock (sample_run has no calendar:
+// "t=3615s").
+std::string observed(const ExpectationResult& r, const RunResult& run = sample_run()) {
+    return observation_text(r, run);
+}
+
 } // namespace
 
 TEST_CASE("expectations: Always holds at every scrape of the window, reporting the extreme") {
     auto r = check(series(Kind::Always, "tps_error_ratio", Comparison::Less, 0.05));
     CHECK(r.passed);
-    CHECK(r.observed == "max 0.031 at t=3615s");
+    CHECK(observed(r) == "max 0.031 at t=3615s");
 
     r = check(series(Kind::Always, "tps_error_ratio", Comparison::Less, 0.03));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "max 0.031 at t=3615s");
+    CHECK(observed(r) == "max 0.031 at t=3615s");
 
     r = check(series(Kind::Always, "tps_replicas", Comparison::GreaterEqual, 4));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "min 3 at t=3570s");
+    CHECK(observed(r) == "min 3 at t=3570s");
 
     // The window [3600 s, 3645 s] (inclusive) starts after the 3 replicas.
     r = check(series(Kind::Always, "tps_replicas", Comparison::GreaterEqual, 4,
                      SimTime::from_s(3600), SimTime::from_s(3645)));
     CHECK(r.passed);
-    CHECK(r.observed == "min 4 at t=3600s");
+    CHECK(observed(r) == "min 4 at t=3600s");
 
     // A window ending before the peak; the alias names the same column.
     r = check(series(Kind::Always, "error_rate", Comparison::LessEqual, 0.02, SimTime::zero(),
                      SimTime::from_s(3600)));
     CHECK(r.passed);
-    CHECK(r.observed == "max 0.02 at t=3600s");
+    CHECK(observed(r) == "max 0.02 at t=3600s");
 }
 
 TEST_CASE("expectations: Ever holds at some scrape of the window") {
     auto r = check(series(Kind::Ever, "tps_replicas", Comparison::GreaterEqual, 5));
     CHECK(r.passed);
-    CHECK(r.observed == "value 5 at t=3630s");
+    CHECK(observed(r) == "value 5 at t=3630s");
 
     r = check(series(Kind::Ever, "tps_replicas", Comparison::Greater, 5));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "max 5 at t=3630s");
+    CHECK(observed(r) == "max 5 at t=3630s");
 
     r = check(series(Kind::Ever, "tps_error_ratio", Comparison::Less, 0.01, SimTime::from_s(3600),
                      SimTime::from_s(3630)));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "min 0.01 at t=3630s");
+    CHECK(observed(r) == "min 0.01 at t=3630s");
 
     r = check(series(Kind::Ever, "tps_replicas", Comparison::Equal, 4));
     CHECK(r.passed);
-    CHECK(r.observed == "value 4 at t=3600s");
+    CHECK(observed(r) == "value 4 at t=3600s");
     r = check(series(Kind::Ever, "tps_replicas", Comparison::Equal, 7));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "not at any of 6 scrapes");
+    CHECK(observed(r) == "not at any of 6 scrapes");
 }
 
 TEST_CASE("expectations: an empty window fails, and so does a missing column") {
     auto r = check(
         series(Kind::Always, "tps_error_ratio", Comparison::Less, 1.0, SimTime::from_s(4000)));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no scrape in the window");
+    CHECK(observed(r) == "no scrape in the window");
     r = check(series(Kind::Ever, "tps_error_ratio", Comparison::Less, 1.0, SimTime::from_s(3571),
                      SimTime::from_s(3584)));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no scrape in the window");
+    CHECK(observed(r) == "no scrape in the window");
 
     auto e = series(Kind::Always, "tps_error_ratio", Comparison::Less, 1.0);
     e.condition.metric.subject = "nowhere";
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no metric tps_error_ratio of 'nowhere'");
+    CHECK(observed(r) == "no metric tps_error_ratio of 'nowhere'");
 }
 
 TEST_CASE("expectations: a NaN scrape satisfies neither Always nor Ever") {
     // p99 is NaN at 3585 s: "p99 < 1 s always" fails there although every number is below.
     auto r = check(series(Kind::Always, "tps_latency_p99_seconds", Comparison::Less, 1.0));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no data at t=3585s");
+    CHECK(observed(r) == "no data at t=3585s");
     // ... but a number breaking the condition is the better explanation.
     r = check(series(Kind::Always, "tps_latency_p99_seconds", Comparison::Less, 0.28));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "max 0.3 at t=3615s");
+    CHECK(observed(r) == "max 0.3 at t=3615s");
 
     r = check(series(Kind::Ever, "tps_latency_p99_seconds", Comparison::Greater, 1.0,
                      SimTime::from_s(3585), SimTime::from_s(3585)));
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no data in the window");
+    CHECK(observed(r) == "no data in the window");
     r = check(series(Kind::Ever, "tps_latency_p99_seconds", Comparison::NotEqual, 1.0,
                      SimTime::from_s(3585), SimTime::from_s(3585)));
     CHECK_FALSE(r.passed);
@@ -179,19 +188,19 @@ TEST_CASE("expectations: Total reads the run's final figures") {
     auto e = series(Kind::Total, "error_rate", Comparison::Less, 0.06);
     auto r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "value 0.05"); // (20 + 25 + 5) / 1000
+    CHECK(observed(r) == "value 0.05"); // (20 + 25 + 5) / 1000
     e.condition.threshold = 0.04;
     CHECK_FALSE(check(e).passed);
 
     e = series(Kind::Total, "replicas_max", Comparison::LessEqual, 4);
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "value 5");
+    CHECK(observed(r) == "value 5");
 
     e = series(Kind::Total, "no_such_total", Comparison::Less, 1);
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no total no_such_total of 'api'");
+    CHECK(observed(r) == "no total no_such_total of 'api'");
 }
 
 TEST_CASE("expectations: every summary total name has a value") {
@@ -214,32 +223,32 @@ TEST_CASE("expectations: an alert fires, or never fires, in the window") {
     e.alert = 0;
     auto r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "first fired at t=3615s");
+    CHECK(observed(r) == "first fired at t=3615s");
 
     e.to = SimTime::from_s(3600);
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "never fired in the window (first at t=3615s)");
+    CHECK(observed(r) == "never fired in the window (first at t=3615s)");
 
     e.kind = Kind::AlertNeverFires;
     CHECK(check(e).passed);
     e.to = SimTime::from_s(3615); // inclusive
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "first fired at t=3615s");
+    CHECK(observed(r) == "first fired at t=3615s");
 
     e.alert = 1;
     e.to = models::kNever;
     r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "never fired");
+    CHECK(observed(r) == "never fired");
     e.kind = Kind::AlertFires;
     CHECK_FALSE(check(e).passed);
 
     e.alert = 7;
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no alert #7");
+    CHECK(observed(r) == "no alert #7");
 }
 
 TEST_CASE("expectations: a breaker opens, or never opens, in the window") {
@@ -250,29 +259,29 @@ TEST_CASE("expectations: a breaker opens, or never opens, in the window") {
     e.edge_key = "db";
     auto r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "opened at t=3600s");
+    CHECK(observed(r) == "opened at t=3600s");
 
     e.from = SimTime::from_s(3601); // the half-open at 3660 s is not an opening
     r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "opened at t=3661s");
+    CHECK(observed(r) == "opened at t=3661s");
 
     e.from = SimTime::from_s(3662);
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "never opened");
+    CHECK(observed(r) == "never opened");
 
     e.kind = Kind::BreakerNeverOpens;
     CHECK(check(e).passed);
     e.from = SimTime::zero();
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "opened at t=3600s");
+    CHECK(observed(r) == "opened at t=3600s");
 
     e.edge_key = "cache";
     r = check(e);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no call 'cache' at api");
+    CHECK(observed(r) == "no call 'cache' at api");
 }
 
 TEST_CASE("expectations: a canary is promoted or rolled back") {
@@ -282,14 +291,14 @@ TEST_CASE("expectations: a canary is promoted or rolled back") {
     e.service = 0;
     auto r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "promoted (weight 1)");
+    CHECK(observed(r) == "promoted (weight 1)");
     e.kind = Kind::CanaryRolledBack;
     CHECK_FALSE(check(e).passed);
 
     e.service = 1;
     r = check(e);
     CHECK(r.passed);
-    CHECK(r.observed == "rolled_back (weight 0)");
+    CHECK(observed(r) == "rolled_back (weight 0)");
     e.kind = Kind::CanaryPromoted;
     CHECK_FALSE(check(e).passed);
 
@@ -297,7 +306,7 @@ TEST_CASE("expectations: a canary is promoted or rolled back") {
     run.services[1].canary_phase.clear();
     r = check(e, run);
     CHECK_FALSE(r.passed);
-    CHECK(r.observed == "no canary");
+    CHECK(observed(r) == "no canary");
 }
 
 TEST_CASE("expectations: one result per expectation, in order") {
@@ -354,7 +363,7 @@ expect:
 
     REQUIRE(r.expectations.size() == 2);
     CHECK_FALSE(r.expectations[0].passed);
-    CHECK(r.expectations[0].observed == fmt::format("value 0.5 at t={:.6g}s", failing_scrape));
+    CHECK(observed(r.expectations[0], r) == fmt::format("value 0.5 at t={:.6g}s", failing_scrape));
     CHECK(r.expectations[1].passed);
     const auto c = models::find_column(r.metrics, "error_rate", "api");
     REQUIRE(c);
@@ -384,37 +393,103 @@ expect:
     REQUIRE(r.expectations.size() == 3);
     for (int i : {0, 1}) {
         CHECK_FALSE(r.expectations[i].passed);
-        CHECK(r.expectations[i].observed == "no data: no request ended at api after the warm-up");
+        CHECK(observed(r.expectations[i], r) ==
+              "no data: no request ended at api after the warm-up");
     }
     CHECK(r.expectations[2].passed);
 }
 
-TEST_CASE("expectations: with a calendar start, what was observed reads in clock times") {
-    using namespace std::chrono;
-    auto run = sample_run();
-    run.simulated_seconds = 3700;
-    // t = 0 is Friday 2026-12-25 14:00, so t = 3615 s is 15:00:15 the same day.
-    run.start = local_days{year{2026} / December / 25} + hours{14};
-    auto r = check(series(Kind::Always, "tps_error_ratio", Comparison::Less, 0.05), run);
-    CHECK(r.passed);
-    CHECK(r.observed == "max 0.031 at 15:00:15");
-    r = check(series(Kind::Always, "tps_latency_p99_seconds", Comparison::Greater, 0.1), run);
-    CHECK(r.observed == "no data at 14:59:45");
+TEST_CASE("expectations: what a check observed is typed: statistic, value, unit, time, window") {
+    using Obs = models::ObservationKind;
+    constexpr double kOpen = std::numeric_limits<double>::infinity();
 
+    // A series check: the extreme, its unit from the metric catalogue, the window and counts.
+    auto r = check(series(Kind::Always, "error_rate", Comparison::Less, 0.03));
+    auto o = r.observation;
+    CHECK(o.kind == Obs::Max);
+    CHECK(o.value == 0.031);
+    CHECK(o.unit == "ratio");
+    CHECK(o.at_seconds == 3615);
+    CHECK(o.from_seconds == 0);
+    CHECK(o.to_seconds == kOpen);
+    CHECK(o.scrapes == 6);
+    CHECK(o.scrapes_held == 5);
+    CHECK(o.name == "tps_error_ratio"); // the Prometheus name, also when an alias was written
+    CHECK(o.subject == "api");
+
+    o = check(series(Kind::Always, "tps_replicas", Comparison::GreaterEqual, 4,
+                     SimTime::from_s(3600), SimTime::from_s(3645)))
+            .observation;
+    CHECK(o.kind == Obs::Min);
+    CHECK(o.value == 4);
+    CHECK(o.unit == "count");
+    CHECK(o.at_seconds == 3600);
+    CHECK(o.from_seconds == 3600);
+    CHECK(o.to_seconds == 3645);
+    CHECK(o.scrapes == 4);
+    CHECK(o.scrapes_held == 4);
+
+    o = check(series(Kind::Always, "tps_latency_p99_seconds", Comparison::Less, 1.0)).observation;
+    CHECK(o.kind == Obs::NoDataAt);
+    CHECK(o.at_seconds == 3585);
+    CHECK(std::isnan(o.value));
+
+    o = check(series(Kind::Ever, "tps_replicas", Comparison::Equal, 7)).observation;
+    CHECK(o.kind == Obs::NotAtAny);
+    CHECK(o.scrapes == 6);
+    CHECK(o.scrapes_held == 0);
+
+    // A total: its value and unit, no window.
+    o = check(series(Kind::Total, "p99", Comparison::Less, 1.0)).observation;
+    CHECK(o.kind == Obs::Total);
+    CHECK(o.value == 0.3);
+    CHECK(o.unit == "seconds");
+    CHECK(std::isnan(o.from_seconds));
+    CHECK(std::isnan(o.to_seconds));
+    CHECK(check(series(Kind::Total, "throughput", Comparison::Less, 1.0)).observation.unit ==
+          "1/s");
+    CHECK(check(series(Kind::Total, "completed", Comparison::Less, 1.0)).observation.unit ==
+          "count");
+
+    // An alert: when it fired and the value that fired it, in the check's window.
     ExpectationParams alert;
     alert.kind = Kind::AlertFires;
     alert.text = "HighErrors fires";
-    alert.alert = 0;
-    CHECK(check(alert, run).observed == "first fired at 15:00:15");
+    alert.from = SimTime::from_s(3601);
+    o = check(alert).observation;
+    CHECK(o.kind == Obs::FirstFired);
+    CHECK(o.name == "HighErrors");
+    CHECK(o.subject == "api");
+    CHECK(o.unit == "ratio");
+    CHECK(o.at_seconds == 3615);
+    CHECK(o.value == 0.031);
+    CHECK(o.from_seconds == 3601);
+    alert.alert = 7;
+    o = check(alert).observation;
+    CHECK(o.kind == Obs::NoAlert);
+    CHECK(o.index == 7);
 
+    // A breaker: the call and its caller, when it opened.
     ExpectationParams breaker;
     breaker.kind = Kind::BreakerOpens;
-    breaker.text = "breaker api->db opens";
-    breaker.service = 0;
+    breaker.text = "api->db opens";
     breaker.edge_key = "db";
-    CHECK(check(breaker, run).observed == "opened at 15:00:00");
+    breaker.from = SimTime::from_s(3601);
+    o = check(breaker).observation;
+    CHECK(o.kind == Obs::Opened);
+    CHECK(o.at_seconds == 3661);
+    CHECK(o.name == "db");
+    CHECK(o.subject == "api");
 
-    // A run that crosses midnight names the weekday: from Friday 23:00, 3615 s is Saturday.
-    run.start = local_days{year{2026} / December / 25} + hours{23};
-    CHECK(check(alert, run).observed == "first fired at Sat 00:00:15");
+    // A canary: its phase and weight.
+    ExpectationParams canary;
+    canary.kind = Kind::CanaryRolledBack;
+    canary.text = "worker canary rolled back";
+    canary.service = 1;
+    o = check(canary).observation;
+    CHECK(o.kind == Obs::CanaryPhase);
+    CHECK(o.name == "rolled_back");
+    CHECK(o.subject == "worker");
+    CHECK(o.value == 0);
+    CHECK(o.unit == "ratio");
 }

@@ -1,8 +1,10 @@
 #include "models/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
 #include <stdexcept>
+#include <vector>
 
 using namespace tpssim;
 
@@ -145,14 +147,14 @@ TEST_CASE("metrics: latency quantiles come from the interval's sketch, NaN witho
     CHECK(std::isnan(latest(rec, "p99", "api")));
 
     sim::QuantileSketch empty;
-    r.interval_latency = &empty;
+    r.interval_latency_p50_p90_p99 = models::interval_latency_quantiles(empty);
     rec.record(SimTime::from_s(30), {r}, {}, {});
     CHECK(std::isnan(latest(rec, "tps_latency_p90_seconds", "api")));
 
     sim::QuantileSketch sketch;
     for (int ms = 1; ms <= 100; ++ms)
         sketch.add(SimTime::from_ms(ms));
-    r.interval_latency = &sketch;
+    r.interval_latency_p50_p90_p99 = models::interval_latency_quantiles(sketch);
     rec.record(SimTime::from_s(45), {r}, {}, {});
     CHECK(latest(rec, "p50", "api") == sketch.quantile_seconds(0.50));
     CHECK(latest(rec, "p90", "api") == sketch.quantile_seconds(0.90));
@@ -223,4 +225,64 @@ TEST_CASE("metrics: a full record keeps every other row and doubles its stride; 
     CHECK(rec.columns()[total].values == std::vector<double>{1, 5, 9});
     CHECK(rec.stride() == 4);
     CHECK(rec.scrapes() == 9);
+}
+
+TEST_CASE("metrics: staged scrapes reach the columns and totals as recorded, across flushes") {
+    // Scrapes are staged a block at a time before they reach the columns; whatever the points at
+    // which they are moved (a full stage, a full record halving, a read of the columns midway),
+    // every column must hold the kept scrapes' values and its totals every scrape's, in order.
+    MetricsRecorder rec({"api", "db"}, {"api->db"}, {});
+    rec.set_max_rows(6);
+    const std::size_t depth = rec.find("tps_queue_depth", "db");
+    const std::size_t state = rec.find("tps_breaker_state", "api->db");
+    std::vector<ServiceReading> s(2);
+    std::vector<EdgeReading> e(1);
+    std::vector<double> kept_depths, kept_times, all_depths;
+    std::uint64_t stride = 1;
+    for (int k = 0; k < 100; ++k) {
+        s[1].queue_depth = std::fmod(k * 7.25, 13.0);
+        e[0].breaker_state = k % 3;
+        rec.record(SimTime::from_s(k + 1), s, e, {});
+        CHECK(rec.latest(depth) == s[1].queue_depth);
+        CHECK(rec.latest(state) == e[0].breaker_state);
+        all_depths.push_back(s[1].queue_depth);
+        // The stride rule, as documented: keep every stride-th scrape; a full record keeps
+        // every other row and doubles the stride.
+        if (k % stride == 0) {
+            kept_depths.push_back(s[1].queue_depth);
+            kept_times.push_back(k + 1);
+            if (kept_times.size() >= 6) {
+                for (auto* v : {&kept_depths, &kept_times}) {
+                    std::vector<double> halved;
+                    for (std::size_t i = 0; i < v->size(); i += 2)
+                        halved.push_back((*v)[i]);
+                    *v = halved;
+                }
+                stride *= 2;
+            }
+        }
+        if (k == 40 || k == 41) {
+            // A read midway moves what is staged; recording goes on after it.
+            CHECK(rec.columns()[depth].values == kept_depths);
+            CHECK(rec.latest(depth) == s[1].queue_depth);
+        }
+    }
+    CHECK(rec.times_seconds() == kept_times);
+    CHECK(rec.columns()[depth].values == kept_depths);
+    CHECK(rec.stride() == stride);
+    const auto& totals = rec.totals()[depth];
+    double sum = 0.0;
+    for (double v : all_depths)
+        sum += v;
+    CHECK(totals.samples == 100);
+    CHECK(totals.sum == sum); // the same additions in the same order: equal, not approximately
+    CHECK(totals.last == all_depths.back());
+    CHECK(totals.min == *std::min_element(all_depths.begin(), all_depths.end()));
+    CHECK(totals.max == *std::max_element(all_depths.begin(), all_depths.end()));
+    // Every column has a row per kept scrape, and a total over every scrape.
+    for (std::size_t c = 0; c < rec.columns().size(); ++c) {
+        CHECK(rec.columns()[c].values.size() == kept_times.size());
+        const auto samples = rec.totals()[c].samples;
+        CHECK((samples == 100 || (samples == 0 && std::isnan(rec.latest(c)))));
+    }
 }

@@ -161,3 +161,23 @@ def test_open_reads_every_replication_of_a_file(root, tpssim_exe, tmp_path):
             in_memory.replication(r).attributes["seed"]
         np.testing.assert_array_equal(result.replication(r).metric_times,
                                       in_memory.replication(r).metric_times)
+
+
+def test_expectations_are_typed_and_the_same_in_memory_and_in_a_file(root, tpssim_exe, tmp_path):
+    path = root / "scenarios/labs/3.7-recovery.yaml"
+    h5 = tmp_path / "checks.h5"
+    subprocess.run([tpssim_exe, "run", str(path), "--quiet", "--out", str(h5)], check=False)
+    from_file = tpssim.open(h5).expectations
+    in_memory = tpssim.load(path).run().expectations
+    assert list(in_memory.columns) == list(from_file.columns)
+    assert {"kind", "value", "unit", "at_seconds", "scrapes", "scrapes_held"} <= set(
+        in_memory.columns)
+    pd.testing.assert_frame_equal(in_memory.reset_index(drop=True),
+                                  from_file.reset_index(drop=True), check_dtype=False)
+    # The text is made from the numbers: a series check's extreme says its value and time.
+    series = in_memory[in_memory.kind.isin(["max", "min"])]
+    assert len(series) > 0
+    for row in series.itertuples():
+        if row.at_seconds != int(row.at_seconds):
+            continue
+        assert row.observed.startswith(f"{row.kind} {row.value:.6g} at t={row.at_seconds:.0f}s")

@@ -4,6 +4,7 @@
 // every `expect:` of the file passed. Shared so that each scenario test states only what its
 // scenario must show.
 
+#include "apps/tpssim/observation_text.hpp"
 #include "models/model.hpp"
 #include "scenarios/scenario.hpp"
 
@@ -80,7 +81,8 @@ inline void check_all_passed(const tpssim::scenarios::Scenario& sc,
     REQUIRE(!r.expectations.empty());
     for (const auto& e : r.expectations) {
         CAPTURE(e.text);
-        CAPTURE(e.observed);
+        const std::string observed = tpssim::observation_text(e, r);
+        CAPTURE(observed);
         CHECK(e.passed);
     }
 }

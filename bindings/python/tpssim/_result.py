@@ -13,6 +13,11 @@ import pandas as pd
 
 MetricKey = Tuple[str, str]  # (Prometheus name, subject)
 
+# The expectations table's columns, as the results file has them.
+_EXPECTATION_COLUMNS = ["text", "passed", "observed", "kind", "value", "unit", "at_seconds",
+                        "from_seconds", "to_seconds", "scrapes", "scrapes_held", "name",
+                        "subject"]
+
 
 def _frame(columns: Dict[str, Any]) -> pd.DataFrame:
     # copy=False: pandas keeps each column's array as its own block (no consolidation), so a
@@ -72,7 +77,7 @@ class _RecordSource:
 
     def expectations(self) -> pd.DataFrame:
         return pd.DataFrame(self.record.expectation_rows(self.replication),
-                            columns=["text", "passed", "observed"])
+                            columns=_EXPECTATION_COLUMNS)
 
 
 class _FileSource:
@@ -288,7 +293,9 @@ class Result:
 
     @property
     def expectations(self) -> pd.DataFrame:
-        """The ``expect:`` checks: text, passed, observed."""
+        """The ``expect:`` checks: text, passed, observed (as text), and what was observed as
+        numbers: kind, value, unit, at_seconds, from_seconds, to_seconds, scrapes,
+        scrapes_held, name, subject (docs/results-file.md)."""
         return self._source.expectations()
 
 
