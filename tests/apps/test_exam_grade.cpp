@@ -69,7 +69,13 @@ models::RunResult run_with(std::vector<models::AlertFiring> users,
     r.alerts[0].firings = std::move(users);
     r.alerts[1].name = "Mine";
     r.alerts[1].firings = std::move(mine);
-    r.expectations = {{"oom_kills(worker) == 0", check_passes, {}}};
+    models::ExpectationObservation total;
+    total.kind = models::ObservationKind::Total;
+    total.value = 0.0;
+    total.unit = "count";
+    total.name = "oom_kills";
+    total.subject = "worker";
+    r.expectations = {{"oom_kills(worker) == 0", check_passes, total}};
     return r;
 }
 
@@ -125,7 +131,7 @@ TEST_CASE("exam grade: users first, a violation past the recovery limit, a faile
     CHECK(f2.fix); // users never saw f2
     CHECK_FALSE(*f2.prevention);
     REQUIRE(f2.failed_checks.size() == 1);
-    CHECK(f2.failed_checks[0] == "oom_kills(worker) == 0 (0)");
+    CHECK(f2.failed_checks[0] == "oom_kills(worker) == 0 (value 0)");
     // detection 0/2, fix 1/2, verification 0/2, prevention 0/2: 10% of 80%.
     CHECK(g.simulation_score == doctest::Approx(0.1));
     CHECK_FALSE(g.passed());
