@@ -33,7 +33,11 @@ std::string prometheus_labels(models::MetricSubject kind, std::string_view subje
 
 double prometheus_epoch_seconds(const std::optional<std::chrono::local_seconds>& start) {
     // local_seconds counts from 1970-01-01 00:00 local time: read as UTC, that is Unix time.
-    return start ? static_cast<double>(start->time_since_epoch().count()) : 0.0;
+    // Without a start: Monday 1970-01-05 00:00 UTC, the instant the model reads t = 0 as for
+    // daily and weekly patterns, and the traces' epoch (trace_export.hpp), so that a run's
+    // metrics and traces line up in Prometheus, Grafana and Jaeger.
+    constexpr double kMondayJanuary5th1970 = 4 * 86400.0;
+    return start ? static_cast<double>(start->time_since_epoch().count()) : kMondayJanuary5th1970;
 }
 
 } // namespace tpssim

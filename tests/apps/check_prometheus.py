@@ -285,8 +285,9 @@ def main():
         with open(os.path.join(tmp, "summary.json"), encoding="utf-8") as f:
             summary = json.load(f)
         csv_series = read_csv(os.path.join(tmp, "run.csv"))
-        # Timestamps count from the calendar start read as UTC, else from the Unix epoch.
-        start = 0.0
+        # Timestamps count from the calendar start read as UTC, else from Monday 1970-01-05
+        # 00:00 UTC (the traces' epoch).
+        start = 4 * 86400.0
         if "start" in summary:
             start = calendar.timegm(time.strptime(summary["start"][:19], "%Y-%m-%dT%H:%M:%S"))
         check_metrics_lint(openmetrics, tmp)

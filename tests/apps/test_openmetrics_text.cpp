@@ -1,7 +1,7 @@
 // The OpenMetrics file (`tpssim run --openmetrics FILE`, apps/tpssim/openmetrics_text.*): one
 // family per recorded metric with TYPE, UNIT where the name ends in it, HELP, every subject's
-// samples in time order with timestamps from the calendar start (or the Unix epoch), # EOF.
-// The real promtool and prometheus read it in tests/apps/check_prometheus.py.
+// samples in time order with timestamps from the calendar start (or Monday 1970-01-05 00:00 UTC), #
+// EOF. The real promtool and prometheus read it in tests/apps/check_prometheus.py.
 #include "apps/tpssim/openmetrics_text.hpp"
 
 #include "apps/tpssim/openmetrics_labels.hpp"
@@ -45,34 +45,35 @@ tpssim::models::RunResult small_run() {
 TEST_CASE("OpenMetrics: families with TYPE, UNIT and HELP, labelled samples in time order, EOF") {
     using namespace tpssim;
     const auto lines = lines_of(openmetrics_text(small_run(), std::nullopt));
+    // Without a start, t = 0 is Monday 1970-01-05 00:00 UTC: Unix time 345,600.
     const std::vector<std::string> expected = {
         "# TYPE tps_queue_depth gauge",
         "# HELP tps_queue_depth requests waiting (count)",
-        "tps_queue_depth{service=\"api\"} 3 15",
-        "tps_queue_depth{service=\"api\"} 0 30",
-        "tps_queue_depth{service=\"db\"} 1 15",
-        "tps_queue_depth{service=\"db\"} 7.5 30",
+        "tps_queue_depth{service=\"api\"} 3 345615",
+        "tps_queue_depth{service=\"api\"} 0 345630",
+        "tps_queue_depth{service=\"db\"} 1 345615",
+        "tps_queue_depth{service=\"db\"} 7.5 345630",
         "# TYPE tps_latency_p99_seconds gauge",
         "# UNIT tps_latency_p99_seconds seconds",
         "# HELP tps_latency_p99_seconds 99th percentile latency of the requests ended in the "
         "interval (seconds)",
-        "tps_latency_p99_seconds{service=\"api\"} 0.125 15",
+        "tps_latency_p99_seconds{service=\"api\"} 0.125 345615",
         // No request ended: NaN, which every comparison in PromQL finds false, as tpssim does.
-        "tps_latency_p99_seconds{service=\"api\"} NaN 30",
+        "tps_latency_p99_seconds{service=\"api\"} NaN 345630",
         // A counter: the family without _total, the samples with it.
         "# TYPE tps_dead_lettered counter",
         "# HELP tps_dead_lettered items sent to the dead-letter queue so far (count)",
-        "tps_dead_lettered_total{service=\"api\"} 0 15",
-        "tps_dead_lettered_total{service=\"api\"} 2 30",
+        "tps_dead_lettered_total{service=\"api\"} 0 345615",
+        "tps_dead_lettered_total{service=\"api\"} 2 345630",
         "# TYPE tps_breaker_state gauge",
         "# HELP tps_breaker_state circuit breaker: 0 closed, 1 half-open, 2 open (state)",
-        "tps_breaker_state{service=\"api\",call=\"db#2\"} 0 15",
-        "tps_breaker_state{service=\"api\",call=\"db#2\"} 2 30",
+        "tps_breaker_state{service=\"api\",call=\"db#2\"} 0 345615",
+        "tps_breaker_state{service=\"api\",call=\"db#2\"} 2 345630",
         "# TYPE tps_link_utilization gauge",
         "# HELP tps_link_utilization share of the link's bandwidth in use (own traffic and "
         "background) (ratio)",
-        "tps_link_utilization{link=\"api->db\"} 0.25 15",
-        "tps_link_utilization{link=\"api->db\"} 1e-05 30",
+        "tps_link_utilization{link=\"api->db\"} 0.25 345615",
+        "tps_link_utilization{link=\"api->db\"} 1e-05 345630",
         "# EOF",
     };
     CHECK(lines == expected);
@@ -84,7 +85,8 @@ TEST_CASE("OpenMetrics: timestamps from the calendar start read as UTC") {
     const auto start =
         std::chrono::local_days{std::chrono::year{2026} / 12 / 25} + std::chrono::hours{14};
     CHECK(prometheus_epoch_seconds(start) == 1798207200.0);
-    CHECK(prometheus_epoch_seconds(std::nullopt) == 0.0);
+    // Without a start, the traces' epoch: Monday 1970-01-05 00:00 UTC.
+    CHECK(prometheus_epoch_seconds(std::nullopt) == 345600.0);
     auto run = small_run();
     run.metric_times_seconds = {15.0, 30.5};
     const auto lines = lines_of(openmetrics_text(run, start));
