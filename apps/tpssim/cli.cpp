@@ -1,4 +1,5 @@
 #include "apps/tpssim/cli.hpp"
+#include "apps/tpssim/command_flags.hpp"
 
 #include "apps/tpssim/exam_command.hpp"
 #include "apps/tpssim/forecast_command.hpp"
@@ -130,11 +131,7 @@ std::string validate_help_text() {
     return std::string(kValidateUsage) + kExitCodes;
 }
 
-// Bad command-line input: reported like a scenario diagnostic, exit code 2.
-[[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
-    throw scenarios::ScenarioError({scenarios::Diagnostic{"<command line>", 0, 0, flag, message}});
-}
-
+// A whole number of run's flags, whose messages say what it is ("a seed", "a count").
 template <class T>
 T parse_integer(const std::string& flag, const std::string& text, T min, T max, const char* what) {
     T v{};
@@ -176,29 +173,15 @@ struct RunArgs {
 
 RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
     RunArgs a;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string flag = args[i];
-        std::optional<std::string> inline_value;
-        if (flag.starts_with("--")) {
-            if (const auto eq = flag.find('='); eq != std::string::npos) {
-                inline_value = flag.substr(eq + 1);
-                flag = flag.substr(0, eq);
-            }
-        }
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) bad_flag(flag, "expected a value after it, got nothing");
-            return args[++i];
-        };
-        auto no_value = [&] {
-            if (inline_value) bad_flag(flag, "takes no value");
-        };
+    FlagReader flags(args);
+    while (flags.next()) {
+        const std::string& flag = flags.flag();
         if (flag == "--set") {
-            a.overrides.push_back(scenarios::parse_override(value()));
+            a.overrides.push_back(scenarios::parse_override(flags.value()));
         } else if (flag == "--chaos") {
-            a.chaos.push_back(value());
+            a.chaos.push_back(flags.value());
         } else if (validate_only && flag == "--graph") {
-            a.graph = inline_value.value_or("text");
+            a.graph = flags.inline_value().value_or("text");
             if (*a.graph != "text" && *a.graph != "dot")
                 bad_flag(flag, fmt::format("expected text or dot, got \"{}\"", *a.graph));
         } else if (validate_only) {
@@ -209,10 +192,10 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
                          fmt::format("expected one scenario file, got a second: \"{}\"", flag));
             a.file = flag;
         } else if (flag == "--seed") {
-            a.seed = parse_integer<std::uint64_t>(flag, value(), 0, UINT64_MAX,
+            a.seed = parse_integer<std::uint64_t>(flag, flags.value(), 0, UINT64_MAX,
                                                   "a non-negative integer");
         } else if (flag == "--until") {
-            const std::string v = value();
+            const std::string v = flags.value();
             auto parsed = scenarios::parse_duration(v);
             if (const auto* msg = std::get_if<std::string>(&parsed)) bad_flag(flag, *msg);
             const auto t = std::get<sim::SimTime>(parsed);
@@ -220,57 +203,57 @@ RunArgs parse_run_args(std::span<const std::string> args, bool validate_only) {
                 bad_flag(flag, fmt::format("expected a duration > 0, got \"{}\"", v));
             a.until = t;
         } else if (flag == "--replications") {
-            a.replications = parse_integer<std::uint32_t>(flag, value(), 1, 100000,
+            a.replications = parse_integer<std::uint32_t>(flag, flags.value(), 1, 100000,
                                                           "an integer from 1 to 100000");
         } else if (flag == "--threads") {
-            a.threads =
-                parse_integer<std::uint32_t>(flag, value(), 1, 1024, "an integer from 1 to 1024");
+            a.threads = parse_integer<std::uint32_t>(flag, flags.value(), 1, 1024,
+                                                     "an integer from 1 to 1024");
         } else if (flag == "--summary-json") {
-            a.summary_json = value();
+            a.summary_json = flags.value();
             if (a.summary_json->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--events") {
-            a.events = value();
+            a.events = flags.value();
             if (a.events->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--out") {
-            a.out = value();
+            a.out = flags.value();
             if (a.out->empty() || *a.out == "-")
                 bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *a.out));
         } else if (flag == "--metrics") {
-            a.metrics = value();
+            a.metrics = flags.value();
             if (a.metrics->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--openmetrics" || flag == "--prometheus-rules" || flag == "--grafana") {
             auto& path = flag == "--openmetrics"        ? a.openmetrics
                          : flag == "--prometheus-rules" ? a.prometheus_rules
                                                         : a.grafana;
-            path = value();
+            path = flags.value();
             if (path->empty() || *path == "-")
                 bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
         } else if (flag == "--dashboard") {
-            no_value();
+            flags.no_value();
             a.dashboard = true;
         } else if (flag == "--slowest") {
-            a.slowest =
-                parse_integer<std::uint32_t>(flag, value(), 1, 1000, "an integer from 1 to 1000");
+            a.slowest = parse_integer<std::uint32_t>(flag, flags.value(), 1, 1000,
+                                                     "an integer from 1 to 1000");
         } else if (flag == "--by") {
-            a.by = value();
+            a.by = flags.value();
         } else if (flag == "--traces" || flag == "--html") {
             auto& path = flag == "--traces" ? a.traces : a.html;
-            path = value();
+            path = flags.value();
             if (path->empty() || *path == "-")
                 bad_flag(flag, fmt::format("expected a file name, got \"{}\"", *path));
         } else if (flag == "--traces-format") {
-            const std::string v = value();
+            const std::string v = flags.value();
             a.traces_format = parse_trace_format(v);
             if (!a.traces_format)
                 bad_flag(flag, fmt::format("expected jaeger or otlp, got \"{}\"", v));
         } else if (flag == "--reproducible") {
-            no_value();
+            flags.no_value();
             a.reproducible = true;
         } else if (flag == "--quiet" || flag == "-q") {
-            no_value();
+            flags.no_value();
             a.quiet = true;
         } else if (flag == "--no-progress") {
-            no_value();
+            flags.no_value();
             a.progress = false;
         } else if (flag.starts_with("-") && flag != "-") {
             bad_flag(flag, "unknown option (see tpssim --help)");

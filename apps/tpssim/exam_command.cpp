@@ -1,4 +1,5 @@
 #include "apps/tpssim/exam_command.hpp"
+#include "apps/tpssim/command_flags.hpp"
 
 #include "apps/tpssim/cli.hpp"
 #include "apps/tpssim/exam_report.hpp"
@@ -36,21 +37,6 @@ exit codes: 0 pass, 1 fail, 2 bad input, 3 internal error, 130 interrupted
 
 namespace {
 
-[[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
-    throw scenarios::ScenarioError({scenarios::Diagnostic{"<command line>", 0, 0, flag, message}});
-}
-
-template <class T>
-T parse_count(const std::string& flag, const std::string& text, T min, T max) {
-    T v{};
-    const auto* end = text.data() + text.size();
-    const auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || p != end || v < min || v > max)
-        bad_flag(flag,
-                 fmt::format("expected an integer from {} to {}, got \"{}\"", min, max, text));
-    return v;
-}
-
 struct ExamArgs {
     std::string exam, playbook, key;
     std::optional<std::uint32_t> replications;
@@ -62,42 +48,29 @@ struct ExamArgs {
 
 ExamArgs parse_args(std::span<const std::string> args) {
     ExamArgs a;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string flag = args[i];
-        std::optional<std::string> inline_value;
-        if (flag.starts_with("--"))
-            if (const auto eq = flag.find('='); eq != std::string::npos) {
-                inline_value = flag.substr(eq + 1);
-                flag = flag.substr(0, eq);
-            }
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) bad_flag(flag, "expected a value after it, got nothing");
-            return args[++i];
-        };
-        auto no_value = [&] {
-            if (inline_value) bad_flag(flag, "takes no value");
-        };
+    FlagReader flags(args);
+    while (flags.next()) {
+        const std::string& flag = flags.flag();
         if (flag == "--playbook") {
-            a.playbook = value();
+            a.playbook = flags.value();
             if (a.playbook.empty()) bad_flag(flag, "expected a file name, got \"\"");
         } else if (flag == "--key") {
-            a.key = value();
+            a.key = flags.value();
             if (a.key.empty()) bad_flag(flag, "expected a file name, got \"\"");
         } else if (flag == "--replications") {
-            a.replications = parse_count<std::uint32_t>(flag, value(), 1, 10000);
+            a.replications = parse_integer_in_range<std::uint32_t>(flag, flags.value(), 1, 10000);
         } else if (flag == "--seed") {
-            a.seed = parse_count<std::uint64_t>(flag, value(), 0, UINT64_MAX);
+            a.seed = parse_integer_in_range<std::uint64_t>(flag, flags.value(), 0, UINT64_MAX);
         } else if (flag == "--threads") {
-            a.threads = parse_count<std::uint32_t>(flag, value(), 1, 1024);
+            a.threads = parse_integer_in_range<std::uint32_t>(flag, flags.value(), 1, 1024);
         } else if (flag == "--json") {
-            a.json = value();
+            a.json = flags.value();
             if (a.json->empty()) bad_flag(flag, "expected a file name or -, got \"\"");
         } else if (flag == "--quiet" || flag == "-q") {
-            no_value();
+            flags.no_value();
             a.quiet = true;
         } else if (flag == "--no-progress") {
-            no_value();
+            flags.no_value();
             a.progress = false;
         } else if (flag.starts_with("-")) {
             bad_flag(flag, "unknown option for exam (see tpssim exam --help)");

@@ -1,4 +1,5 @@
 #include "apps/tpssim/forecast_command.hpp"
+#include "apps/tpssim/command_flags.hpp"
 
 #include "apps/tpssim/cli.hpp"
 #include "apps/tpssim/forecast_plan.hpp"
@@ -29,21 +30,6 @@ forecast options:
 
 namespace {
 
-[[noreturn]] void bad_flag(const std::string& flag, const std::string& message) {
-    throw scenarios::ScenarioError({scenarios::Diagnostic{"<command line>", 0, 0, flag, message}});
-}
-
-template <class T>
-T parse_number(const std::string& flag, const std::string& text, T min, T max) {
-    T v = 0;
-    const auto* end = text.data() + text.size();
-    const auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || p != end || v < min || v > max)
-        bad_flag(flag,
-                 fmt::format("expected an integer from {} to {}, got \"{}\"", min, max, text));
-    return v;
-}
-
 struct ForecastArgs {
     std::string file;
     std::uint32_t threads = 0;
@@ -54,33 +40,17 @@ struct ForecastArgs {
 
 ForecastArgs parse_args(std::span<const std::string> args) {
     ForecastArgs a;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string flag = args[i];
-        std::optional<std::string> inline_value;
-        if (flag.starts_with("--"))
-            if (const auto eq = flag.find('='); eq != std::string::npos) {
-                inline_value = flag.substr(eq + 1);
-                flag = flag.substr(0, eq);
-            }
-        auto value = [&]() -> std::string {
-            if (inline_value) return *inline_value;
-            if (i + 1 >= args.size()) bad_flag(flag, "expected a value after it, got nothing");
-            return args[++i];
-        };
-        auto file_value = [&] {
-            std::string v = value();
-            if (v.empty() || v == "-")
-                bad_flag(flag, fmt::format("expected a file name, got \"{}\"", v));
-            return v;
-        };
+    FlagReader flags(args);
+    while (flags.next()) {
+        const std::string& flag = flags.flag();
         if (flag == "--threads") {
-            a.threads = parse_number<std::uint32_t>(flag, value(), 1, 1024);
+            a.threads = parse_integer_in_range<std::uint32_t>(flag, flags.value(), 1, 1024);
         } else if (flag == "--seed") {
-            a.seed = parse_number<std::uint64_t>(flag, value(), 0, UINT64_MAX);
+            a.seed = parse_integer_in_range<std::uint64_t>(flag, flags.value(), 0, UINT64_MAX);
         } else if (flag == "--csv") {
-            a.csv = file_value();
+            a.csv = flags.file_value();
         } else if (flag == "--out") {
-            a.out = file_value();
+            a.out = flags.file_value();
         } else if (flag == "--quiet" || flag == "-q") {
             a.quiet = true;
         } else if (flag == "--progress") {
