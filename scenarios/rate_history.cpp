@@ -127,8 +127,10 @@ RateHistory read_rate_history(const std::string& path, const std::string& displa
         const auto cells = split_cells(text);
         if (columns.empty()) {
             for (const auto& [cell, col] : cells) {
+                // By name: Clang 14 cannot capture a structured binding in a lambda.
+                const std::string_view name = cell;
                 const auto it = std::find_if(std::begin(kColumns), std::end(kColumns),
-                                             [&](const ColumnName& c) { return c.name == cell; });
+                                             [&](const ColumnName& c) { return c.name == name; });
                 if (it == std::end(kColumns)) {
                     problem(line_no, col,
                             fmt::format("expected {}; got the column {}", expected_header,
