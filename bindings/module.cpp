@@ -1,6 +1,7 @@
 // The `tpssim._tpssim` extension module: a thin layer over the C++ API that the command line
 // uses (scenarios::load_scenario_*, models::run_model / run_replications, summarise,
 // summary_json). The pure-Python package `tpssim` (bindings/python/tpssim) is the public face.
+#include "apps/tpssim/clock_format.hpp"
 #include "apps/tpssim/run_summary.hpp"
 #include "apps/tpssim/summary_json.hpp"
 #include "bindings/analytic.hpp"
@@ -8,7 +9,6 @@
 #include "bindings/run_record.hpp"
 #include "bindings/scenario_error.hpp"
 #include "bindings/sweep.hpp"
-#include "models/clock_format.hpp"
 #include "models/model.hpp"
 #include "models/replications.hpp"
 #include "scenarios/scenario.hpp"
@@ -142,7 +142,7 @@ std::shared_ptr<RunRecord> run(const scenarios::Scenario& sc, std::uint64_t seed
     record->interrupted = summary.interrupted;
     for (const auto& s : model.services)
         record->service_names.push_back(s.name);
-    if (model.start) record->start_iso = models::local_date_time_text(0.0, *model.start);
+    if (model.start) record->start_iso = local_date_time_text(0.0, *model.start);
     record->runs = std::move(runs);
     return record;
 }
@@ -170,7 +170,7 @@ PYBIND11_MODULE(_tpssim, m) {
         .def_property_readonly("start",
                                [](const scenarios::Scenario& s) -> std::optional<std::string> {
                                    if (!s.model.start) return std::nullopt;
-                                   return models::local_date_time_text(0.0, *s.model.start);
+                                   return local_date_time_text(0.0, *s.model.start);
                                })
         .def_property_readonly("services", [](const scenarios::Scenario& s) {
             std::vector<std::string> names;

@@ -211,8 +211,7 @@ int run_exam_command(std::span<const std::string> args, std::FILE* out, std::FIL
     ExamGrade g = grade_exam(exam.key, exam.scenario.model, runs);
     g.exam = exam.scenario.name;
     g.playbook = a.playbook;
-    const models::ClockFormat clock(exam.scenario.model.start,
-                                    exam.scenario.model.duration.seconds());
+    const ClockFormat clock(exam.scenario.model.start, exam.scenario.model.duration.seconds());
     const bool json_to_stdout = a.json && *a.json == "-";
     if (!a.quiet)
         fmt::print(json_to_stdout ? err : out, "{}", format_exam_report(g, exam.key, clock));

@@ -39,8 +39,7 @@ std::string judged_by(ExamJudge j) {
 
 } // namespace
 
-std::string format_exam_report(const ExamGrade& g, const ExamKey& key,
-                               const models::ClockFormat& clock) {
+std::string format_exam_report(const ExamGrade& g, const ExamKey& key, const ClockFormat& clock) {
     std::string out = fmt::format("tpssim exam: {}\n", key.title.empty() ? g.exam : key.title);
     out += fmt::format("  playbook {}; {} replication(s): seed {}{}\n", g.playbook, g.replications,
                        g.seeds.empty() ? 0 : g.seeds.front(),
@@ -121,8 +120,7 @@ std::string format_exam_report(const ExamGrade& g, const ExamKey& key,
     return out;
 }
 
-std::string exam_grade_json(const ExamGrade& g, const ExamKey& key,
-                            const models::ClockFormat& clock) {
+std::string exam_grade_json(const ExamGrade& g, const ExamKey& key, const ClockFormat& clock) {
     auto time = [&](double t) -> Json {
         if (std::isnan(t)) return nullptr;
         return Json{{"clock", clock(t)}, {"seconds", t}};

@@ -11,7 +11,7 @@ using Obs = models::ObservationKind;
 
 // With a calendar start the clock time ("15:02:15", see ClockFormat); without one whole seconds
 // without a fraction or an exponent ("t=3615s"), others to six significant digits.
-std::string at(const models::ClockFormat& clock, double seconds) {
+std::string at(const ClockFormat& clock, double seconds) {
     if (clock.has_calendar()) return clock(seconds);
     if (seconds == std::floor(seconds) && std::fabs(seconds) < 1e15)
         return fmt::format("t={:.0f}s", seconds);
@@ -20,8 +20,7 @@ std::string at(const models::ClockFormat& clock, double seconds) {
 
 } // namespace
 
-std::string observation_text(const models::ExpectationObservation& o,
-                             const models::ClockFormat& clock) {
+std::string observation_text(const models::ExpectationObservation& o, const ClockFormat& clock) {
     const auto point = [&](const char* what) {
         return fmt::format("{} {:.6g} at {}", what, o.value, at(clock, o.at_seconds));
     };
@@ -74,8 +73,8 @@ std::string observation_text(const models::ExpectationObservation& o,
     return {};
 }
 
-models::ClockFormat observation_clock(const models::RunResult& run) {
-    return models::ClockFormat(run.start, run.simulated_seconds);
+ClockFormat observation_clock(const models::RunResult& run) {
+    return ClockFormat(run.start, run.simulated_seconds);
 }
 
 std::string observation_text(const models::ExpectationResult& check, const models::RunResult& run) {

@@ -4,7 +4,7 @@
 /// numbers (models::ExpectationObservation); the report, the summary JSON, the results file and
 /// the Python bindings all make its text here.
 
-#include "models/clock_format.hpp"
+#include "apps/tpssim/clock_format.hpp"
 #include "models/expectation_observation.hpp"
 #include "models/run_result.hpp"
 
@@ -16,13 +16,13 @@ namespace tpssim {
 /// The observation as text; times through `clock` when it has a calendar start, else as
 /// seconds from t = 0 ("t=3615s", "t=12.5s").
 std::string observation_text(const models::ExpectationObservation& observed,
-                             const models::ClockFormat& clock);
+                             const ClockFormat& clock);
 
 /// The text of `check`, one of `run`'s expectations, with `run`'s clock.
 std::string observation_text(const models::ExpectationResult& check, const models::RunResult& run);
 
 /// The clock that `run`'s observations read with (its calendar start over its span).
-models::ClockFormat observation_clock(const models::RunResult& run);
+ClockFormat observation_clock(const models::RunResult& run);
 
 /// The kind's name in files and the JSON: "max", "min", "value_at", "held_at_all", ...
 std::string_view observation_kind_name(models::ObservationKind kind);

@@ -21,7 +21,7 @@ std::string human_seconds(double s) {
 }
 
 std::string clock_seconds(double s) {
-    return models::elapsed_text(s);
+    return elapsed_text(s);
 }
 
 std::string thousands(double value) {
@@ -372,8 +372,8 @@ std::string format_report(const RunSummary& s) {
                        human_seconds(s.simulated_seconds), human_seconds(s.warmup_seconds),
                        thousands(static_cast<double>(s.events)), s.wall_seconds, thousands(speed));
     if (s.start)
-        out += fmt::format("  from {} to {}\n", models::calendar_text(0.0, *s.start),
-                           models::calendar_text(s.simulated_seconds, *s.start));
+        out += fmt::format("  from {} to {}\n", calendar_text(0.0, *s.start),
+                           calendar_text(s.simulated_seconds, *s.start));
     // How much of the monitoring record the outputs hold (a long run keeps every stride-th).
     if (s.scrapes > 0)
         out += fmt::format("  monitoring: {} scrapes, {} rows kept ({})\n",

@@ -13,7 +13,7 @@ namespace tpssim {
 /// "81.3ms", "2.10s", "340us", "0": three significant digits and the unit that suits.
 std::string human_seconds(double seconds);
 /// A point in simulated time as elapsed time: "42.5s" under a minute, else "h:mm:ss"
-/// ("1:02:03"); models::elapsed_text. A run's own times go through RunSummary::clock.
+/// ("1:02:03"); elapsed_text. A run's own times go through RunSummary::clock.
 std::string clock_seconds(double seconds);
 /// "3,912,345".
 std::string thousands(double value);

@@ -73,7 +73,7 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
     s.warmup_seconds = runs.front().warmup_seconds;
     s.wall_seconds = wall_seconds;
     s.start = runs.front().start;
-    s.clock = models::ClockFormat(s.start, s.simulated_seconds);
+    s.clock = ClockFormat(s.start, s.simulated_seconds);
     for (const auto& r : runs) {
         s.events += r.events;
         s.interrupted = s.interrupted || r.interrupted;

@@ -2,7 +2,7 @@
 /// A run's figures ready for output: one run, or the mean and 95% confidence half-width of
 /// each figure over independent replications.
 
-#include "models/clock_format.hpp"
+#include "apps/tpssim/clock_format.hpp"
 #include "models/run_result.hpp"
 #include "models/threshold_crossings.hpp"
 
@@ -108,7 +108,7 @@ struct RunSummary {
     std::optional<std::chrono::local_seconds> start;
     /// How every output writes a point in simulated time: clock times with a calendar start
     /// ("15:02:15", "Sat 03:00:00"), elapsed times without.
-    models::ClockFormat clock;
+    ClockFormat clock;
     std::vector<ServiceFigures> services;
     /// Traces of the first run (replication 0): how many were traced, the kept spans.
     std::uint64_t traced = 0;

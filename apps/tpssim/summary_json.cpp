@@ -1,7 +1,7 @@
 #include "apps/tpssim/summary_json.hpp"
 
+#include "apps/tpssim/clock_format.hpp"
 #include "apps/tpssim/observation_text.hpp"
-#include "models/clock_format.hpp"
 #include "models/params.hpp"
 
 #include <chrono>
@@ -292,7 +292,7 @@ std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options)
 }
 
 std::string local_time_text(double at_seconds, std::chrono::local_seconds start) {
-    return models::local_date_time_text(at_seconds, start);
+    return local_date_time_text(at_seconds, start);
 }
 
 std::string event_log_jsonl(const models::EventLog& log,

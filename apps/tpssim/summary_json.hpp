@@ -23,7 +23,7 @@ struct SummaryJsonOptions {
 std::string summary_json(const RunSummary& s, const SummaryJsonOptions& options = {});
 
 /// "2026-12-25T15:02:15.250": the local date and time `at_seconds` after `start`, to the
-/// millisecond (rounded down): models::local_date_time_text, the one formatter, under the name
+/// millisecond (rounded down): local_date_time_text, the one formatter, under the name
 /// the outputs use.
 std::string local_time_text(double at_seconds, std::chrono::local_seconds start);
 

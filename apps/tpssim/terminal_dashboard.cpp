@@ -1,8 +1,8 @@
 #include "apps/tpssim/terminal_dashboard.hpp"
 
+#include "apps/tpssim/clock_format.hpp"
 #include "apps/tpssim/metric_table.hpp"
 #include "apps/tpssim/report.hpp"
-#include "models/clock_format.hpp"
 
 #include <algorithm>
 #include <array>
@@ -78,7 +78,7 @@ std::string value_text(double v, std::string_view unit) {
 }
 
 // The tick labels of the time axis: clock times to the minute with a calendar, else h:mm.
-std::string tick_text(double t, const models::ClockFormat& clock) {
+std::string tick_text(double t, const ClockFormat& clock) {
     if (clock.has_calendar()) {
         const std::string text = clock(t);
         return text.substr(0, text.size() - 3); // "Sat 03:00:00" -> "Sat 03:00"
@@ -89,7 +89,7 @@ std::string tick_text(double t, const models::ClockFormat& clock) {
 
 std::string time_axis(const DashboardLayout& layout, double span,
                       const std::optional<std::chrono::local_seconds>& start) {
-    const models::ClockFormat clock(start, span);
+    const ClockFormat clock(start, span);
     // Ticks on whole clock steps (local time), as far apart as the labels need.
     const double offset = start ? static_cast<double>(start->time_since_epoch().count()) : 0.0;
     const std::size_t label_size = tick_text(0.0, clock).size() + 2;
@@ -181,7 +181,7 @@ std::string format_dashboard(const models::RunResult& run,
     const double bucket_seconds = span / static_cast<double>(layout.columns);
     out += fit(fmt::format("dashboard: {} {}, a column every {} (its max; min for replicas)",
                            human_seconds(span),
-                           start ? "from " + models::calendar_text(0.0, *start) : "simulated",
+                           start ? "from " + calendar_text(0.0, *start) : "simulated",
                            human_seconds(bucket_seconds)),
                layout.width) +
            '\n';

@@ -22,7 +22,7 @@ ExpectationObservation point(Obs kind, double value, double at_seconds) {
 } // namespace
 
 TEST_CASE("observation text: without a calendar start, times are seconds from t = 0") {
-    const models::ClockFormat elapsed;
+    const ClockFormat elapsed;
     CHECK(observation_text(point(Obs::Max, 0.031, 3615), elapsed) == "max 0.031 at t=3615s");
     CHECK(observation_text(point(Obs::Min, 3, 3570), elapsed) == "min 3 at t=3570s");
     CHECK(observation_text(point(Obs::ValueAt, 0.5, 5000.2), elapsed) == "value 0.5 at t=5000.2s");
@@ -67,14 +67,14 @@ TEST_CASE("observation text: without a calendar start, times are seconds from t 
 TEST_CASE("observation text: with a calendar start, times are clock times") {
     using namespace std::chrono;
     // t = 0 is Friday 2026-12-25 14:00, so t = 3615 s is 15:00:15 the same day.
-    const models::ClockFormat same_day(local_days{year{2026} / December / 25} + hours{14}, 3700);
+    const ClockFormat same_day(local_days{year{2026} / December / 25} + hours{14}, 3700);
     CHECK(observation_text(point(Obs::Max, 0.031, 3615), same_day) == "max 0.031 at 15:00:15");
     CHECK(observation_text(point(Obs::NoDataAt, ExpectationObservation::kNone, 3585), same_day) ==
           "no data at 14:59:45");
     CHECK(observation_text(point(Obs::Opened, ExpectationObservation::kNone, 3600), same_day) ==
           "opened at 15:00:00");
     // A run that crosses midnight names the weekday: from Friday 23:00, 3615 s is Saturday.
-    const models::ClockFormat overnight(local_days{year{2026} / December / 25} + hours{23}, 3700);
+    const ClockFormat overnight(local_days{year{2026} / December / 25} + hours{23}, 3700);
     CHECK(observation_text(point(Obs::FirstFired, 1, 3615), overnight) ==
           "first fired at Sat 00:00:15");
 

@@ -1,11 +1,10 @@
-#include "models/clock_format.hpp"
+#include "apps/tpssim/clock_format.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <doctest/doctest.h>
 
 using namespace tpssim;
-using models::ClockFormat;
 using namespace std::chrono;
 
 namespace {
@@ -73,9 +72,9 @@ TEST_CASE("clock format over a week or more: the date, since a weekday would nam
 }
 
 TEST_CASE("calendar and ISO texts: the full date and time") {
-    CHECK(models::calendar_text(0.0, christmas(14)) == "Fri 2026-12-25 14:00:00");
-    CHECK(models::calendar_text(66 * kHour, christmas(14)) == "Mon 2026-12-28 08:00:00");
-    CHECK(models::local_date_time_text(3735.25, christmas(14)) == "2026-12-25T15:02:15.250");
-    CHECK(models::local_date_time_text(10 * kHour, christmas(14)) == "2026-12-26T00:00:00.000");
-    CHECK(models::elapsed_text(42.5) == "42.5s");
+    CHECK(calendar_text(0.0, christmas(14)) == "Fri 2026-12-25 14:00:00");
+    CHECK(calendar_text(66 * kHour, christmas(14)) == "Mon 2026-12-28 08:00:00");
+    CHECK(local_date_time_text(3735.25, christmas(14)) == "2026-12-25T15:02:15.250");
+    CHECK(local_date_time_text(10 * kHour, christmas(14)) == "2026-12-26T00:00:00.000");
+    CHECK(elapsed_text(42.5) == "42.5s");
 }

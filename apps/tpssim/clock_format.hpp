@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace tpssim::models {
+namespace tpssim {
 
 class ClockFormat {
 public:
@@ -52,4 +52,4 @@ std::string calendar_text(double at_seconds, std::chrono::local_seconds start);
 /// millisecond (rounded down), as ISO 8601 without a zone: what files and the JSON carry.
 std::string local_date_time_text(double at_seconds, std::chrono::local_seconds start);
 
-} // namespace tpssim::models
+} // namespace tpssim

@@ -1,4 +1,4 @@
-#include "models/clock_format.hpp"
+#include "apps/tpssim/clock_format.hpp"
 
 #include "sim/sim_time.hpp"
 
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
-namespace tpssim::models {
+namespace tpssim {
 
 namespace {
 
@@ -98,4 +98,4 @@ std::string local_date_time_text(double at_seconds, std::chrono::local_seconds s
                        hms.subseconds().count());
 }
 
-} // namespace tpssim::models
+} // namespace tpssim
