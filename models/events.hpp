@@ -12,7 +12,7 @@ enum EventKind : std::uint32_t {
     kCallTimeout = 2,   ///< target: edge; the earliest pending deadline of its calls is due
     kRetry = 3,         ///< arg: slot ref; the back-off is over, the next attempt starts
     kCallAnswered = 4,  ///< arg: slot ref; a cache hit or a fallback has been served
-    kClientTimeout = 5, ///< arg: job ref; the client of an entry request gives up
+    kClientTimeout = 5, ///< target: load source; the earliest pending client deadline is due
     kWarmupEnd = 6,     ///< statistics restart
     kBreakerTimer = 7,  ///< target: edge; a breaker's time-driven transition is due
     kUserRequest = 8,   ///< target: closed source, arg: user; the user's think time is over

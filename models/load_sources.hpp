@@ -5,6 +5,7 @@
 #include "models/events.hpp"
 #include "models/load_profile.hpp"
 #include "models/params.hpp"
+#include "models/ring_buffer.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/sim_time.hpp"
 
@@ -13,6 +14,13 @@
 #include <optional>
 
 namespace tpssim::models {
+
+/// An entry request's client deadline: job `job` (generation `gen`) is given up on at `at`.
+struct ClientDeadline {
+    SimTime at;
+    std::uint32_t job = 0;
+    std::uint32_t gen = 0;
+};
 
 /// A load source: its random stream, the requests it has emitted and its arrival process.
 class LoadSource {
@@ -34,6 +42,13 @@ public:
     /// One request emitted (open: an arrival; closed: a user's request).
     void count_emitted() { ++emitted_; }
     std::uint64_t emitted() const { return emitted_; }
+
+    /// Open sources: their requests' client deadlines, in order (a source's timeout is fixed,
+    /// so they arrive sorted). One calendar event waits for the earliest live one instead of
+    /// one per request, as a call edge's deadlines do: most requests end long before their
+    /// client gives up, and their entries are dropped here without ever entering the calendar.
+    RingBuffer<ClientDeadline> client_deadlines;
+    SimTime client_timer_at = SimTime::max(); ///< the pending kClientTimeout, if any
 
 private:
     SimTime next_arrival_otherwise(SimTime now, const LoadSourceParams& params, SimTime end);

@@ -126,7 +126,7 @@ void Model::handle(sim::Simulation& sim, const sim::Event& e) {
         if (slots_[index].gen == gen) call_answered(sim, index, slots_[index].answered_ok);
         break;
     case kClientTimeout:
-        if (jobs_[index].gen == gen) jobs_[index].caller_gone = true;
+        if (sources_[e.target].client_timer_at == sim.now()) on_client_deadlines_due(sim, e.target);
         break;
     case kBreakerTimer:
         if (edges_[e.target].breaker_timer_at == sim.now()) on_breaker_timer(sim, e.target);
@@ -196,9 +196,37 @@ void Model::on_arrival(sim::Simulation& sim, std::uint32_t source) {
     const auto& l = params_.load[source];
     const std::uint32_t trace = tracer_ ? tracer_->maybe_begin(sim.now()) : kNone;
     const std::uint32_t id = new_job(sim, l.target, trace, SpanColumns::kNoParent);
-    if (l.timeout != kNoTimeout)
-        sim.schedule_in(l.timeout, kClientTimeout, 0, pack_ref(id, jobs_[id].gen));
+    if (l.timeout != kNoTimeout) {
+        LoadSource& src = sources_[source];
+        src.client_deadlines.push(ClientDeadline{sim.now() + l.timeout, id, jobs_[id].gen});
+        if (src.client_timer_at == SimTime::max()) arm_client_timer(sim, source);
+    }
     admit(sim, l.target, id);
+}
+
+void Model::arm_client_timer(sim::Simulation& sim, std::uint32_t source) {
+    LoadSource& src = sources_[source];
+    // Entries of requests that have ended are dropped here, never scheduled.
+    auto& d = src.client_deadlines;
+    while (!d.empty() && jobs_[d.front().job].gen != d.front().gen)
+        d.pop();
+    if (d.empty()) {
+        src.client_timer_at = SimTime::max();
+        return;
+    }
+    src.client_timer_at = d.front().at;
+    sim.schedule_at(src.client_timer_at, kClientTimeout, source);
+}
+
+void Model::on_client_deadlines_due(sim::Simulation& sim, std::uint32_t source) {
+    LoadSource& src = sources_[source];
+    src.client_timer_at = SimTime::max();
+    // Every live request whose deadline is now: it works on, for nobody.
+    while (!src.client_deadlines.empty() && src.client_deadlines.front().at <= sim.now()) {
+        const ClientDeadline d = src.client_deadlines.pop();
+        if (jobs_[d.job].gen == d.gen) jobs_[d.job].caller_gone = true;
+    }
+    arm_client_timer(sim, source);
 }
 
 void Model::on_user_request(sim::Simulation& sim, std::uint32_t user) {

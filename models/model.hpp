@@ -112,6 +112,10 @@ private:
 
     // ---- the request path (model.cpp) ----
     void on_arrival(sim::Simulation& sim, std::uint32_t source);
+    /// Schedules the kClientTimeout of `source`'s earliest live client deadline, if any.
+    void arm_client_timer(sim::Simulation& sim, std::uint32_t source);
+    /// Gives up on every live request of `source` whose client deadline is now.
+    void on_client_deadlines_due(sim::Simulation& sim, std::uint32_t source);
     void schedule_next_arrival(sim::Simulation& sim, std::uint32_t source);
     void on_user_request(sim::Simulation& sim, std::uint32_t user);
     void on_user_timeout(sim::Simulation& sim, std::uint32_t user, std::uint32_t request);

@@ -47,7 +47,7 @@ void Model::start_operations(sim::Simulation& sim) {
         }
         if (so.health_check) sim.schedule_in(so.health_check->period, kProbe, i);
         if (so.canary) {
-            s.canary.emplace(*so.canary);
+            s.canary = std::make_unique<CanaryRelease>(*so.canary);
             sim.schedule_at(std::max(so.canary->start, sim.now()), kCanary, i);
         }
     }

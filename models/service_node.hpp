@@ -17,6 +17,7 @@
 #include "sim/random_stream.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,7 +40,11 @@ struct ServiceNode {
     sim::RandomStream rng;                     ///< work durations
     sim::RandomStream routing_rng;             ///< probabilities: errors, optional calls, publishes
     bool dynamic = false; ///< faults, unhealthy replicas or a canary: requests take the slow path
-    WorkerPool pool;      ///< a service's replicas (a queue has none)
+    /// Behind a pointer tested here, in the hot lines: every request's end asks whether the
+    /// service has a release (an optional's flag sat after the release, 1.9 KB from the node's
+    /// start: one more line missed per request in a large topology).
+    std::unique_ptr<CanaryRelease> canary;
+    WorkerPool pool; ///< a service's replicas (a queue has none)
     ServiceStats stats;
     sim::QuantileSketch interval_latency; ///< requests ended since the last scrape (monitoring)
     // Off the common path: tracing, queues, operations.
@@ -51,7 +56,6 @@ struct ServiceNode {
     bool autoscaler_disabled = false; ///< by an operator
     double last_busy_seconds = 0.0;   ///< at the previous autoscaler sync
     double last_ready_seconds = 0.0;
-    std::optional<CanaryRelease> canary;
     CountersSinceStart since_start;
 
     /// Whether requests must take the slow path (called when a fault, a replica's health or

@@ -303,6 +303,34 @@ TEST_CASE("a client timeout counts the entry request as timed out") {
     CHECK(r.services[0].completed == 0);
 }
 
+TEST_CASE("client deadlines: each request's is exact, and one calendar event waits for them") {
+    // One worker, 15 ms a request, a request every 10 ms: the queue grows. Request k (k >= 1)
+    // arrives at 10k ms and ends at 10 + 15k ms, 10 + 5k ms later; its client gives up 502 ms
+    // after it arrived, so k = 1..98 complete and k >= 99 time out (no tie at any k). The
+    // requests ended by 3 s: k <= 199.
+    ModelParams p;
+    p.duration = SimTime::from_s(3);
+    p.services = {service("api", 1, ms(15))};
+    p.load.push_back({"users", 0, ArrivalProcess::Constant, 100.0});
+    p.load[0].timeout = ms(502);
+    const auto r = run(p);
+    CHECK(r.services[0].completed == 98);
+    CHECK(r.services[0].timed_out == 101);
+
+    // Requests that end long before their deadline: the pending deadlines share one calendar
+    // event (about one a second here), instead of one event per request.
+    ModelParams quick;
+    quick.duration = SimTime::from_s(100);
+    quick.services = {service("api", 4, ms(5))};
+    quick.load.push_back({"users", 0, ArrivalProcess::Constant, 100.0});
+    quick.load[0].timeout = SimTime::from_s(1);
+    const auto q = run(quick);
+    CHECK(q.services[0].completed == 9999);
+    CHECK(q.services[0].timed_out == 0);
+    CHECK(q.events >= 2 * 9999);            // an arrival and a work step's end per request
+    CHECK(q.events < 2 * 9999 + 9999 / 10); // and a few deadline timers, not 9,999
+}
+
 namespace {
 // api publishes each request to `jobs` (a Kanban queue consumed by `worker`) and answers.
 ModelParams kanban(double worker_error, std::uint32_t max_deliver, std::uint64_t capacity) {
