@@ -109,6 +109,9 @@ public:
 
     /// The probability that a lookup hits.
     double hit_ratio() const { return hit_ratio_; }
+    /// From now on, lookups hit with probability `ratio` in [0, 1] (an operator's change: a
+    /// bigger cache, a warmed one), whatever the parameters said.
+    void set_hit_ratio(double ratio) { hit_ratio_ = ratio; }
     /// Lookups that hit since construction or the last restart.
     std::uint64_t hits() const { return hits_; }
     /// Lookups that missed since construction or the last restart.

@@ -255,7 +255,7 @@ SimTime Model::network_delay(sim::Simulation& sim, std::uint32_t edge) {
     auto& e = edges_[edge];
     SimTime d = SimTime::zero();
     if (e.fault_latency) d += e.fault_latency->sample(e.rng);
-    if (e.link != kNone) d += links_[e.link].transfer(sim.now(), params_.operations.links[e.link]);
+    if (e.link != kNone) d += links_[e.link].transfer(sim.now(), link_params_[e.link]);
     return d;
 }
 

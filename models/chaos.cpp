@@ -171,6 +171,9 @@ void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, doub
     case FaultKind::AutoscalerBroken:
         services_[t].faults.autoscaler_broken = on;
         break;
+    case FaultKind::NodeCrash:
+        node_crash(sim, fault, on);
+        break;
     }
     if (on_edge)
         edges_[t].refresh_dynamic();
@@ -229,7 +232,7 @@ double Model::error_probability_of(const Job& j) const {
 SimTime Model::work_duration(Job& j, const StepParams& step) {
     auto& s = services_[j.service];
     SimTime d = step.work.sample(s.rng);
-    double factor = 1.0;
+    double factor = s.work_factor;
     if (j.replica != kNone) factor *= s.pool.replica(j.replica).slow_factor;
     if (j.version != 0)
         factor *= params_.operations.services[j.service].versions[j.version - 1].work_factor;

@@ -38,6 +38,7 @@ struct FaultState {
     double level = 0.0;                 ///< the ramp's current value
     std::vector<std::uint32_t> hit;     ///< replicas made unhealthy (UnhealthyWorker)
     std::vector<std::uint32_t> hit_gen; ///< their generations then
+    std::uint32_t nodes = 0;            ///< nodes taken down (NodeCrash)
 
     /// The fault `f` starts, at its ramp's first level (or its probability); false: it is in
     /// force already.

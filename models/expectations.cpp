@@ -237,29 +237,12 @@ std::optional<SeriesWindowTally> tally_rows(const ExpectationParams& e, const Ru
 
 const std::vector<std::string_view>& summary_total_names() {
     static const std::vector<std::string_view> names = {
-        "arrivals",
-        "completed",
-        "rejected",
-        "failed",
-        "timed_out",
-        "dead_lettered",
-        "redelivered",
-        "duplicates",
-        "crashes",
-        "oom_kills",
-        "replaced",
-        "scale_ups",
-        "scale_downs",
-        "utilization",
-        "throughput",
-        "error_rate",
-        "mean",
-        "p50",
-        "p90",
-        "p99",
-        "max",
-        "replicas_max",
-        "max_queue_length",
+        "arrivals",   "completed",     "rejected",     "failed",
+        "timed_out",  "dead_lettered", "redelivered",  "duplicates",
+        "crashes",    "oom_kills",     "replaced",     "unschedulable",
+        "scale_ups",  "scale_downs",   "utilization",  "throughput",
+        "error_rate", "mean",          "p50",          "p90",
+        "p99",        "max",           "replicas_max", "max_queue_length",
     };
     return names;
 }
@@ -290,6 +273,7 @@ std::optional<double> summary_total(const RunResult& run, std::string_view name,
     if (name == "crashes") return count(s->crashes);
     if (name == "oom_kills") return count(s->oom_kills);
     if (name == "replaced") return count(s->replaced);
+    if (name == "unschedulable") return count(s->unschedulable);
     if (name == "scale_ups") return count(s->scale_ups);
     if (name == "scale_downs") return count(s->scale_downs);
     if (name == "utilization") return s->utilization;

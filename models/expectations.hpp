@@ -20,10 +20,10 @@ namespace tpssim::models {
 
 /// The names a `Total` expectation may read from a service's final figures: "arrivals",
 /// "completed", "rejected", "failed", "timed_out", "dead_lettered", "redelivered",
-/// "duplicates", "crashes", "oom_kills", "replaced", "scale_ups", "scale_downs", "utilization",
-/// "throughput", "error_rate" ((failed + rejected + timed_out) / arrivals, 0 without arrivals),
-/// "mean", "p50", "p90", "p99", "max" (latency, seconds; NaN when no request ended after the
-/// warm-up: a check on it then fails, saying so), "replicas_max", "max_queue_length".
+/// "duplicates", "crashes", "oom_kills", "replaced", "unschedulable", "scale_ups", "scale_downs",
+/// "utilization", "throughput", "error_rate" ((failed + rejected + timed_out) / arrivals, 0 without
+/// arrivals), "mean", "p50", "p90", "p99", "max" (latency, seconds; NaN when no request ended after
+/// the warm-up: a check on it then fails, saying so), "replicas_max", "max_queue_length".
 const std::vector<std::string_view>& summary_total_names();
 /// The value of total `name` for service `subject` in `run`; nullopt if either is unknown.
 std::optional<double> summary_total(const RunResult& run, std::string_view name,

@@ -50,6 +50,12 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
             continue;
         }
         s.queue_capacity = p.queue_capacity;
+        s.work_factor = p.work_factor;
+        if (p.rate_limit_per_second > 0.0) {
+            s.limiter = RateLimiter(p.rate_limit_per_second, SimTime::zero());
+            s.rate_limited = true;
+        }
+        s.refresh_dynamic();
         s.stats.workers.set(SimTime::zero(), p.workers);
         s.pool = WorkerPool(p.workers);
         s.steps = p.steps;
@@ -306,6 +312,8 @@ bool Model::admit(sim::Simulation& sim, std::uint32_t node, std::uint32_t id) {
     Job& j = jobs_[id];
     j.service = node;
     if (j.counted) ++s.stats.arrivals; // a service counts what it turns away too
+    if (s.rate_limited && !s.limiter.admit(sim.now())) [[unlikely]]
+        return reject(sim, node, id); // HTTP 429
     if (s.pool.has_idle()) {
         begin_work(sim, id, s.pool.take_idle());
         return true;

@@ -176,7 +176,7 @@ private:
                               bool surge = false);
     void replica_ready(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     /// Kills a ready replica: its request fails; it restarts after `restart_after` (then its
-    /// start-up), or is replaced at once (`replace`: a new one starts up in its place).
+    /// start-up); kNever: it waits, pending, for room in the cluster (a node crash).
     void kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica,
                       SimTime restart_after, KillCause why);
     void on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
@@ -187,6 +187,16 @@ private:
     double replica_memory(std::uint32_t service, const Replica& r, SimTime now) const;
     /// The operational settings of `service` (the defaults when the model gives none).
     const ServiceOpsParams& ops_of(std::uint32_t service) const;
+    /// Placement: the replicas the cluster has room for now, beyond those placed (unbounded
+    /// without a placement), after dropping stale pending entries.
+    std::uint32_t room(std::uint32_t service);
+    /// Places pending replicas while there is room: each starts (its start-up follows).
+    void schedule_pending(sim::Simulation& sim, std::uint32_t service);
+    /// `replica` (starting or down, no event scheduled) waits for room; logged once per
+    /// episode (when the first replica starts waiting).
+    void make_pending(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
+    /// A NodeCrash fault starts (`on`: its nodes die with their replicas) or ends (they return).
+    void node_crash(sim::Simulation& sim, std::uint32_t fault, bool on);
     void on_probe(sim::Simulation& sim, std::uint32_t service);
     void on_autoscale(sim::Simulation& sim, std::uint32_t service);
     void start_operations(sim::Simulation& sim);
@@ -239,7 +249,8 @@ private:
     sim::RandomStream ops_rng_; ///< which replicas a fault hits, canary routing
     std::vector<FaultState> faults_;
     std::vector<NetworkLink> links_;
-    std::vector<bool> action_triggered_; ///< alert-triggered actions that have run
+    std::vector<LinkParams> link_params_; ///< each link's payload and bandwidth now in force
+    std::vector<bool> action_triggered_;  ///< alert-triggered actions that have run
     std::optional<Monitoring> monitoring_;
 };
 

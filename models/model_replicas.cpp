@@ -31,6 +31,7 @@ void Model::start_operations(sim::Simulation& sim) {
     if (!ops.services.empty() && ops.services.size() != services_.size())
         throw std::invalid_argument("operations: one ServiceOpsParams per service expected");
     links_.assign(ops.links.size(), NetworkLink{});
+    link_params_ = ops.links;
     for (std::uint32_t l = 0; l < ops.links.size(); ++l)
         for (auto& e : edges_)
             if (e.caller == ops.links[l].from && e.params->target == ops.links[l].to) {
@@ -103,7 +104,9 @@ void Model::kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint3
     auto& s = services_[service];
     if (s.pool.replica(replica).state != Replica::State::Ready) return;
     const auto killed = s.pool.kill(replica);
-    if (killed.restarts)
+    if (killed.restarts && restart_after == kNever)
+        s.pending.emplace_back(replica, killed.gen); // placed by node_crash's caller
+    else if (killed.restarts)
         sim.schedule_in(restart_after, kReplicaUp, service, pack_ref(replica, killed.gen));
     s.stats.workers.set(sim.now(), s.pool.serving());
     recorder_.crash(sim.now(), service, replica, why);
@@ -133,12 +136,26 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
     if (replicas > before) {
         ++s.pool.counters().scale_ups;
         const SimTime startup = ops_of(service).startup;
+        // As many as the cluster has room for start; the rest wait, pending.
         for (std::uint32_t k = before; k < replicas; ++k)
-            add_replica(sim, service, startup);
+            if (room(service) > 0)
+                add_replica(sim, service, startup);
+            else
+                make_pending(sim, service, s.pool.add(false));
     } else {
         ++s.pool.counters().scale_downs;
-        s.pool.remove(before - replicas);
+        // Pending replicas go first, the latest asked for first (Kubernetes removes
+        // unscheduled pods before scheduled ones).
+        std::uint32_t surplus = before - replicas;
+        room(service); // drops stale entries
+        while (surplus > 0 && !s.pending.empty()) {
+            s.pool.remove_not_ready(s.pending.back().first);
+            s.pending.pop_back();
+            --surplus;
+        }
+        s.pool.remove(surplus);
         s.stats.workers.set(sim.now(), s.pool.serving());
+        schedule_pending(sim, service); // what was removed may have made room
     }
     recorder_.scale(sim.now(), service, before, s.pool.desired(), why);
     dispatch(sim, service);

@@ -103,7 +103,7 @@ void Model::on_scrape(sim::Simulation& sim) {
         r.breaker_state = ed.breaker ? breaker_state_value(ed.breaker->state()) : 0.0;
     }
     for (std::uint32_t l = 0; l < links_.size(); ++l) {
-        const auto& lp = params_.operations.links[l];
+        const auto& lp = link_params_[l];
         monitoring_->links[l].bytes = links_[l].bytes_total();
         monitoring_->links[l].utilization = links_[l].utilization(now, lp);
     }
@@ -182,6 +182,8 @@ RunResult Model::assemble(const sim::Simulation& sim, RunRecorder& recorder) con
         r.crashes = counts.crashes;
         r.oom_kills = counts.oom_kills;
         r.replaced = counts.replaced;
+        r.placement = ops_of(static_cast<std::uint32_t>(i)).placement.has_value();
+        r.unschedulable = counts.unschedulable;
         r.duplicates = s.kanban.duplicates();
         if (s.canary) {
             r.canary_phase = to_string(s.canary->phase());

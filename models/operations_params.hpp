@@ -44,6 +44,19 @@ struct HealthCheckParams {
     std::uint32_t failure_threshold = 3;
 };
 
+/// Where a service's replicas run: a cluster of `nodes` nodes with room for
+/// `replicas_per_node` each (the resources all allocated, as a Kubernetes cluster's nodes
+/// are). Replicas asked for beyond the room left stay pending (Kubernetes' unschedulable pods)
+/// until room appears; a node crash takes its replicas and its room away until it returns.
+struct PlacementParams {
+    std::uint32_t nodes = 1;
+    std::uint32_t replicas_per_node = 1;
+    /// The replicas the cluster holds with `down` nodes down.
+    std::uint32_t capacity(std::uint32_t down = 0) const {
+        return (down >= nodes ? 0 : nodes - down) * replicas_per_node;
+    }
+};
+
 /// A version of a service (a deployment), with what differs from the service's own settings.
 struct VersionParams {
     std::string name;
@@ -89,6 +102,8 @@ struct ServiceOpsParams {
     SimTime startup = SimTime::zero();
     ResourcesParams resources;
     std::optional<HealthCheckParams> health_check;
+    /// None: room for any number of replicas.
+    std::optional<PlacementParams> placement;
     /// Versions beside the primary (which is the service's own settings).
     std::vector<VersionParams> versions;
     std::optional<CanaryParams> canary;
@@ -135,10 +150,12 @@ enum class FaultKind : std::uint8_t {
                       ///< delivered again when it returns (at-least-once)
     MonitoringDown,   ///< no scrapes: a gap in the metrics, no alert evaluation
     AutoscalerBroken, ///< service: its autoscaler makes no decisions
+    NodeCrash,        ///< service with a placement: `count` nodes die with their replicas;
+                      ///< the cluster holds that much less until they return (the fault's end)
 };
 
 /// The names of FaultKind in scenarios, logs and reports (models/enum_names.hpp).
-inline constexpr std::array<EnumName<FaultKind>, 10> kFaultKindNames{{
+inline constexpr std::array<EnumName<FaultKind>, 11> kFaultKindNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::Errors, "errors"},
     {FaultKind::Crash, "crash"},
@@ -149,6 +166,7 @@ inline constexpr std::array<EnumName<FaultKind>, 10> kFaultKindNames{{
     {FaultKind::BackendDown, "backend_down"},
     {FaultKind::MonitoringDown, "monitoring_down"},
     {FaultKind::AutoscalerBroken, "autoscaler_broken"},
+    {FaultKind::NodeCrash, "node_crash"},
 }};
 static_assert(is_dense_table(kFaultKindNames));
 constexpr std::span<const EnumName<FaultKind>> enum_names(FaultKind) {
@@ -179,9 +197,9 @@ struct FaultParams {
     SimTime start = SimTime::zero();
     SimTime end = kNever; ///< kNever: until the run ends (or an action stops it)
     Distribution latency = Distribution::constant(SimTime::zero()); ///< Latency
-    double probability = 0.0;                ///< Errors; UnhealthyWorker (failing share)
-    std::optional<FaultRamp> ramp;           ///< Errors: the probability ramps instead
-    std::uint32_t count = 1;                 ///< Crash, UnhealthyWorker: replicas hit
+    double probability = 0.0;      ///< Errors; UnhealthyWorker (failing share)
+    std::optional<FaultRamp> ramp; ///< Errors: the probability ramps instead
+    std::uint32_t count = 1;       ///< Crash, UnhealthyWorker: replicas hit; NodeCrash: nodes
     SimTime restart_after = SimTime::zero(); ///< Crash: down this long, then starting up
     double factor = 1.0;                     ///< UnhealthyWorker, SlowQuery: duration multiplier
     double fraction = 0.0;          ///< SlowQuery: share of steps; BandwidthUsed: share used
@@ -235,6 +253,11 @@ struct ActionParams {
         SetCallTimeout,        ///< edge: `duration`
         SetErrorProbability,   ///< service: `value`
         SetBreakerFailureRate, ///< edge: failure-rate threshold `value` (a ratio)
+        SetCacheHitRatio,      ///< edge: its cache's hit probability `value` (a ratio)
+        SetWorkFactor,         ///< service: its work steps' multiplier `value` (> 0)
+        SetRateLimit,          ///< service: its rate limit `value` per second (0: none)
+        SetLinkPayload,        ///< link: each call's payload `value` bytes
+        SetLinkBandwidth,      ///< link: its bandwidth `value` bytes per second
         Restart,               ///< service: every replica replaced by a fresh one (rolling)
         ReplaceUnhealthy,      ///< service: unhealthy replicas replaced
         DisableAutoscaler,     ///< service
@@ -244,7 +267,7 @@ struct ActionParams {
     };
     Kind kind = Kind::Scale;
     std::string text;       ///< as written, for the event log
-    FaultTarget target;     ///< Service or Edge
+    FaultTarget target;     ///< Service, Edge or Link
     std::int64_t count = 0; ///< Scale
     bool relative = false;  ///< Scale: by, not to
     double value = 0.0;

@@ -46,6 +46,23 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
     case ActionParams::Kind::SetBreakerFailureRate:
         if (edges_[t].breaker) edges_[t].breaker->set_failure_rate_threshold(a.value);
         break;
+    case ActionParams::Kind::SetCacheHitRatio:
+        if (edges_[t].cache) edges_[t].cache->set_hit_ratio(a.value);
+        break;
+    case ActionParams::Kind::SetWorkFactor:
+        services_[t].work_factor = a.value;
+        services_[t].refresh_dynamic();
+        break;
+    case ActionParams::Kind::SetRateLimit:
+        services_[t].rate_limited = a.value > 0.0;
+        if (a.value > 0.0) services_[t].limiter = RateLimiter(a.value, sim.now());
+        break;
+    case ActionParams::Kind::SetLinkPayload:
+        link_params_[t].payload_bytes = a.value;
+        break;
+    case ActionParams::Kind::SetLinkBandwidth:
+        link_params_[t].bandwidth_bytes_per_second = a.value;
+        break;
     case ActionParams::Kind::Restart: {
         // A rolling restart with surge: a fresh replica per ready one; each old one leaves
         // once a fresh one is ready (Kubernetes' rollout with maxUnavailable 0). Surge

@@ -166,6 +166,14 @@ struct ServiceParams {
     std::vector<StepParams> steps;
     /// A request fails at this service with this probability once its steps are done.
     double error_probability = 0.0;
+    /// Multiplies every work step's duration (query optimisation, less work per request; a
+    /// deployment version's work_factor and a slow_query fault's factor multiply with it).
+    /// 1: unchanged. Service only; an action may change it during the run.
+    double work_factor = 1.0;
+    /// Envoy's local rate limit: requests admitted directly (load and calls, not a queue's
+    /// deliveries) beyond this rate are turned away (HTTP 429, counted as rejected), by a token
+    /// bucket holding one second of tokens. 0: no limit.
+    double rate_limit_per_second = 0.0;
 
     // Queue only.
     static constexpr std::uint32_t kNoConsumer = std::numeric_limits<std::uint32_t>::max();

@@ -37,8 +37,8 @@ std::vector<std::string> edge_labels_of(const ModelParams& p) {
 } // namespace
 
 RunRecorder::RunRecorder(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
-    : params_(&params), edge_labels_(edge_labels_of(params)), events_(keep_event_log),
-      metrics_(service_names(params), edge_labels_, link_labels(params)) {
+    : params_(&params), edge_labels_(edge_labels_of(params)), link_labels_(link_labels(params)),
+      events_(keep_event_log), metrics_(service_names(params), edge_labels_, link_labels_) {
     std::vector<std::uint32_t> calls_of(params.services.size(), 0);
     for (const auto& n : edge_names(params))
         call_places_.push_back({n.caller, calls_of[n.caller]++});
@@ -52,8 +52,14 @@ std::string_view RunRecorder::service_name(std::uint32_t s) const {
 }
 
 std::string_view RunRecorder::target_name(FaultTarget target) const {
-    return target.kind == FaultTarget::Kind::Edge ? edge_label(target.index)
-                                                  : service_name(target.index);
+    switch (target.kind) {
+    case FaultTarget::Kind::Edge:
+        return edge_label(target.index);
+    case FaultTarget::Kind::Link:
+        return link_labels_[target.index];
+    default:
+        return service_name(target.index);
+    }
 }
 
 // ---- events ----
@@ -97,6 +103,32 @@ void RunRecorder::fault_ramp(SimTime at, std::uint32_t fault, double level) {
 
 void RunRecorder::fault_end(SimTime at, std::uint32_t fault) {
     events_.add(at.seconds(), "fault_end", params_->operations.faults[fault].name);
+}
+
+void RunRecorder::unschedulable(SimTime at, std::uint32_t service, std::uint32_t asked_for,
+                                std::uint32_t capacity, std::uint32_t nodes_down) {
+    events_.add(at.seconds(), "unschedulable", service_name(service),
+                {{"asked_for", num(asked_for)},
+                 {"capacity", num(capacity)},
+                 {"nodes_down", num(nodes_down)}});
+}
+
+void RunRecorder::scheduled(SimTime at, std::uint32_t service, std::uint32_t replicas,
+                            std::size_t still_pending) {
+    events_.add(at.seconds(), "scheduled", service_name(service),
+                {{"replicas", num(replicas)}, {"still_pending", num(still_pending)}});
+}
+
+void RunRecorder::node_crash(SimTime at, std::uint32_t service, std::uint32_t nodes,
+                             std::uint32_t replicas, std::uint32_t capacity) {
+    events_.add(at.seconds(), "node_crash", service_name(service),
+                {{"nodes", num(nodes)}, {"replicas", num(replicas)}, {"capacity", num(capacity)}});
+}
+
+void RunRecorder::node_up(SimTime at, std::uint32_t service, std::uint32_t nodes,
+                          std::uint32_t capacity) {
+    events_.add(at.seconds(), "node_up", service_name(service),
+                {{"nodes", num(nodes)}, {"capacity", num(capacity)}});
 }
 
 void RunRecorder::backend_up(SimTime at, std::uint32_t queue, std::uint64_t replayed) {

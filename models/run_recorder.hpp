@@ -41,12 +41,14 @@ enum class KillCause : std::uint8_t {
     Replaced,    ///< an operator's action replaced an unhealthy replica
     OomKill,     ///< it exceeded its memory limit
     HealthCheck, ///< its health check failed
+    NodeCrash,   ///< its node crashed (a node_crash fault)
 };
-inline constexpr std::array<EnumName<KillCause>, 4> kKillCauseNames{{
+inline constexpr std::array<EnumName<KillCause>, 5> kKillCauseNames{{
     {KillCause::Crash, "crash"},
     {KillCause::Replaced, "replaced"},
     {KillCause::OomKill, "oom_kill"},
     {KillCause::HealthCheck, "health_check"},
+    {KillCause::NodeCrash, "node_crash"},
 }};
 static_assert(is_dense_table(kKillCauseNames));
 constexpr std::span<const EnumName<KillCause>> enum_names(KillCause) {
@@ -86,6 +88,16 @@ public:
     void fault_start(SimTime at, std::uint32_t fault);
     void fault_ramp(SimTime at, std::uint32_t fault, double level);
     void fault_end(SimTime at, std::uint32_t fault);
+    // Placement (a cluster of nodes, models/placement.cpp).
+    /// Replicas asked for that no node has room for (the first of a run of them).
+    void unschedulable(SimTime at, std::uint32_t service, std::uint32_t asked_for,
+                       std::uint32_t capacity, std::uint32_t nodes_down);
+    /// `replicas` pending replicas placed once room appeared.
+    void scheduled(SimTime at, std::uint32_t service, std::uint32_t replicas,
+                   std::size_t still_pending);
+    void node_crash(SimTime at, std::uint32_t service, std::uint32_t nodes, std::uint32_t replicas,
+                    std::uint32_t capacity);
+    void node_up(SimTime at, std::uint32_t service, std::uint32_t nodes, std::uint32_t capacity);
     /// A queue's backend is back; `replayed` items are delivered again.
     void backend_up(SimTime at, std::uint32_t queue, std::uint64_t replayed);
     /// Operator action number `action` runs.
@@ -152,6 +164,7 @@ private:
 
     const ModelParams* params_;
     std::vector<std::string> edge_labels_; ///< "caller->key", in edge order
+    std::vector<std::string> link_labels_; ///< "from->to", in link order
     std::vector<CallPlace> call_places_;   ///< in edge order
     EventLog events_;
     MetricsRecorder metrics_;

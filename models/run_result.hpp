@@ -94,8 +94,12 @@ struct ServiceResult {
     std::uint64_t oom_kills = 0;   ///< replicas killed for exceeding their memory limit
     std::uint64_t replaced = 0;    ///< unhealthy replicas killed by a health check or action
     std::uint64_t duplicates = 0;  ///< queue: items processed again after a backend outage
-    std::string canary_phase;      ///< with a canary: "promoted", "rolled_back", ...
-    double canary_weight = 0.0;    ///< with a canary: the canary's share at the end
+    bool placement = false;        ///< the service's replicas run on a cluster of nodes
+    /// With a placement: replicas asked for (scalings, a node crash's replacements) that
+    /// found no room and waited pending (Kubernetes' unschedulable pods).
+    std::uint64_t unschedulable = 0;
+    std::string canary_phase;   ///< with a canary: "promoted", "rolled_back", ...
+    double canary_weight = 0.0; ///< with a canary: the canary's share at the end
 };
 
 /// An alert rule's record over the run.

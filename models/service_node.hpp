@@ -11,6 +11,7 @@
 #include "models/kanban_queue.hpp"
 #include "models/monitoring.hpp"
 #include "models/params.hpp"
+#include "models/rate_limiter.hpp"
 #include "models/service_stats.hpp"
 #include "models/worker_pool.hpp"
 #include "sim/quantile_sketch.hpp"
@@ -44,7 +45,8 @@ struct ServiceNode {
     /// service has a release (an optional's flag sat after the release, 1.9 KB from the node's
     /// start: one more line missed per request in a large topology).
     std::unique_ptr<CanaryRelease> canary;
-    WorkerPool pool; ///< a service's replicas (a queue has none)
+    bool rate_limited = false; ///< `limiter` is in force: admission asks it first
+    WorkerPool pool;           ///< a service's replicas (a queue has none)
     ServiceStats stats;
     sim::QuantileSketch interval_latency; ///< requests ended since the last scrape (monitoring)
     // Off the common path: tracing, queues, operations.
@@ -57,12 +59,19 @@ struct ServiceNode {
     double last_busy_seconds = 0.0;   ///< at the previous autoscaler sync
     double last_ready_seconds = 0.0;
     CountersSinceStart since_start;
+    double work_factor = 1.0; ///< now in force (params, or an action): multiplies work steps
+    RateLimiter limiter;      ///< in force while `rate_limited`
+    /// Placement (a cluster of nodes): nodes down now (node crashes), and the replicas asked
+    /// for that no node has room for (Kubernetes' Pending pods): (replica, generation), each
+    /// in the pool as starting or down, with no event scheduled until room appears.
+    std::uint32_t nodes_down = 0;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pending;
 
     /// Whether requests must take the slow path (called when a fault, a replica's health or
     /// the canary's weight changes).
     void refresh_dynamic() {
-        dynamic =
-            faults.touch_requests() || pool.unhealthy() > 0 || (canary && canary->weight() > 0.0);
+        dynamic = faults.touch_requests() || pool.unhealthy() > 0 ||
+                  (canary && canary->weight() > 0.0) || work_factor != 1.0;
     }
 };
 

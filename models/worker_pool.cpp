@@ -109,6 +109,13 @@ WorkerPool::Killed WorkerPool::kill(std::uint32_t replica) {
     return {job, true, gen};
 }
 
+void WorkerPool::remove_not_ready(std::uint32_t replica) {
+    const Replica& r = replicas_[replica];
+    if ((r.state != Replica::State::Starting || r.surge) && r.state != Replica::State::Down) return;
+    retire(replica);
+    --desired_;
+}
+
 void WorkerPool::remove(std::uint32_t surplus) {
     for (std::uint32_t id = 0; id < replicas_.size() && surplus > 0; ++id) {
         Replica& r = replicas_[id];

@@ -34,6 +34,8 @@ public:
     /// What happened to the replicas over the run (operations' figures).
     struct Counters {
         std::uint64_t scale_ups = 0, scale_downs = 0, crashes = 0, oom_kills = 0, replaced = 0;
+        /// Replicas asked for that found no room in the cluster (placement) and waited pending.
+        std::uint64_t unschedulable = 0;
     };
     /// What a replica does once its request has ended.
     enum class Release : std::uint8_t {
@@ -84,6 +86,9 @@ public:
     /// Removes `surplus` replicas from those asked for, in Kubernetes' order: not-ready
     /// (starting, down) ones first, then idle ones; busy ones drain (finish their request).
     void remove(std::uint32_t surplus);
+    /// Removes one replica asked for that is not ready (starting or down): a pending one the
+    /// cluster had no room for (Kubernetes removes unscheduled pods first).
+    void remove_not_ready(std::uint32_t replica);
     /// A rolling restart: every ready replica is to be retired, one per new ready one. Returns
     /// how many new (surge) replicas to add.
     std::size_t begin_rolling_restart();

@@ -46,6 +46,9 @@ struct OperationsScope {
     std::vector<std::string> alerts;  ///< names, in order
     std::vector<bool> has_autoscaler; ///< per service
     std::vector<bool> has_canary;     ///< per service
+    /// Per service: the nodes of its placement; 0: none; kUnknownNodes: one unreadable.
+    std::vector<std::uint32_t> placement_nodes;
+    static constexpr std::uint32_t kUnknownNodes = 0xffffffffu;
     const CalendarStart* start = nullptr;
 
     /// The index of service `name`, or a message ("unknown service "x"; did you mean ...").

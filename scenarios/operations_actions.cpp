@@ -287,7 +287,19 @@ void Reader::read_action(const Value& v) {
 namespace {
 
 /// What an action's `set:` path names.
-enum class Setting { Workers, Capacity, QueueCapacity, ErrorProbability, Timeout, Breaker };
+enum class Setting {
+    Workers,
+    Capacity,
+    QueueCapacity,
+    ErrorProbability,
+    WorkFactor,
+    RateLimit,
+    Timeout,
+    Breaker,
+    CacheHitRatio,
+    LinkPayload,
+    LinkBandwidth,
+};
 
 /// The `to:` of a `set:`, read as the setting it changes.
 bool read_set_value(DiagnosticSink& sink, Setting setting, const Value& to,
@@ -316,6 +328,40 @@ bool read_set_value(DiagnosticSink& sink, Setting setting, const Value& to,
         const auto r = read_ratio(sink, to, false);
         if (r) a.value = *r;
         return r.has_value();
+    }
+    case Setting::WorkFactor: {
+        a.kind = ActionKind::SetWorkFactor;
+        const auto f = read_number_above(sink, to, 0.0, kMaxFactor, "the limit on a factor");
+        if (f) a.value = *f;
+        return f.has_value();
+    }
+    case Setting::RateLimit: {
+        a.kind = ActionKind::SetRateLimit;
+        if (to.node.IsScalar() && to.node.Scalar() == "unlimited") {
+            a.value = 0.0;
+            return true;
+        }
+        const auto r = read_rate(sink, to, true);
+        if (r) a.value = *r;
+        return r.has_value();
+    }
+    case Setting::CacheHitRatio: {
+        a.kind = ActionKind::SetCacheHitRatio;
+        const auto r = read_ratio(sink, to, false);
+        if (r) a.value = *r;
+        return r.has_value();
+    }
+    case Setting::LinkPayload: {
+        a.kind = ActionKind::SetLinkPayload;
+        const auto b = read_size(sink, to, true);
+        if (b) a.value = *b;
+        return b.has_value();
+    }
+    case Setting::LinkBandwidth: {
+        a.kind = ActionKind::SetLinkBandwidth;
+        const auto b = read_data_rate(sink, to, true);
+        if (b) a.value = *b;
+        return b.has_value();
     }
     case Setting::Timeout: {
         a.kind = ActionKind::SetCallTimeout;
@@ -346,11 +392,13 @@ bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& p
         sink.error(path_value.mark, path_value.path,
                    fmt::format("{}; set supports services.NAME.workers, "
                                "services.NAME.queue.capacity, services.QUEUE.capacity, "
-                               "services.NAME.errors.probability, "
+                               "services.NAME.errors.probability, services.NAME.work_factor, "
+                               "services.NAME.rate_limit, "
                                "services.NAME.steps[I].timeout, "
-                               "services.NAME.steps[I].calls[J].timeout, "
-                               "services.NAME.steps[I].circuit_breaker.failure_rate_threshold "
-                               "(and calls[J].circuit_breaker.failure_rate_threshold)",
+                               "services.NAME.steps[I].circuit_breaker.failure_rate_threshold, "
+                               "services.NAME.steps[I].cache.hit_ratio (each step one also as "
+                               "steps[I].calls[J]...), network.links[I].payload, "
+                               "network.links[I].bandwidth",
                                why));
         return false;
     };
@@ -362,6 +410,31 @@ bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& p
                std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
     };
     const std::string got = fmt::format("unsupported path {}", text::quote(*path));
+    if (parts.size() == 4 && parts[0] == "network" && parts[1] == "links" && is_index(parts[2]) &&
+        (parts[3] == "payload" || parts[3] == "bandwidth")) {
+        const auto link = static_cast<std::uint32_t>(std::stoul(parts[2]));
+        const Setting setting =
+            parts[3] == "payload" ? Setting::LinkPayload : Setting::LinkBandwidth;
+        bool ok = true;
+        if (scope.links_known && link >= scope.links.size()) {
+            sink.error(path_value.mark, path_value.path,
+                       scope.links.empty()
+                           ? std::string("there are no links (network.links)")
+                           : fmt::format("there {} {} link{} (network.links), so there is no "
+                                         "link {}",
+                                         scope.links.size() == 1 ? "is" : "are", scope.links.size(),
+                                         scope.links.size() == 1 ? "" : "s", link));
+            ok = false;
+        }
+        a.target = {TargetKind::Link, link};
+        if (!to) {
+            if (!map.was_suggested("to"))
+                sink.error(item.mark, item.path,
+                           "missing required key \"to\" (the new value, e.g. to: 64KiB)");
+            return false;
+        }
+        return read_set_value(sink, setting, *to, a) && ok;
+    }
     if (parts.size() < 3 || parts[0] != "services") return unsupported(got);
     const std::string& service = parts[1];
     std::vector<std::string> rest(parts.begin() + 2, parts.end());
@@ -376,6 +449,10 @@ bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& p
         setting = Setting::Capacity;
     } else if (rest == std::vector<std::string>{"errors", "probability"}) {
         setting = Setting::ErrorProbability;
+    } else if (rest == std::vector<std::string>{"work_factor"}) {
+        setting = Setting::WorkFactor;
+    } else if (rest == std::vector<std::string>{"rate_limit"}) {
+        setting = Setting::RateLimit;
     } else if (rest.size() >= 3 && rest[0] == "steps" && is_index(rest[1])) {
         step = static_cast<std::uint32_t>(std::stoul(rest[1]));
         std::vector<std::string> tail(rest.begin() + 2, rest.end());
@@ -388,6 +465,8 @@ bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& p
             setting = Setting::Timeout;
         else if (tail == std::vector<std::string>{"circuit_breaker", "failure_rate_threshold"})
             setting = Setting::Breaker;
+        else if (tail == std::vector<std::string>{"cache", "hit_ratio"})
+            setting = Setting::CacheHitRatio;
         else
             return unsupported(got);
     } else {
@@ -455,6 +534,11 @@ bool read_set(DiagnosticSink& sink, const ActionContext& context, const Value& p
                 }
                 if (setting == Setting::Breaker && !st.calls[j].circuit_breaker)
                     at_path(fmt::format("the call {} has no circuit_breaker",
+                                        scope.edge_texts[a.target.index]));
+                if (setting == Setting::CacheHitRatio && !st.calls[j].cache)
+                    at_path(fmt::format("the call {} has no cache (give its step one, e.g. "
+                                        "cache: {{hit_ratio: 0%, latency: 300us}}, to change "
+                                        "it here)",
                                         scope.edge_texts[a.target.index]));
             }
         }

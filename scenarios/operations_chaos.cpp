@@ -173,6 +173,11 @@ std::optional<models::FaultTarget> fault_target(DiagnosticSink& sink, const Oper
     if (kind == FaultKind::AutoscalerBroken && !scope.has_autoscaler[target.index])
         return bad(fmt::format("{} has no autoscaler to break (services.{}.autoscaler)",
                                text::quote(text), text));
+    if (kind == FaultKind::NodeCrash && service && scope.placement_nodes[target.index] == 0)
+        return bad(fmt::format("{} has no nodes: node_crash needs services.{}.placement (e.g. "
+                               "{{nodes: 4, replicas_per_node: 2}}); crash: N kills replicas "
+                               "without one",
+                               text::quote(text), text));
     return target;
 }
 
@@ -205,6 +210,7 @@ bool read_leak(DiagnosticSink& sink, const Value& v, models::FaultParams& f) {
 /// what names it (its `name`, else its target and kind).
 struct FaultRead : models::FaultParams {
     std::string kind_key;
+    bool target_ok = false; ///< `target` named what the kind hits
     std::optional<Value> name_value;
     std::string target_text;
 };
@@ -267,6 +273,7 @@ bool read_fault_target(DiagnosticSink& sink, const Value& t, FaultRead& f, const
     f.target_text = t.node.IsScalar() ? t.node.Scalar() : "";
     if (const auto got = fault_target(sink, c.scope, t, f.kind, f.kind_key)) {
         f.target = *got;
+        f.target_ok = true;
         return true;
     }
     // Nothing names a service when the services are unknown: not this fault's problem.
@@ -330,15 +337,28 @@ const KeyTable<FaultRead, FaultContext> kFaultTable =
         .custom("restart_after",
                 [](DiagnosticSink& sink, const Value& r, FaultRead& f, const FaultContext&,
                    const KeysRead& keys) {
-                    if (!f.kind_key.empty() && f.kind != FaultKind::Crash) {
-                        sink.error(
-                            entry_of(keys.map(), "restart_after").key_mark, r.path,
-                            fmt::format("restart_after goes with crash, not with {}", f.kind_key));
+                    if (!f.kind_key.empty() && f.kind != FaultKind::Crash &&
+                        f.kind != FaultKind::NodeCrash) {
+                        sink.error(entry_of(keys.map(), "restart_after").key_mark, r.path,
+                                   fmt::format("restart_after goes with crash or node_crash, not "
+                                               "with {}",
+                                               f.kind_key));
                         return false;
                     }
-                    const auto t = duration_between(sink, r, SimTime::zero(), kMaxDuration);
-                    if (t) f.restart_after = *t;
-                    return t.has_value();
+                    if (f.kind == FaultKind::NodeCrash && (keys.get("for") || keys.get("until"))) {
+                        sink.error(entry_of(keys.map(), "restart_after").key_mark, r.path,
+                                   "expected either restart_after or for/until (when the nodes "
+                                   "return), got both");
+                        return false;
+                    }
+                    const bool node = f.kind == FaultKind::NodeCrash;
+                    const auto t = duration_between(
+                        sink, r, node ? SimTime::from_ns(1) : SimTime::zero(), kMaxDuration);
+                    if (!t) return false;
+                    f.restart_after = *t;
+                    // The nodes return then: the fault's end.
+                    if (node) f.end = f.start + *t;
+                    return true;
                 })
         .listed_before("unhealthy")
         .custom("latency",
@@ -404,6 +424,24 @@ const KeyTable<FaultRead, FaultContext> kFaultTable =
                     return read_true(sink, v, "autoscaler_broken");
                 })
         .when(kind_is(FaultKind::AutoscalerBroken))
+        .custom("node_crash",
+                [](DiagnosticSink& sink, const Value& v, FaultRead& f, const FaultContext& c) {
+                    const auto n =
+                        read_integer(sink, v, 1, 100'000, "the limit on a cluster's nodes");
+                    if (!n) return false;
+                    f.count = static_cast<std::uint32_t>(*n);
+                    if (!f.target_ok || f.target.kind != TargetKind::Service) return true;
+                    const std::uint32_t nodes = c.scope.placement_nodes[f.target.index];
+                    if (nodes == OperationsScope::kUnknownNodes || f.count <= nodes) return true;
+                    sink.error(v.mark, v.path,
+                               fmt::format("{} has {} node{} (services.{}.placement.nodes), so "
+                                           "{} cannot crash",
+                                           text::quote(c.scope.services[f.target.index]), nodes,
+                                           nodes == 1 ? "" : "s", c.scope.services[f.target.index],
+                                           f.count));
+                    return false;
+                })
+        .when(kind_is(FaultKind::NodeCrash))
         // Who: read last, listed first.
         .custom("name",
                 [](DiagnosticSink& sink, const Value& n, FaultRead& f, const FaultContext&) {

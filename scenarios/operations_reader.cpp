@@ -95,6 +95,7 @@ std::vector<const KeySchema*> operations_schemas() {
             &kThresholds,
             &kResources,
             &kHealthCheck,
+            &kPlacement,
             &kDeploymentSchema,
             &kVersion,
             &kCanary,

@@ -23,6 +23,7 @@ struct ServiceOpsValues {
     std::optional<Value> startup;
     std::optional<Value> resources;
     std::optional<Value> health_check;
+    std::optional<Value> placement;
 };
 
 /// Every operations block as found in the document (not yet read).

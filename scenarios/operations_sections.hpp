@@ -62,6 +62,7 @@ extern const KeySchema& kDeploymentSchema; // operations_deployments.cpp
 extern const KeyTable<models::HealthCheckParams> kHealthCheck; // operations_services.cpp
 extern const KeyTable<models::ScalingRules> kRules;            // operations_services.cpp
 extern const KeyTable<models::ResourcesParams> kResources;     // operations_services.cpp
+extern const KeyTable<models::PlacementParams> kPlacement;     // operations_services.cpp
 
 /// A link as read: its parameters, and the services `between` names when known (named apart
 /// from LinkParams' own `from` and `to`, set once the link is checked).
@@ -157,7 +158,13 @@ public:
 
     models::OperationsParams read(const OperationsValues& v) {
         for (std::size_t i = 0; i < v.services.size() && i < out_.services.size(); ++i)
-            read_service_ops(v.services[i], out_.services[i]);
+            read_service_ops(v.services[i], out_.services[i], c_.model.services[i]);
+        scope_.placement_nodes.assign(out_.services.size(), 0);
+        for (std::size_t i = 0; i < out_.services.size(); ++i)
+            if (out_.services[i].placement)
+                scope_.placement_nodes[i] = out_.services[i].placement->nodes;
+            else if (i < v.services.size() && v.services[i].placement)
+                scope_.placement_nodes[i] = OperationsScope::kUnknownNodes;
         // A broken autoscaler (reported) still counts as one, so nothing naming it cascades.
         for (std::size_t i = 0; i < out_.services.size(); ++i)
             scope_.has_autoscaler[i] = out_.services[i].autoscaler.has_value() ||
@@ -175,7 +182,8 @@ public:
 private:
     // --- services -----------------------------------------------------------------------------
 
-    void read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops);
+    void read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops,
+                          const models::ServiceParams& service);
 
     void read_autoscaler(const Value& v, models::ServiceOpsParams& ops);
 

@@ -4,7 +4,8 @@
 
 namespace tpssim::scenarios::detail::ops {
 
-void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops) {
+void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParams& ops,
+                              const models::ServiceParams& service) {
     if (v.autoscaler) read_autoscaler(*v.autoscaler, ops);
     if (v.startup) {
         const bool twice =
@@ -18,6 +19,20 @@ void Reader::read_service_ops(const ServiceOpsValues& v, models::ServiceOpsParam
     if (v.resources) kResources.read_into(sink_, *v.resources, ops.resources);
     if (v.health_check) {
         if (auto h = kHealthCheck.read(sink_, *v.health_check)) ops.health_check = *h;
+    }
+    if (v.placement) {
+        auto p = kPlacement.read(sink_, *v.placement);
+        if (p && service.workers > p->capacity())
+            // Kubernetes would leave the surplus pending from the start: a file that asks for
+            // more than its cluster holds is more likely a mistake.
+            sink_.error(v.placement->mark, v.placement->path,
+                        fmt::format("{} nodes x {} replicas per node hold {} replicas, fewer than "
+                                    "the service's workers ({}); add nodes or ask for fewer "
+                                    "workers",
+                                    p->nodes, p->replicas_per_node, p->capacity(),
+                                    service.workers));
+        else if (p)
+            ops.placement = *p;
     }
 }
 
@@ -67,6 +82,14 @@ const KeyTable<models::HealthCheckParams> kHealthCheck =
         .optional("period", &models::HealthCheckParams::period, positive_duration())
         .optional("failure_threshold", &models::HealthCheckParams::failure_threshold,
                   integer(1, kMaxThreshold));
+
+const KeyTable<models::PlacementParams> kPlacement =
+    KeyTable<models::PlacementParams>("a placement, e.g. {nodes: 4, replicas_per_node: 2}")
+        .required("nodes", "the cluster's nodes, e.g. nodes: 4", &models::PlacementParams::nodes,
+                  integer(1, 100'000, "the limit on a cluster's nodes"))
+        .required("replicas_per_node", "the replicas a node has room for, e.g. 2",
+                  &models::PlacementParams::replicas_per_node,
+                  integer(1, 10'000, "the limit on replicas per node"));
 
 namespace {
 

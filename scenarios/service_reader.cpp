@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 constexpr std::uint64_t kMaxWorkers = 1'000'000;
 constexpr std::uint64_t kMaxQueueCapacity = 1ULL << 40;
 constexpr std::uint64_t kMaxDeliver = 1'000'000;
+constexpr double kMaxWorkFactor = 1000.0;
 
 // `least` is 0 for a service's waiting room (0: no waiting, a loss system) and 1 for a Kanban
 // queue (kind: queue), where 0 would reject every publish.
@@ -57,8 +58,12 @@ std::string_view queue_misfit(std::string_view key) {
     if (key == "service_time" || key == "steps") return "its consumer's steps do the work";
     if (key == "queue") return "its own size is capacity: N";
     if (key == "errors") return "it does no work of its own; put errors on its consumer";
-    if (key == "autoscaler" || key == "startup" || key == "resources" || key == "health_check")
+    if (key == "autoscaler" || key == "startup" || key == "resources" || key == "health_check" ||
+        key == "placement")
         return "it has no replicas of its own; put it on its consumer";
+    if (key == "work_factor") return "it does no work of its own; put it on its consumer";
+    if (key == "rate_limit")
+        return "its consumer pulls at its own pace; put a rate limit on the publisher";
     return {};
 }
 
@@ -186,6 +191,14 @@ const detail::KeyTable<ParsedService, ServiceContext> kService =
         .optional_block(
             "errors", &ParsedService::params, &models::ServiceParams::error_probability,
             [](DiagnosticSink& sink, const Value& v) { return detail::read_errors(sink, v); })
+        .optional("work_factor", &ParsedService::params, &models::ServiceParams::work_factor,
+                  [](DiagnosticSink& sink, const Value& v) {
+                      return detail::read_number_above(sink, v, 0.0, kMaxWorkFactor,
+                                                       "the limit on a factor");
+                  })
+        .optional(
+            "rate_limit", &ParsedService::params, &models::ServiceParams::rate_limit_per_second,
+            [](DiagnosticSink& sink, const Value& v) { return detail::read_rate(sink, v, true); })
         .optional(
             "capacity", &ParsedService::params, &models::ServiceParams::queue_capacity,
             [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 1); })
@@ -204,7 +217,8 @@ const detail::KeyTable<ParsedService, ServiceContext> kService =
         .custom("autoscaler", for_operations(&detail::ServiceOpsValues::autoscaler), true)
         .custom("startup", for_operations(&detail::ServiceOpsValues::startup))
         .custom("resources", for_operations(&detail::ServiceOpsValues::resources), true)
-        .custom("health_check", for_operations(&detail::ServiceOpsValues::health_check), true);
+        .custom("health_check", for_operations(&detail::ServiceOpsValues::health_check), true)
+        .custom("placement", for_operations(&detail::ServiceOpsValues::placement), true);
 
 } // namespace
 

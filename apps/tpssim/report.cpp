@@ -243,6 +243,11 @@ std::string operations_table(const RunSummary& s) {
         out += fit(line, 100) + '\n';
     }
     out += "  replicas: min/time-weighted mean/max\n";
+    for (const auto& f : s.services)
+        if (f.placement && f.unschedulable.value > 0.0)
+            out += fmt::format("  {}: {} replicas asked for found no room on the cluster's nodes "
+                               "(pending, unschedulable)\n",
+                               f.name, amount(f.unschedulable.value));
     return out;
 }
 

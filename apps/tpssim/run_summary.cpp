@@ -50,7 +50,8 @@ SeriesFigures series_figures(const models::MetricsRecorder::Column& c,
 } // namespace
 
 bool ServiceFigures::has_operations() const {
-    for (const Figure* x : {&scale_ups, &scale_downs, &crashes, &oom_kills, &replaced, &duplicates})
+    for (const Figure* x :
+         {&scale_ups, &scale_downs, &crashes, &oom_kills, &replaced, &duplicates, &unschedulable})
         if (x->value > 0.0) return true;
     return has_canary() || replicas_min.value != replicas_max.value;
 }
@@ -108,6 +109,8 @@ RunSummary summarise(const std::vector<models::RunResult>& runs, const std::stri
         TPSSIM_FIG(oom_kills);
         TPSSIM_FIG(replaced);
         TPSSIM_FIG(duplicates);
+        TPSSIM_FIG(unschedulable);
+        f.placement = first.placement;
 #undef TPSSIM_FIG
         f.canary_phase = first.canary_phase;
         f.canary_weight = first.canary_weight;

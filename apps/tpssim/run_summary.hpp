@@ -52,6 +52,9 @@ struct ServiceFigures {
     std::vector<models::DeadLetter> dead_letters; ///< one run only: the latest dead letters
     // Operations: scalings, replica deaths, duplicates after a backend outage.
     Figure scale_ups, scale_downs, crashes, oom_kills, replaced, duplicates;
+    /// With a placement (`placement`): replicas that found no room and waited pending.
+    bool placement = false;
+    Figure unschedulable;
     /// The first run's canary: its phase at the end ("promoted", "rolled_back", ...; empty
     /// without a canary) and the canary's share of traffic then.
     std::string canary_phase;

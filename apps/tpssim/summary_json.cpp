@@ -150,6 +150,7 @@ Json service_json(const ServiceFigures& f, bool replicated, bool half_width, con
     j["oom_kills"] = c(f.oom_kills);
     j["replaced"] = c(f.replaced);
     j["duplicates"] = c(f.duplicates);
+    if (f.placement) j["unschedulable"] = c(f.unschedulable);
     if (f.has_canary() && !half_width)
         j["canary"] = Json{{"phase", f.canary_phase}, {"weight", f.canary_weight}};
     return j;

@@ -128,9 +128,10 @@ constexpr std::size_t count(FaultKind e) {
     case FaultKind::BackendDown:
     case FaultKind::MonitoringDown:
     case FaultKind::AutoscalerBroken:
+    case FaultKind::NodeCrash:
         break;
     }
-    return 10;
+    return 11;
 }
 constexpr std::size_t count(CircuitBreaker::State e) {
     switch (e) {

@@ -60,7 +60,7 @@ TEST_CASE("the maps turned into tables list their keys and blocks as their reade
     check_schema({"name", "when", "for", "severity"}, {});
     check_schema({"name", "at", "for", "until", "target", "latency", "errors", "crash",
                   "restart_after", "unhealthy", "slow_query", "memory_leak", "bandwidth_used",
-                  "backend_down", "monitoring_down", "autoscaler_broken"},
+                  "backend_down", "monitoring_down", "autoscaler_broken", "node_crash"},
                  {"errors", "unhealthy", "slow_query", "memory_leak"});
     check_schema({"probability", "ramp"}, {"ramp"});
     check_schema({"at", "on", "after", "repeat", "scale", "set", "restart", "replace_unhealthy",
@@ -82,7 +82,10 @@ TEST_CASE("the maps turned into tables list their keys and blocks as their reade
                   "users", "think_time", "timeout"},
                  {"multiplier", "trace", "think_time"});
     check_schema({"rate", "mean_duration"}, {});
-    check_schema({"kind", "workers", "queue", "service_time", "steps", "errors", "capacity",
-                  "consumers", "max_deliver", "autoscaler", "startup", "resources", "health_check"},
-                 {"queue", "service_time", "errors", "autoscaler", "resources", "health_check"});
+    check_schema({"kind", "workers", "queue", "service_time", "steps", "errors", "work_factor",
+                  "rate_limit", "capacity", "consumers", "max_deliver", "autoscaler", "startup",
+                  "resources", "health_check", "placement"},
+                 {"queue", "service_time", "errors", "autoscaler", "resources", "health_check",
+                  "placement"});
+    check_schema({"nodes", "replicas_per_node"}, {});
 }

@@ -527,15 +527,16 @@ TEST_CASE("expectation errors say what was expected and what was found, where") 
     const auto one = [](const std::string& text) { return errors("expect: [\"" + text + "\"]\n"); };
     // The text starts at column 11.
     CHECK(one("queue_depth(jobs) < 10") ==
-          std::vector<std::string>{at(1, 33) + "expect.0: a condition on the metric "
-                                               "\"queue_depth\" needs a window: add during [a, b], "
-                                               "after t, before t, between a and b or at some "
-                                               "point (or use a total of the run's final figures: "
-                                               "arrivals, completed, rejected, failed, timed_out, "
-                                               "dead_lettered, redelivered, duplicates, crashes, "
-                                               "oom_kills, replaced, scale_ups, scale_downs, "
-                                               "utilization, throughput, error_rate, mean, p50, "
-                                               "p90, p99, max, replicas_max, max_queue_length)"});
+          std::vector<std::string>{at(1, 33) +
+                                   "expect.0: a condition on the metric "
+                                   "\"queue_depth\" needs a window: add during [a, b], "
+                                   "after t, before t, between a and b or at some "
+                                   "point (or use a total of the run's final figures: "
+                                   "arrivals, completed, rejected, failed, timed_out, "
+                                   "dead_lettered, redelivered, duplicates, crashes, "
+                                   "oom_kills, replaced, unschedulable, scale_ups, scale_downs, "
+                                   "utilization, throughput, error_rate, mean, p50, "
+                                   "p90, p99, max, replicas_max, max_queue_length)"});
     CHECK(one("crashes(worker) > 0 after 1h") ==
           std::vector<std::string>{at(1, 11) + "expect.0: \"crashes\" is a total of the run's "
                                                "final figures: it takes no window (e.g. "
@@ -661,7 +662,7 @@ TEST_CASE("chaos errors: kinds, targets and names") {
               at(1, 26) + "chaos.0.explode: unknown key \"explode\"; expected one of: name, at, "
                           "for, until, target, latency, errors, crash, restart_after, unhealthy, "
                           "slow_query, memory_leak, bandwidth_used, backend_down, "
-                          "monitoring_down, autoscaler_broken"});
+                          "monitoring_down, autoscaler_broken, node_crash"});
     CHECK(errors("chaos: [{target: worker, crash: 1, latency: 1s}]\n") ==
           std::vector<std::string>{at(1, 36) + "chaos.0: expected exactly one fault kind, found "
                                                "crash and latency: a fault does one thing (make "
@@ -834,9 +835,11 @@ TEST_CASE("action errors") {
               "actions.0.set: unsupported path \"services.worker.queue.size\"; set "
               "supports services.NAME.workers, services.NAME.queue.capacity, "
               "services.QUEUE.capacity, services.NAME.errors.probability, "
-              "services.NAME.steps[I].timeout, services.NAME.steps[I].calls[J].timeout, "
-              "services.NAME.steps[I].circuit_breaker.failure_rate_threshold (and "
-              "calls[J].circuit_breaker.failure_rate_threshold)"});
+              "services.NAME.work_factor, services.NAME.rate_limit, "
+              "services.NAME.steps[I].timeout, "
+              "services.NAME.steps[I].circuit_breaker.failure_rate_threshold, "
+              "services.NAME.steps[I].cache.hit_ratio (each step one also as "
+              "steps[I].calls[J]...), network.links[I].payload, network.links[I].bandwidth"});
     CHECK(errors("actions: [{at: 1h, set: \"services.worker.steps[0].timeout\", to: 1s}]\n") ==
           std::vector<std::string>{at(1, 25) + "actions.0.set: step 0 of \"worker\" is not a call "
                                                "(a work step)"});

@@ -19,7 +19,7 @@ TEST_CASE("the --set settings blocks derived from the key tables are the hand-ke
         "think_time", "autoscaler",      "thresholds",     "scale_up",   "scale_down",
         "resources",  "health_check",    "monitoring",     "network",    "canary",
         "gates",      "versions",        "unhealthy",      "slow_query", "memory_leak",
-        "ramp"};
+        "ramp",       "placement"};
     const auto& derived = scenarios::detail::settings_blocks();
     CHECK(std::set<std::string>(derived.begin(), derived.end()) == hand_kept);
     // Each block once.
