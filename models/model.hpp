@@ -204,6 +204,9 @@ private:
     // ---- statistics, monitoring's readings, the event log, results (model_results.cpp) ----
     void on_warmup_end(SimTime now);
     void on_scrape(sim::Simulation& sim);
+    /// Logs the alerts that fired or resolved at `now` and triggers their actions.
+    void report_alert_changes(sim::Simulation& sim, SimTime now,
+                              const std::vector<AlertChange>& changes);
     void log(SimTime at, std::string_view type, std::string_view subject,
              std::initializer_list<EventLog::Field> fields = {});
     std::string edge_label(std::uint32_t edge) const;

@@ -55,8 +55,12 @@ void Model::on_warmup_end(SimTime now) {
 
 void Model::on_scrape(sim::Simulation& sim) {
     sim.schedule_in(params_.operations.monitoring.scrape_interval, kScrape, 0);
-    if (monitoring_->down) return; // a gap: no sample, no rule evaluation
     const SimTime now = sim.now();
+    if (monitoring_->down) {
+        // A gap: no sample, no rule evaluation; only a dead man's switch notices.
+        report_alert_changes(sim, now, monitoring_->scrape(now, params_.operations));
+        return;
+    }
     for (std::uint32_t i = 0; i < services_.size(); ++i) {
         const auto& s = services_[i];
         const auto& st = s.stats;
@@ -116,7 +120,11 @@ void Model::on_scrape(sim::Simulation& sim) {
         monitoring_->links[l].bytes = links_[l].bytes_total();
         monitoring_->links[l].utilization = links_[l].utilization(now, lp);
     }
-    const auto changes = monitoring_->scrape(now, params_.operations);
+    report_alert_changes(sim, now, monitoring_->scrape(now, params_.operations));
+}
+
+void Model::report_alert_changes(sim::Simulation& sim, SimTime now,
+                                 const std::vector<AlertChange>& changes) {
     for (const auto& change : changes) {
         const auto& rule = params_.operations.alerts[change.rule];
         log(now, change.fired ? "alert_firing" : "alert_resolved", rule.name,

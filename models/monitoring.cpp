@@ -23,6 +23,7 @@ Monitoring::Monitoring(const OperationsParams& ops, std::vector<std::string> ser
       metrics_(std::move(service_names), std::move(edge_labels), std::move(link_labels)) {
     std::vector<AlertRuleParams> rules = ops.alerts;
     for (auto& r : rules) {
+        if (r.condition.watchdog_absent) continue; // reads no metric
         const std::size_t column =
             metrics_.find(r.condition.metric.name, r.condition.metric.subject);
         if (column == MetricsRecorder::npos)
@@ -46,7 +47,7 @@ Monitoring::Monitoring(const OperationsParams& ops, std::vector<std::string> ser
 }
 
 std::vector<AlertChange> Monitoring::scrape(SimTime now, const OperationsParams& ops) {
-    if (down) return {};
+    if (down) return alerts_->evaluate_heartbeat_missing(now);
     metrics_.record(now, services, edges, links);
     for (std::size_t i = 0; i < tallies_.size(); ++i)
         if (tallies_[i])

@@ -1,7 +1,8 @@
 #pragma once
 /// Monitoring: at every scrape the model hands in its readings (counters and integrals from
 /// t = 0); the monitoring record keeps them, the `expect:` series checks tally them and the
-/// alert rules are evaluated on them. A monitoring outage is a gap: no sample, no evaluation.
+/// alert rules are evaluated on them. A monitoring outage is a gap: no sample, no evaluation
+/// but the dead man's switch's, which lives outside the monitoring.
 
 #include "models/alerts.hpp"
 #include "models/metrics.hpp"
@@ -36,7 +37,8 @@ public:
                std::vector<std::string> edge_labels, std::vector<std::string> link_labels);
 
     /// Records the readings below at `now`, tallies the series checks and evaluates the alert
-    /// rules; returns the alerts that fired or resolved. Nothing while `down`.
+    /// rules; returns the alerts that fired or resolved. While `down`: no sample, and only the
+    /// dead man's switches are evaluated (the heartbeat is missing).
     std::vector<AlertChange> scrape(SimTime now, const OperationsParams& ops);
     /// The record, the tallies and each alert's firings, into `out`.
     void fill(const OperationsParams& ops, RunResult& out) const;
