@@ -56,7 +56,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
     const auto& f = params_.operations.faults[fault];
     auto& st = faults_[fault];
     if (!st.start(f)) return;
-    log(sim.now(), "fault_start", f.name, {{"kind", std::string(name_of(f.kind))}});
+    recorder_.fault_start(sim.now(), fault);
     apply_fault(sim, fault, true, st.level);
     if (f.ramp) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
     if (f.end != kNever)
@@ -66,7 +66,7 @@ void Model::on_fault_start(sim::Simulation& sim, std::uint32_t fault) {
 void Model::on_fault_end(sim::Simulation& sim, std::uint32_t fault, std::uint32_t activation) {
     if (!faults_[fault].end(activation)) return;
     apply_fault(sim, fault, false, 0.0);
-    log(sim.now(), "fault_end", params_.operations.faults[fault].name);
+    recorder_.fault_end(sim.now(), fault);
 }
 
 void Model::on_fault_ramp(sim::Simulation& sim, std::uint32_t fault) {
@@ -75,7 +75,7 @@ void Model::on_fault_ramp(sim::Simulation& sim, std::uint32_t fault) {
     if (!st.active) return;
     const double level = st.ramp(f, sim.now());
     apply_fault(sim, fault, true, level);
-    log(sim.now(), "fault_ramp", f.name, {{"level", level}});
+    recorder_.fault_ramp(sim.now(), fault, level);
     if (level != f.ramp->to) sim.schedule_in(f.ramp->every, kFaultRamp, fault);
 }
 
@@ -104,7 +104,8 @@ void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, doub
             // holds).
             std::vector<std::uint32_t> ready = services_[t].pool.ready_ids(false);
             for (std::uint32_t k = 0; k < f.count && !ready.empty(); ++k)
-                kill_replica(sim, t, take_at_random(ready, ops_rng_), f.restart_after, "crash");
+                kill_replica(sim, t, take_at_random(ready, ops_rng_), f.restart_after,
+                             KillCause::Crash);
         }
         break;
     case FaultKind::UnhealthyWorker: {
@@ -117,8 +118,7 @@ void Model::apply_fault(sim::Simulation& sim, std::uint32_t fault, bool on, doub
                 pool.make_unhealthy(id, f.factor, f.probability);
                 st.hit.push_back(id);
                 st.hit_gen.push_back(pool.replica(id).gen);
-                log(sim.now(), "unhealthy", params_.services[t].name,
-                    {{"replica", static_cast<double>(id)}});
+                recorder_.unhealthy(sim.now(), t, id);
             }
         } else {
             for (std::size_t k = 0; k < st.hit.size(); ++k)
@@ -210,7 +210,7 @@ void Model::backend_returns(sim::Simulation& sim, std::uint32_t queue) {
         redeliver(sim, queue, item, user_waits ? u.user : kNone);
         if (u.trace != kNone) tracer_->job_ended(u.trace); // the replay holds the trace now
     }
-    log(sim.now(), "backend_up", qp.name, {{"replayed", static_cast<double>(replay.size())}});
+    recorder_.backend_up(sim.now(), queue, replay.size());
     if (qp.consumer != ServiceParams::kNoConsumer) dispatch(sim, qp.consumer);
 }
 

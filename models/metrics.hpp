@@ -152,6 +152,10 @@ public:
         return std::move(columns_);
     }
     std::size_t rows() const { return times_.size(); }
+    /// The subjects named at construction: services, edges, links.
+    std::size_t service_count() const { return n_services_; }
+    std::size_t edge_count() const { return n_edges_; }
+    std::size_t link_count() const { return n_links_; }
     /// The value of column `c` at the latest scrape (NaN before the first), kept or not.
     double latest(std::size_t c) const;
     /// Scrapes recorded so far (kept as rows or not).

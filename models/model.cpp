@@ -32,7 +32,8 @@ std::string default_operation(const StepParams& step, const ModelParams& params)
 } // namespace
 
 Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
-    : params_(params), ops_rng_(seed, "operations", "chaos"), events_(keep_event_log) {
+    : params_(params), recorder_(params, seed, keep_event_log), tracer_(recorder_.tracer()),
+      ops_rng_(seed, "operations", "chaos") {
     sources_.reserve(params.load.size());
     for (std::uint32_t i = 0; i < params.load.size(); ++i) {
         sources_.emplace_back(params.load[i], params, seed);
@@ -59,8 +60,7 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
             s.steps.push_back(std::move(w));
         }
     }
-    if (params.tracing.sample_fraction > 0.0) {
-        tracer_.emplace(params.tracing, seed);
+    if (tracer_) {
         for (auto& s : services_) {
             s.handle_op = tracer_->operation("handle");
             for (const auto& step : s.steps)

@@ -26,6 +26,7 @@
 #include "models/load_sources.hpp"
 #include "models/monitoring.hpp"
 #include "models/params.hpp"
+#include "models/run_recorder.hpp"
 #include "models/run_result.hpp"
 #include "models/service_node.hpp"
 #include "models/service_stats.hpp"
@@ -48,6 +49,9 @@ public:
     /// Builds the model's state; random streams derive from `seed` and component names.
     /// `keep_event_log`: store the event log's rows (else only count them: no output asks).
     Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log = true);
+    // Not copied or moved: `tracer_` points into `recorder_`.
+    Model(const Model&) = delete;
+    Model& operator=(const Model&) = delete;
 
     /// Schedules the initial events (first arrivals, end of warm-up).
     void start(sim::Simulation& sim);
@@ -59,8 +63,7 @@ public:
     void set_error_probability(std::uint32_t service, double probability);
     /// Asks for `replicas` replicas of `service` (>= 0): new ones are ready after the service's
     /// start-up delay; surplus ones leave, idle ones first, busy ones when their request ends.
-    void scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t replicas,
-               std::string_view why);
+    void scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t replicas, ScaleCause why);
     /// The replicas asked for (ready, starting or restarting) and those ready now.
     std::uint32_t replicas_desired(std::uint32_t service) const {
         return services_[service].pool.desired();
@@ -71,8 +74,8 @@ public:
 
     /// The figures at the simulation's current time (the model can go on).
     RunResult result(const sim::Simulation& sim) const;
-    /// The same at the end of a run: the event log is moved out, not copied (the model is
-    /// done with it).
+    /// The same at the end of a run, with the `expect:` checks' verdicts: the recorder's
+    /// tables are moved out, not copied (the model is done with them).
     RunResult finish(const sim::Simulation& sim);
     /// Requests (jobs) in flight now, across all services.
     std::size_t jobs_in_flight() const { return jobs_.in_flight(); }
@@ -171,7 +174,7 @@ private:
     /// Kills a ready replica: its request fails; it restarts after `restart_after` (then its
     /// start-up), or is replaced at once (`replace`: a new one starts up in its place).
     void kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica,
-                      SimTime restart_after, std::string_view why);
+                      SimTime restart_after, KillCause why);
     void on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
     void arm_oom(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica);
@@ -201,18 +204,14 @@ private:
     void on_action(sim::Simulation& sim, std::uint32_t action);
     void on_canary(sim::Simulation& sim, std::uint32_t service);
 
-    // ---- statistics, monitoring's readings, the event log, results (model_results.cpp) ----
+    // ---- statistics, monitoring's readings, results (model_results.cpp) ----
     void on_warmup_end(SimTime now);
     void on_scrape(sim::Simulation& sim);
-    /// Logs the alerts that fired or resolved at `now` and triggers their actions.
+    /// Records the alerts that fired or resolved at `now` and triggers their actions.
     void report_alert_changes(sim::Simulation& sim, SimTime now,
                               const std::vector<AlertChange>& changes);
-    void log(SimTime at, std::string_view type, std::string_view subject,
-             std::initializer_list<EventLog::Field> fields = {});
-    std::string edge_label(std::uint32_t edge) const;
-    RunResult figures(const sim::Simulation& sim) const; // all but the event log
-    /// `log` with the breaker transitions of `out` merged in, in time order.
-    static EventLog with_breaker_transitions(EventLog log, const RunResult& out);
+    /// The model's own figures (services, calls), then `recorder`'s tables, moved in.
+    RunResult assemble(const sim::Simulation& sim, RunRecorder& recorder) const;
 
     bool draw(std::uint32_t service, double probability) {
         if (probability >= 1.0) return true;
@@ -224,13 +223,15 @@ private:
     void end_job_span(sim::Simulation& sim, const Job& j, SpanOutcome outcome);
 
     const ModelParams& params_;
+    /// Everything the run records goes through it (docs/decisions/0010).
+    RunRecorder recorder_;
     std::vector<LoadSource> sources_;
     std::vector<User> users_; ///< every closed source's users, source by source
     std::vector<ServiceNode> services_;
     std::vector<CallEdge> edges_;
     Slab<Job> jobs_;
     Slab<CallSlot> slots_;
-    std::optional<Tracer> tracer_; ///< only when the model samples traces
+    Tracer* tracer_ = nullptr; ///< recorder_'s, only when the model samples traces
     std::size_t peak_in_flight_ = 0;
 
     // Operations.
@@ -239,7 +240,6 @@ private:
     std::vector<NetworkLink> links_;
     std::vector<bool> action_triggered_; ///< alert-triggered actions that have run
     std::optional<Monitoring> monitoring_;
-    EventLog events_;
 };
 
 /// How to run a model.

@@ -59,16 +59,7 @@ void Model::start_operations(sim::Simulation& sim) {
             sim.schedule_at(ops.actions[a].at, kAction, a);
     action_triggered_.assign(ops.actions.size(), false);
 
-    std::vector<std::string> service_names, edge_labels, link_labels;
-    for (const auto& p : params_.services)
-        service_names.push_back(p.name);
-    for (std::uint32_t e = 0; e < edges_.size(); ++e)
-        edge_labels.push_back(edge_label(e));
-    for (const auto& l : ops.links)
-        link_labels.push_back(
-            call_label(params_.services[l.from].name, params_.services[l.to].name));
-    monitoring_.emplace(ops, std::move(service_names), std::move(edge_labels),
-                        std::move(link_labels));
+    monitoring_.emplace(ops, recorder_.metrics());
     sim.schedule_in(ops.monitoring.scrape_interval, kScrape, 0);
 }
 
@@ -108,15 +99,14 @@ void Model::on_replica_up(sim::Simulation& sim, std::uint32_t service, std::uint
 }
 
 void Model::kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint32_t replica,
-                         SimTime restart_after, std::string_view why) {
+                         SimTime restart_after, KillCause why) {
     auto& s = services_[service];
     if (s.pool.replica(replica).state != Replica::State::Ready) return;
     const auto killed = s.pool.kill(replica);
     if (killed.restarts)
         sim.schedule_in(restart_after, kReplicaUp, service, pack_ref(replica, killed.gen));
     s.stats.workers.set(sim.now(), s.pool.serving());
-    log(sim.now(), "crash", params_.services[service].name,
-        {{"replica", static_cast<double>(replica)}, {"cause", why}});
+    recorder_.crash(sim.now(), service, replica, why);
     s.refresh_dynamic();
     if (killed.job != kNone) {
         // Its request fails: at once if it was working (its pending work-done is made stale),
@@ -136,7 +126,7 @@ void Model::kill_replica(sim::Simulation& sim, std::uint32_t service, std::uint3
 }
 
 void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t replicas,
-                  std::string_view why) {
+                  ScaleCause why) {
     auto& s = services_[service];
     const std::uint32_t before = s.pool.desired();
     if (replicas == before) return;
@@ -150,10 +140,7 @@ void Model::scale(sim::Simulation& sim, std::uint32_t service, std::uint32_t rep
         s.pool.remove(before - replicas);
         s.stats.workers.set(sim.now(), s.pool.serving());
     }
-    log(sim.now(), "scale", params_.services[service].name,
-        {{"from", static_cast<double>(before)},
-         {"to", static_cast<double>(s.pool.desired())},
-         {"by", why}});
+    recorder_.scale(sim.now(), service, before, s.pool.desired(), why);
     dispatch(sim, service);
 }
 
@@ -211,9 +198,8 @@ void Model::on_replica_oom(sim::Simulation& sim, std::uint32_t service, std::uin
         return;
     }
     ++s.pool.counters().oom_kills;
-    log(sim.now(), "oom_kill", params_.services[service].name,
-        {{"replica", static_cast<double>(replica)}, {"memory_bytes", bytes}});
-    kill_replica(sim, service, replica, SimTime::zero(), "oom_kill");
+    recorder_.oom_kill(sim.now(), service, replica, bytes);
+    kill_replica(sim, service, replica, SimTime::zero(), KillCause::OomKill);
 }
 
 void Model::on_probe(sim::Simulation& sim, std::uint32_t service) {
@@ -226,10 +212,8 @@ void Model::on_probe(sim::Simulation& sim, std::uint32_t service) {
         if (r.state != Replica::State::Ready || !r.unhealthy) continue;
         if (++r.failed_probes < hc.failure_threshold) continue;
         ++pool.counters().replaced;
-        log(sim.now(), "health_check_failed", params_.services[service].name,
-            {{"replica", static_cast<double>(id)},
-             {"failed_probes", static_cast<double>(r.failed_probes)}});
-        kill_replica(sim, service, id, SimTime::zero(), "health_check");
+        recorder_.health_check_failed(sim.now(), service, id, r.failed_probes);
+        kill_replica(sim, service, id, SimTime::zero(), KillCause::HealthCheck);
     }
 }
 
@@ -267,14 +251,8 @@ void Model::on_autoscale(sim::Simulation& sim, std::uint32_t service) {
             metric = static_cast<double>(s.queue.size()) / static_cast<double>(ready_now);
         d = s.autoscaler->decide(sim.now(), desired, metric);
     }
-    log(sim.now(), "autoscaler", params_.services[service].name,
-        {{"current", static_cast<double>(d.current_replicas)},
-         {"metric", d.metric_value},
-         {"recommendation", static_cast<double>(d.recommendation)},
-         {"desired", static_cast<double>(d.desired_replicas)},
-         {"reason", to_string(d.reason)},
-         {"limit", to_string(d.limit)}});
-    if (d.scales()) scale(sim, service, d.desired_replicas, "autoscaler");
+    recorder_.autoscaler_decision(sim.now(), service, d);
+    if (d.scales()) scale(sim, service, d.desired_replicas, ScaleCause::Autoscaler);
 }
 
 } // namespace tpssim::models

@@ -29,15 +29,6 @@ double breaker_state_value(CircuitBreaker::State s) {
 }
 } // namespace
 
-void Model::log(SimTime at, std::string_view type, std::string_view subject,
-                std::initializer_list<EventLog::Field> fields) {
-    events_.add(at.seconds(), type, subject, fields);
-}
-
-std::string Model::edge_label(std::uint32_t edge) const {
-    return call_label(params_.services[edges_[edge].caller].name, edges_[edge].key);
-}
-
 void Model::on_warmup_end(SimTime now) {
     for (auto& s : services_) {
         // Monitoring reads counters from t = 0: keep what the restart forgets.
@@ -58,7 +49,8 @@ void Model::on_scrape(sim::Simulation& sim) {
     const SimTime now = sim.now();
     if (monitoring_->down) {
         // A gap: no sample, no rule evaluation; only a dead man's switch notices.
-        report_alert_changes(sim, now, monitoring_->scrape(now, params_.operations));
+        report_alert_changes(sim, now,
+                             monitoring_->evaluate(now, params_.operations, recorder_.metrics()));
         return;
     }
     for (std::uint32_t i = 0; i < services_.size(); ++i) {
@@ -120,37 +112,34 @@ void Model::on_scrape(sim::Simulation& sim) {
         monitoring_->links[l].bytes = links_[l].bytes_total();
         monitoring_->links[l].utilization = links_[l].utilization(now, lp);
     }
-    report_alert_changes(sim, now, monitoring_->scrape(now, params_.operations));
+    recorder_.metric_row(now, monitoring_->services, monitoring_->edges, monitoring_->links);
+    report_alert_changes(sim, now,
+                         monitoring_->evaluate(now, params_.operations, recorder_.metrics()));
 }
 
 void Model::report_alert_changes(sim::Simulation& sim, SimTime now,
                                  const std::vector<AlertChange>& changes) {
     for (const auto& change : changes) {
-        const auto& rule = params_.operations.alerts[change.rule];
-        log(now, change.fired ? "alert_firing" : "alert_resolved", rule.name,
-            {{"value", change.value},
-             {"severity", rule.severity},
-             {"condition", rule.condition.text}});
+        recorder_.alert_change(now, change);
         if (change.fired) trigger_actions(sim, change.rule);
     }
 }
 
 RunResult Model::result(const sim::Simulation& sim) const {
-    RunResult out = figures(sim);
-    out.event_log = with_breaker_transitions(events_, out);
-    return out;
+    RunRecorder recorder = recorder_; // a copy: the model may go on recording
+    return assemble(sim, recorder);
 }
 
 RunResult Model::finish(const sim::Simulation& sim) {
-    // Moved, not copied: the record's columns would otherwise be held twice at the peak.
-    auto columns = monitoring_->take_columns();
-    RunResult out = figures(sim);
-    out.metrics = std::move(columns);
-    out.event_log = with_breaker_transitions(std::move(events_), out);
+    RunResult out = assemble(sim, recorder_);
+    auto verdicts = check_expectations(params_.operations.expectations, out);
+    for (std::uint32_t i = 0; i < verdicts.size(); ++i)
+        recorder_.expectation(i, verdicts[i].passed, std::move(verdicts[i].observation));
+    out.expectations = recorder_.take_expectations();
     return out;
 }
 
-RunResult Model::figures(const sim::Simulation& sim) const {
+RunResult Model::assemble(const sim::Simulation& sim, RunRecorder& recorder) const {
     RunResult out;
     const SimTime now = sim.now();
     out.simulated_seconds = now.seconds();
@@ -231,46 +220,20 @@ RunResult Model::figures(const sim::Simulation& sim) const {
                 c.has_circuit_breaker = true;
                 c.breaker_state = to_string(e.breaker->state());
                 c.breaker_opened = e.breaker->counters().opened;
-                c.breaker_transitions_dropped = e.breaker->transitions_dropped();
-                for (const auto& t : e.breaker->transitions())
-                    c.breaker_transitions.push_back({t.at.seconds(), std::string(to_string(t.from)),
-                                                     std::string(to_string(t.to)),
-                                                     std::string(to_string(t.cause))});
             }
             r.calls.push_back(std::move(c));
         }
         out.services.push_back(std::move(r));
     }
-    monitoring_->fill(params_.operations, out);
-    if (tracer_) {
-        out.traced = tracer_->traced();
-        tracer_->export_kept(out.spans, out.slowest_traces);
-    }
+    monitoring_->fill(out);
+    // A breaker keeps its transitions (time-driven ones are applied lazily, after later
+    // events): handed to the recorder now, which orders them into the event log.
+    for (std::uint32_t e = 0; e < edges_.size(); ++e)
+        if (edges_[e].breaker)
+            recorder.breaker_transitions(e, edges_[e].breaker->transitions(),
+                                         edges_[e].breaker->transitions_dropped());
+    recorder.move_into(out);
     return out;
-}
-
-EventLog Model::with_breaker_transitions(EventLog log, const RunResult& out) {
-    // Breaker transitions join the log in time order (after the model's events at equal
-    // times). Time-driven ones are applied lazily, at their due times but after later events,
-    // so they are merged here rather than logged as they happen.
-    struct Transition {
-        double at_seconds;
-        std::string subject;
-        const BreakerTransition* t;
-    };
-    std::vector<Transition> transitions;
-    for (const auto& sr : out.services)
-        for (const auto& c : sr.calls)
-            for (const auto& t : c.breaker_transitions)
-                transitions.push_back({t.at_seconds, call_label(sr.name, c.key), &t});
-    std::stable_sort(
-        transitions.begin(), transitions.end(),
-        [](const Transition& a, const Transition& b) { return a.at_seconds < b.at_seconds; });
-    EventLog breakers(log.keeps_rows());
-    for (const auto& x : transitions)
-        breakers.add(x.at_seconds, "breaker", x.subject,
-                     {{"from", x.t->from}, {"to", x.t->to}, {"cause", x.t->cause}});
-    return EventLog::merge_by_time(std::move(log), breakers);
 }
 
 RunResult run_model(const ModelParams& params, const RunOptions& options) {
@@ -296,7 +259,6 @@ RunResult run_model(const ModelParams& params, const RunOptions& options) {
         }
     }
     RunResult out = model.finish(sim);
-    out.expectations = check_expectations(params.operations.expectations, out);
     out.seed = options.seed;
     out.interrupted = interrupted;
     out.wall_seconds =

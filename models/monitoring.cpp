@@ -17,15 +17,13 @@ void CountersSinceStart::keep(const ServiceStats& st, SimTime now) {
     ready_seconds += st.workers.integral_seconds(now);
 }
 
-Monitoring::Monitoring(const OperationsParams& ops, std::vector<std::string> service_names,
-                       std::vector<std::string> edge_labels, std::vector<std::string> link_labels)
-    : services(service_names.size()), edges(edge_labels.size()), links(link_labels.size()),
-      metrics_(std::move(service_names), std::move(edge_labels), std::move(link_labels)) {
+Monitoring::Monitoring(const OperationsParams& ops, const MetricsRecorder& metrics)
+    : services(metrics.service_count()), edges(metrics.edge_count()), links(metrics.link_count()) {
     std::vector<AlertRuleParams> rules = ops.alerts;
     for (auto& r : rules) {
         if (r.condition.watchdog_absent) continue; // reads no metric
         const std::size_t column =
-            metrics_.find(r.condition.metric.name, r.condition.metric.subject);
+            metrics.find(r.condition.metric.name, r.condition.metric.subject);
         if (column == MetricsRecorder::npos)
             throw std::invalid_argument(fmt::format("alert {}: no metric {} about {}", r.name,
                                                     r.condition.metric.name,
@@ -41,35 +39,23 @@ Monitoring::Monitoring(const OperationsParams& ops, std::vector<std::string> ser
         if (kind != ExpectationParams::Kind::Always && kind != ExpectationParams::Kind::Ever)
             continue;
         const auto& metric = checks[i].condition.metric;
-        tally_columns_[i] = metrics_.find(metric.name, metric.subject);
+        tally_columns_[i] = metrics.find(metric.name, metric.subject);
         if (tally_columns_[i] != MetricsRecorder::npos) tallies_[i].emplace();
     }
 }
 
-std::vector<AlertChange> Monitoring::scrape(SimTime now, const OperationsParams& ops) {
+std::vector<AlertChange> Monitoring::evaluate(SimTime now, const OperationsParams& ops,
+                                              const MetricsRecorder& metrics) {
     if (down) return alerts_->evaluate_heartbeat_missing(now);
-    metrics_.record(now, services, edges, links);
     for (std::size_t i = 0; i < tallies_.size(); ++i)
         if (tallies_[i])
             tallies_[i]->observe(ops.expectations[i], now.seconds(),
-                                 metrics_.latest(tally_columns_[i]));
-    return alerts_->evaluate(now, metrics_);
+                                 metrics.latest(tally_columns_[i]));
+    return alerts_->evaluate(now, metrics);
 }
 
-void Monitoring::fill(const OperationsParams& ops, RunResult& out) const {
-    out.metric_times_seconds = metrics_.times_seconds();
-    out.metrics = metrics_.columns();
-    out.metric_scrapes = metrics_.scrapes();
-    out.metric_stride = metrics_.stride();
-    out.metric_totals = metrics_.totals();
+void Monitoring::fill(RunResult& out) const {
     out.expectation_tallies = tallies_;
-    for (std::uint32_t a = 0; a < ops.alerts.size(); ++a) {
-        const auto& rule = ops.alerts[a];
-        out.alerts.push_back({rule.name, rule.severity, rule.condition.text,
-                              rule.for_duration.seconds(), alerts_->firings(a),
-                              rule.condition.metric.name, rule.condition.metric.subject,
-                              rule.condition.op, rule.condition.threshold});
-    }
 }
 
 } // namespace tpssim::models

@@ -1,8 +1,9 @@
 #pragma once
 /// Monitoring: at every scrape the model hands in its readings (counters and integrals from
-/// t = 0); the monitoring record keeps them, the `expect:` series checks tally them and the
-/// alert rules are evaluated on them. A monitoring outage is a gap: no sample, no evaluation
-/// but the dead man's switch's, which lives outside the monitoring.
+/// t = 0); the monitoring record (the run recorder's MetricsRecorder) keeps them, then the
+/// `expect:` series checks tally them and the alert rules are evaluated on them. A monitoring
+/// outage is a gap: no sample, no evaluation but the dead man's switch's, which lives outside
+/// the monitoring.
 
 #include "models/alerts.hpp"
 #include "models/metrics.hpp"
@@ -30,20 +31,19 @@ struct CountersSinceStart {
 
 class Monitoring {
 public:
-    /// Names the record's subjects; every alert rule and series check is resolved to its
-    /// column (an alert on an unknown metric throws std::invalid_argument; a check on one
-    /// fails at the end, saying so).
-    Monitoring(const OperationsParams& ops, std::vector<std::string> service_names,
-               std::vector<std::string> edge_labels, std::vector<std::string> link_labels);
+    /// Resolves every alert rule and series check to its column of `metrics` (an alert on an
+    /// unknown metric throws std::invalid_argument; a check on one fails at the end, saying
+    /// so), and sizes the readings below for its subjects.
+    Monitoring(const OperationsParams& ops, const MetricsRecorder& metrics);
 
-    /// Records the readings below at `now`, tallies the series checks and evaluates the alert
-    /// rules; returns the alerts that fired or resolved. While `down`: no sample, and only the
-    /// dead man's switches are evaluated (the heartbeat is missing).
-    std::vector<AlertChange> scrape(SimTime now, const OperationsParams& ops);
-    /// The record, the tallies and each alert's firings, into `out`.
-    void fill(const OperationsParams& ops, RunResult& out) const;
-    /// The record's columns, moved out at the end of a run (MetricsRecorder::take_columns).
-    std::vector<MetricsRecorder::Column> take_columns() { return metrics_.take_columns(); }
+    /// After `metrics` recorded the readings below at `now`: tallies the series checks and
+    /// evaluates the alert rules on its latest row; returns the alerts that fired or resolved.
+    /// While `down` (no sample): only the dead man's switches, which the missing heartbeat
+    /// makes hold.
+    std::vector<AlertChange> evaluate(SimTime now, const OperationsParams& ops,
+                                      const MetricsRecorder& metrics);
+    /// The series checks' tallies, into `out`.
+    void fill(RunResult& out) const;
 
     /// Filled by the model before each scrape, in the record's subject order.
     std::vector<ServiceReading> services;
@@ -52,7 +52,6 @@ public:
     bool down = false; ///< a monitoring outage (a fault)
 
 private:
-    MetricsRecorder metrics_;
     std::optional<AlertEvaluator> alerts_;
     /// One per `expect:` check: series checks whose metric exists are tallied at every scrape
     /// (the record may keep only every other row), the others stay empty.

@@ -20,18 +20,14 @@ void Model::trigger_actions(sim::Simulation& sim, std::uint32_t rule) {
 void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
     const auto& a = params_.operations.actions[action];
     const std::uint32_t t = a.target.index;
-    const std::string subject =
-        a.target.kind == FaultTarget::Kind::Edge ? edge_label(t) : params_.services[t].name;
-    log(sim.now(), "action",
-        a.kind == ActionParams::Kind::StopFault ? params_.operations.faults[a.fault].name : subject,
-        {{"action", a.text}});
+    recorder_.action(sim.now(), action);
     switch (a.kind) {
     case ActionParams::Kind::Scale:
     case ActionParams::Kind::SetWorkers: {
         const std::int64_t target =
             a.relative ? static_cast<std::int64_t>(services_[t].pool.desired()) + a.count : a.count;
         scale(sim, t, static_cast<std::uint32_t>(std::clamp<std::int64_t>(target, 0, 1'000'000)),
-              "action");
+              ScaleCause::Action);
         break;
     }
     case ActionParams::Kind::SetQueueCapacity:
@@ -66,7 +62,7 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
         for (std::uint32_t id = 0; id < pool.replicas().size(); ++id)
             if (pool.replica(id).state == Replica::State::Ready && pool.replica(id).unhealthy) {
                 ++pool.counters().replaced;
-                kill_replica(sim, t, id, SimTime::zero(), "replaced");
+                kill_replica(sim, t, id, SimTime::zero(), KillCause::Replaced);
             }
         break;
     }
@@ -80,17 +76,14 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
             if (faults_[f].active && fp.kind == FaultKind::AutoscalerBroken &&
                 fp.target.index == t) {
                 faults_[f].active = false;
-                log(sim.now(), "fault_end", fp.name);
+                recorder_.fault_end(sim.now(), f);
             }
         }
         break;
     case ActionParams::Kind::Rollback:
         if (services_[t].canary) {
             const auto step = services_[t].canary->abort(sim.now());
-            log(sim.now(), "canary", subject,
-                {{"phase", to_string(step.phase)},
-                 {"weight", step.weight},
-                 {"reason", step.reason}});
+            recorder_.canary_aborted(sim.now(), a.target, step);
             services_[t].refresh_dynamic();
         }
         break;
@@ -98,7 +91,7 @@ void Model::on_action(sim::Simulation& sim, std::uint32_t action) {
         if (faults_[a.fault].active) {
             faults_[a.fault].active = false;
             apply_fault(sim, a.fault, false, 0.0);
-            log(sim.now(), "fault_end", params_.operations.faults[a.fault].name);
+            recorder_.fault_end(sim.now(), a.fault);
         }
         break;
     }
@@ -109,14 +102,7 @@ void Model::on_canary(sim::Simulation& sim, std::uint32_t service) {
     auto& c = *s.canary;
     if (c.done()) return;
     const auto step = c.next_step(sim.now());
-    log(sim.now(), "canary", params_.services[service].name,
-        {{"phase", to_string(step.phase)},
-         {"weight", step.weight},
-         {"requests", static_cast<double>(step.requests)},
-         {"success_rate", step.success_rate},
-         {"p99", step.p99_seconds},
-         {"failed_checks", static_cast<double>(step.failed_checks)},
-         {"reason", step.reason}});
+    recorder_.canary_step(sim.now(), service, step);
     s.refresh_dynamic();
     if (c.phase() == CanaryAnalysis::Phase::Progressing)
         sim.schedule_in(c.params().interval, kCanary, service);

@@ -1,6 +1,7 @@
 #include "apps/tpssim/sweep_report.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace tpssim {
@@ -42,6 +43,16 @@ std::string short_key(const std::string& path) {
     return dot == std::string::npos ? path : path.substr(dot + 1);
 }
 
+// The base scenario as the sweep file names it, relative to the sweep file's folder where it
+// lies there: two absolute paths on one line would not fit a terminal.
+std::string base_as_named(const scenarios::SweepSpec& spec) {
+    const std::filesystem::path folder = std::filesystem::path(spec.file).parent_path();
+    const std::filesystem::path relative =
+        std::filesystem::path(spec.base_file).lexically_relative(folder);
+    if (relative.empty() || *relative.begin() == "..") return spec.base_file;
+    return relative.string();
+}
+
 } // namespace
 
 std::string format_sweep_value(const scenarios::SweepFigure& f, double v) {
@@ -59,7 +70,7 @@ std::string format_sweep_report(const SweepReportInput& in) {
     const scenarios::SweepFigure& obj = spec.figures[spec.objective.figure];
     static const char* designs[] = {"grid", "random", "latin_hypercube"};
     std::string out;
-    out += fmt::format("sweep {}: base {}\n", spec.file, spec.base_file);
+    out += fmt::format("sweep {}: base {}\n", spec.file, base_as_named(spec));
     out +=
         fmt::format("  {} point(s) + baseline x {} replication(s), common random numbers\n"
                     "  {} design, {:.0f} s simulated each, {:.1f} s wall\n",

@@ -11,38 +11,27 @@
 
 namespace {
 
-struct TempDir {
-    std::filesystem::path path;
-    explicit TempDir(const std::string& name)
-        : path(std::filesystem::temp_directory_path() /
-               ("tpssim-" + name + "-" + std::to_string(getpid()))) {
-        std::filesystem::remove_all(path);
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() { std::filesystem::remove_all(path); }
-};
-
+// Runs `tpssim run ARGS` from the repository root; stderr joins stdout.
 test_support::CommandResult tpssim_run(const std::string& args) {
-    return test_support::run_command(std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" +
-                                     TPSSIM_BINARY + "' run " + args + " 2>&1");
+    return test_support::run_tpssim("run " + args);
 }
 
 } // namespace
 
 TEST_CASE("andon outputs: an unwritable path is bad input before the run; nothing is written") {
-    const TempDir dir("andon-bad");
-    const auto csv = (dir.path / "m.csv").string();
+    const test_support::ScratchDir dir("andon-bad");
+    const auto csv = (dir.path() / "m.csv").string();
     for (const std::string flag : {"--openmetrics", "--prometheus-rules", "--grafana"}) {
         INFO(flag);
         const auto ran = tpssim_run("scenarios/examples/operations.yaml --metrics '" + csv + "' " +
-                                    flag + " '" + (dir.path / "no/such/dir/f").string() + "'");
+                                    flag + " '" + (dir.path() / "no/such/dir/f").string() + "'");
         CHECK(ran.exit_code == 2);
         CHECK(ran.out.find("error: " + flag + ":") != std::string::npos);
         // Stopped before the run: no report, and no other output written.
         CHECK(ran.out.find("simulated") == std::string::npos);
         CHECK(!std::filesystem::exists(csv));
         // A folder is not a file.
-        CHECK(tpssim_run("scenarios/examples/operations.yaml " + flag + " '" + dir.path.string() +
+        CHECK(tpssim_run("scenarios/examples/operations.yaml " + flag + " '" + dir.path().string() +
                          "'")
                   .exit_code == 2);
         // Standard output is not a file these are written to.
@@ -54,11 +43,11 @@ TEST_CASE("andon outputs: an unwritable path is bad input before the run; nothin
 }
 
 TEST_CASE("andon outputs: whole files, no temporary left, same bytes for any --threads") {
-    const TempDir dir("andon-files");
-    const auto om = dir.path / "run.om", rules = dir.path / "rules.yml",
-               grafana = dir.path / "dashboard.json";
+    const test_support::ScratchDir dir("andon-files");
+    const auto om = dir.path() / "run.om", rules = dir.path() / "rules.yml",
+               grafana = dir.path() / "dashboard.json";
     // An existing file is replaced whole.
-    std::filesystem::create_directories(dir.path);
+    std::filesystem::create_directories(dir.path());
     {
         std::FILE* f = std::fopen(om.c_str(), "w");
         REQUIRE(f != nullptr);
@@ -86,7 +75,7 @@ TEST_CASE("andon outputs: whole files, no temporary left, same bytes for any --t
         1);
     CHECK(test_support::slurp(om) == om1);
     std::size_t files = 0;
-    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path))
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
         ++files;
     CHECK(files == 3);
 }

@@ -22,21 +22,16 @@ struct Result {
 
 using test_support::slurp;
 
-// This process's scratch folder: several test runs (builds, worktrees) may share a machine.
-std::filesystem::path scratch_dir() {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("tpssim-cli-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return dir;
+// This process's scratch folder (several test runs may share a machine), removed at exit.
+const std::filesystem::path& scratch_dir() {
+    static const test_support::ScratchDir dir("cli");
+    return dir.path();
 }
 
 // Runs tpssim with `args` (shell words) from the source folder; captures both streams.
 Result tpssim(const std::string& args) {
-    const auto dir = scratch_dir();
-    std::filesystem::create_directories(dir);
-    const std::string err_path = (dir / "stderr.txt").string();
-    const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
-                            "' " + args + " 2>'" + err_path + "'";
+    const std::string err_path = (scratch_dir() / "stderr.txt").string();
+    const std::string cmd = test_support::tpssim_command(args) + " 2>'" + err_path + "'";
     auto ran = test_support::run_command(cmd);
     Result r;
     r.exit_code = ran.exit_code;

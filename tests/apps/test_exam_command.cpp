@@ -65,29 +65,20 @@ actions:
   - {on: BackendSlow, after: 30s, repeat: true, replace_unhealthy: backend}
 )";
 
-struct ExamDir {
-    fs::path dir;
-    explicit ExamDir(const std::string& tag) {
-        dir = fs::temp_directory_path() / ("tpssim-exam-cmd-" + tag);
-        fs::remove_all(dir);
-        fs::create_directories(dir);
+struct ExamDir : test_support::ScratchDir {
+    explicit ExamDir(const std::string& tag) : ScratchDir("exam-cmd-" + tag) {
         write("exam.yaml", kExam);
         write("exam.key.yaml", kKey);
         write("good.yaml", kGoodPlaybook);
         write("empty.yaml", "alerts: []\nactions: []\n");
     }
-    ~ExamDir() { fs::remove_all(dir); }
-    void write(const char* name, const std::string& text) const {
-        std::ofstream(dir / name) << text;
-    }
-    std::string path(const char* name) const { return (dir / name).string(); }
 };
 
 test_support::CommandResult exam(const ExamDir& d, const std::string& playbook,
                                  const std::string& flags = "") {
-    return test_support::run_command(std::string(TPSSIM_BINARY) + " exam " + d.path("exam.yaml") +
-                                     " --playbook " + d.path(playbook.c_str()) + " --no-progress " +
-                                     flags + " 2>&1");
+    return test_support::run_command(test_support::tpssim_command(
+        "exam " + d.path("exam.yaml") + " --playbook " + d.path(playbook.c_str()) +
+        " --no-progress " + flags + " 2>&1"));
 }
 
 // The one-line error of loading `playbook` (written into the exam's folder) with the exam.
@@ -127,9 +118,9 @@ TEST_CASE("tpssim exam: a playbook that detects and fixes passes, an empty one f
 
 TEST_CASE("tpssim exam --json: the grade, per failure and replication, machine-readable") {
     const ExamDir d("json");
-    const auto r =
-        test_support::run_command(std::string(TPSSIM_BINARY) + " exam " + d.path("exam.yaml") +
-                                  " --playbook " + d.path("good.yaml") + " --quiet --json -");
+    const auto r = test_support::run_command(
+        test_support::tpssim_command("exam " + d.path("exam.yaml") + " --playbook " +
+                                     d.path("good.yaml") + " --quiet --json -"));
     REQUIRE(r.exit_code == 0);
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["passed"] == true);
@@ -143,11 +134,10 @@ TEST_CASE("tpssim exam --json: the grade, per failure and replication, machine-r
     CHECK(j["instructor_weight"].get<double>() == doctest::Approx(0.2));
     CHECK(j["parts"][1]["score"].is_null());
     // The same bytes on 1 and 2 threads.
-    const auto one =
-        test_support::run_command(std::string(TPSSIM_BINARY) + " exam " + d.path("exam.yaml") +
-                                  " --playbook " + d.path("good.yaml") +
-                                  " --quiet --json - "
-                                  "--threads 1");
+    const auto one = test_support::run_command(test_support::tpssim_command(
+        "exam " + d.path("exam.yaml") + " --playbook " + d.path("good.yaml") +
+        " --quiet --json - "
+        "--threads 1"));
     CHECK(one.out == r.out);
 }
 
@@ -189,8 +179,8 @@ TEST_CASE("tpssim exam: bad playbooks and keys are errors in their own file, exi
     const auto r = exam(d, "bad.yaml");
     CHECK(r.exit_code == 2);
     CHECK(r.out.starts_with(bad + ":2:23: error: actions.0.restart: unknown service"));
-    const auto none = test_support::run_command(std::string(TPSSIM_BINARY) + " exam " +
-                                                d.path("exam.yaml") + " 2>&1");
+    const auto none = test_support::run_command(
+        test_support::tpssim_command("exam " + d.path("exam.yaml") + " 2>&1"));
     CHECK(none.exit_code == 2);
     CHECK(none.out == "<command line>: error: --playbook: expected the trainee's playbook "
                       "(--playbook MINE.yaml), got nothing\n");

@@ -42,22 +42,14 @@ prices: {currency: EUR, on_demand: 70, reserved: 44, spot: 21, spot_interruption
 horizons: [3, 6, 12]
 )";
 
-struct Dir {
-    fs::path dir;
-    explicit Dir(const std::string& tag) {
-        dir = fs::temp_directory_path() / ("tpssim-forecast-cmd-" + tag);
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        std::ofstream(dir / "base.yaml") << kScenario;
-        std::ofstream(dir / "f.yaml") << kForecast;
+struct Dir : test_support::ScratchDir {
+    explicit Dir(const std::string& tag) : ScratchDir("forecast-cmd-" + tag) {
+        write("base.yaml", kScenario);
+        write("f.yaml", kForecast);
     }
-    ~Dir() { fs::remove_all(dir); }
-    std::string path(const char* name) const { return (dir / name).string(); }
 };
 
-std::string tpssim_command(const std::string& args) {
-    return std::string(TPSSIM_BINARY) + " " + args;
-}
+using test_support::tpssim_command;
 
 } // namespace
 
@@ -135,11 +127,11 @@ TEST_CASE("tpssim forecast: the same CSV and HDF5 bytes with 1 and 2 threads; 10
 
 TEST_CASE("tpssim forecast: bad input exits 2 with the file, line and key") {
     Dir d("bad");
-    std::ofstream(d.dir / "h.csv") << "time,rate_per_second\n2026-01-01,20\n2026-01-02,21\n"
-                                      "2026-01-09,22\n2026-01-10,23\n";
+    std::ofstream(d.path() / "h.csv") << "time,rate_per_second\n2026-01-01,20\n2026-01-02,21\n"
+                                         "2026-01-09,22\n2026-01-10,23\n";
     std::string text = kForecast;
     text.replace(0, text.find('\n'), "history: h.csv");
-    std::ofstream(d.dir / "f.yaml") << text;
+    std::ofstream(d.path() / "f.yaml") << text;
     const auto r =
         test_support::run_command(tpssim_command("forecast " + d.path("f.yaml") + " 2>&1"));
     CHECK(r.exit_code == 2);
@@ -166,14 +158,14 @@ TEST_CASE("forecast sizing: the simulation adds workers where Erlang C's exponen
     scenario.replace(scenario.find(from), from.size(), "{dist: lognormal, mean: 10ms, cv: 2}");
     const std::string rate = "rate: 20/s";
     scenario.replace(scenario.find(rate), rate.size(), "rate: 100/s");
-    std::ofstream(d.dir / "base.yaml") << scenario;
+    std::ofstream(d.path() / "base.yaml") << scenario;
     std::string forecast = kForecast;
     const std::string slo = "{p99: 120ms, utilization: 80%}";
     forecast.replace(forecast.find(slo), slo.size(), "{p99: 100ms, utilization: 80%}");
     const std::string growth = "rate: 20/s", replications = "replications: 2";
     forecast.replace(forecast.find(growth), growth.size(), "rate: 100/s");
     forecast.replace(forecast.find(replications), replications.size(), "replications: 3");
-    std::ofstream(d.dir / "f.yaml") << forecast;
+    std::ofstream(d.path() / "f.yaml") << forecast;
     const ForecastPlan plan = plan_forecast(scenarios::read_forecast_file(d.path("f.yaml")), {});
     bool added = false;
     for (const auto& h : plan.horizons) {

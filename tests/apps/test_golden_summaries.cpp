@@ -91,9 +91,9 @@ Run golden_run(const fs::path& scenario) {
     r.command = "tpssim run " + file + " --until " + scenarios::format_duration(until) +
                 " --seed 1 --reproducible --quiet --summary-json -";
     // The exact tick count, so the horizon never depends on how a duration is formatted.
-    const std::string cmd = "cd '" + kSourceDir.string() + "' && '" + TPSSIM_BINARY + "' run '" +
-                            file + "' --until " + std::to_string(until.ns()) +
-                            "ns --seed 1 --reproducible --quiet --summary-json -";
+    const std::string cmd =
+        test_support::tpssim_command("run '" + file + "' --until " + std::to_string(until.ns()) +
+                                     "ns --seed 1 --reproducible --quiet --summary-json -");
     auto result = test_support::run_command(cmd);
     r.exit_code = result.exit_code;
     r.out = std::move(result.out);

@@ -88,14 +88,11 @@ TEST_CASE("metrics CSV: a subject with a comma is quoted") {
 }
 
 TEST_CASE("--metrics FILE.csv: every kept scrape of every subject, as the summary counts them") {
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("tpssim-metrics-csv-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir);
-    const auto csv = dir / "m.csv";
-    const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
-                            "' run scenarios/examples/operations.yaml --quiet "
-                            "--summary-json - --metrics '" +
-                            csv.string() + "'";
+    const test_support::ScratchDir dir("metrics-csv");
+    const auto csv = dir.path() / "m.csv";
+    const std::string cmd = test_support::tpssim_command(
+        "run scenarios/examples/operations.yaml --quiet --summary-json - --metrics '" +
+        csv.string() + "'");
     const auto ran = test_support::run_command(cmd);
     REQUIRE(ran.exit_code == 0);
     const auto summary = nlohmann::json::parse(ran.out);
@@ -133,5 +130,4 @@ TEST_CASE("--metrics FILE.csv: every kept scrape of every subject, as the summar
             else
                 CHECK(max == doctest::Approx(figures["max"].get<double>()));
         }
-    std::filesystem::remove_all(dir);
 }

@@ -12,11 +12,10 @@ namespace {
 
 // The first hour and five minutes of the exam, from the source folder.
 test_support::CommandResult holiday_run(const std::string& flags) {
-    return test_support::run_command(std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" +
-                                     TPSSIM_BINARY +
-                                     "' run scenarios/examples/holiday-weekend-worked.yaml "
+    return test_support::run_command(
+        test_support::tpssim_command("run scenarios/examples/holiday-weekend-worked.yaml "
                                      "--until 1h5m --no-progress " +
-                                     flags + " 2>/dev/null");
+                                     flags + " 2>/dev/null"));
 }
 
 std::string line_of(const std::string& report, const std::string& start) {

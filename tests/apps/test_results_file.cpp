@@ -36,31 +36,13 @@ struct Result {
 };
 
 // A fresh folder for one test case, removed at the end.
-struct TempDir {
-    fs::path path;
-    explicit TempDir(const std::string& name)
-        : path(fs::temp_directory_path() /
-               ("tpssim-results-" + name + "-" + std::to_string(getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::permissions(path, fs::perms::owner_all, ec);
-        fs::remove_all(path, ec);
-    }
-    std::size_t entries() const {
-        std::size_t n = 0;
-        for ([[maybe_unused]] const auto& e : fs::directory_iterator(path))
-            ++n;
-        return n;
-    }
+struct TempDir : test_support::ScratchDir {
+    explicit TempDir(const std::string& name) : ScratchDir("results-" + name) {}
 };
 
 Result run_tpssim(const TempDir& dir, const std::string& args) {
-    const std::string err_path = (dir.path / "stderr.txt").string();
-    const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" + TPSSIM_BINARY +
-                            "' " + args + " 2>'" + err_path + "'";
+    const std::string err_path = (dir.path() / "stderr.txt").string();
+    const std::string cmd = test_support::tpssim_command(args) + " 2>'" + err_path + "'";
     auto ran = test_support::run_command(cmd);
     Result r{ran.exit_code, std::move(ran.out), slurp(err_path)};
     fs::remove(err_path);
@@ -108,7 +90,7 @@ std::string root_attribute(const fs::path& file, const char* name) {
 
 TEST_CASE("--out: the same bytes for any --threads under --reproducible, and on every run") {
     TempDir dir("determinism");
-    const auto a = dir.path / "a.h5", b = dir.path / "b.h5", c = dir.path / "c.h5";
+    const auto a = dir.path() / "a.h5", b = dir.path() / "b.h5", c = dir.path() / "c.h5";
     const std::string run =
         std::string("run ") + kOperations + " --quiet --reproducible --replications 3 --out ";
     REQUIRE(finished(run_tpssim(dir, run + a.string() + " --threads 1")));
@@ -132,7 +114,7 @@ TEST_CASE("--out: the same bytes for any --threads under --reproducible, and on 
 
 TEST_CASE("--out: the root says what the file is and which run it holds") {
     TempDir dir("root");
-    const auto file = dir.path / "r.h5";
+    const auto file = dir.path() / "r.h5";
     REQUIRE(finished(run_tpssim(dir, std::string("run ") + kOperations +
                                          " --quiet --reproducible --seed 9 --set "
                                          "services.api.workers=7 --out " +
@@ -168,17 +150,17 @@ TEST_CASE("--out: the root says what the file is and which run it holds") {
 
 TEST_CASE("--out: a bad target is bad input before anything runs, and is left as it was") {
     TempDir dir("bad");
-    const fs::path text_file = dir.path / "notes.txt";
+    const fs::path text_file = dir.path() / "notes.txt";
     std::ofstream(text_file) << "not ours\n";
     // An HDF5 file of someone else's.
-    const fs::path foreign = dir.path / "foreign.h5";
+    const fs::path foreign = dir.path() / "foreign.h5";
     {
         const hid_t f = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
         REQUIRE(f >= 0);
         H5Fclose(f);
     }
     const std::string foreign_bytes = slurp(foreign);
-    const fs::path locked = dir.path / "locked";
+    const fs::path locked = dir.path() / "locked";
     fs::create_directories(locked);
     fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
     struct Case {
@@ -186,8 +168,8 @@ TEST_CASE("--out: a bad target is bad input before anything runs, and is left as
         std::string message;
     };
     const Case cases[] = {
-        {dir.path.string(), "is a folder; expected the name of a results file"},
-        {(dir.path / "no" / "such" / "folder" / "r.h5").string(), "cannot write"},
+        {dir.path().string(), "is a folder; expected the name of a results file"},
+        {(dir.path() / "no" / "such" / "folder" / "r.h5").string(), "cannot write"},
         {text_file.string(), "exists and is not a tpssim results file"},
         {foreign.string(), "exists and is not a tpssim results file"},
         {(locked / "r.h5").string(), "cannot write"},
@@ -212,7 +194,7 @@ TEST_CASE("--out: a bad target is bad input before anything runs, and is left as
 
 TEST_CASE("--out: an existing results file is replaced") {
     TempDir dir("replace");
-    const auto file = dir.path / "r.h5";
+    const auto file = dir.path() / "r.h5";
     const std::string run = std::string("run ") + kOperations + " --quiet --reproducible --out " +
                             file.string() + " --seed ";
     REQUIRE(finished(run_tpssim(dir, run + "1")));
@@ -224,7 +206,7 @@ TEST_CASE("--out: an existing results file is replaced") {
 
 TEST_CASE("write_results_file: a failure midway leaves the target as it was, and no temporary") {
     TempDir dir("failure");
-    const auto file = dir.path / "r.h5";
+    const auto file = dir.path() / "r.h5";
     std::ofstream(file) << "old";
     models::RunResult run;
     run.services.push_back(models::ServiceResult{});
@@ -248,7 +230,7 @@ TEST_CASE("write_results_file: a failure midway leaves the target as it was, and
 
 TEST_CASE("--out: a run killed outright leaves no results file, whole or partial") {
     TempDir dir("killed");
-    const auto file = dir.path / "r.h5";
+    const auto file = dir.path() / "r.h5";
     const std::string scenario = std::string(TPSSIM_SOURCE_DIR) + "/" + kOperations;
     std::array<std::string, 9> args{TPSSIM_BINARY,   "run",     scenario, "--until",    "8760h",
                                     "--no-progress", "--quiet", "--out",  file.string()};

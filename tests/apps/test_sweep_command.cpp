@@ -57,22 +57,14 @@ constraints:
   - utilization(backend) within 40%..80%
 )";
 
-struct SweepDir {
-    fs::path dir;
-    explicit SweepDir(const std::string& tag) {
-        dir = fs::temp_directory_path() / ("tpssim-sweep-cmd-" + tag);
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        std::ofstream(dir / "base.yaml") << kBase;
-        std::ofstream(dir / "sweep.yaml") << kSweep;
+struct SweepDir : test_support::ScratchDir {
+    explicit SweepDir(const std::string& tag) : ScratchDir("sweep-cmd-" + tag) {
+        write("base.yaml", kBase);
+        write("sweep.yaml", kSweep);
     }
-    ~SweepDir() { fs::remove_all(dir); }
-    std::string path(const char* name) const { return (dir / name).string(); }
 };
 
-std::string tpssim_command(const std::string& args) {
-    return std::string(TPSSIM_BINARY) + " " + args;
-}
+using test_support::tpssim_command;
 
 } // namespace
 
@@ -119,18 +111,20 @@ TEST_CASE("tpssim sweep: same CSV bytes with 1 and 2 threads; the report names t
         start = end + 1;
     }
     CHECK(widest <= 100);
+    // The base as the sweep file names it, beside it: not a second absolute path.
+    CHECK(one.out.find("sweep.yaml: base base.yaml\n") != std::string::npos);
     CHECK(one.out.find("significant (paired 95% CI excludes 0)") != std::string::npos);
 }
 
 TEST_CASE("tpssim sweep: bad input exits 2 with the sweep file's line") {
     SweepDir d("bad");
-    std::ofstream(d.dir / "bad.yaml") << "base: base.yaml\nvary:\n  services.backend.workers: "
-                                         "[2, -1]\nobjective: minimise p99(api)\n";
+    std::ofstream(d.path() / "bad.yaml") << "base: base.yaml\nvary:\n  services.backend.workers: "
+                                            "[2, -1]\nobjective: minimise p99(api)\n";
     const auto r =
         test_support::run_command(tpssim_command("sweep " + d.path("bad.yaml") + " 2>&1"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("bad.yaml:3:33: error: services.backend.workers:") != std::string::npos);
-    std::ofstream(d.dir / "nosvc.yaml")
+    std::ofstream(d.path() / "nosvc.yaml")
         << "base: base.yaml\nvary:\n  services.backend.workers: [2]\nobjective: minimise "
            "p99(nope)\n";
     const auto s =
@@ -145,7 +139,7 @@ TEST_CASE("tpssim sweep: bad input exits 2 with the sweep file's line") {
 
 TEST_CASE("tpssim sweep --out: refuses a file that is not a sweep file; overwrites a sweep file") {
     SweepDir d("out");
-    std::ofstream(d.dir / "notes.h5") << "someone's data";
+    std::ofstream(d.path() / "notes.h5") << "someone's data";
     const auto r = test_support::run_command(tpssim_command("sweep " + d.path("sweep.yaml") +
                                                             " --replications 2 --out " +
                                                             d.path("notes.h5") + " 2>&1"));

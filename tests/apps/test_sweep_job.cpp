@@ -47,22 +47,19 @@ figures: [p99(api), utilization(backend)]
 objective: minimise p99(api)
 )";
 
-struct Dir {
-    fs::path dir = fs::temp_directory_path() / "tpssim-sweep-job";
-    Dir() {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        std::ofstream(dir / "base.yaml") << kBase;
-        std::ofstream(dir / "sweep.yaml") << kSweep;
+struct Dir : test_support::ScratchDir {
+    Dir() : ScratchDir("sweep-job") {
+        write("base.yaml", kBase);
+        write("sweep.yaml", kSweep);
     }
-    ~Dir() { fs::remove_all(dir); }
 };
 
 } // namespace
 
 TEST_CASE("sweep jobs give the local run's figures; gathered runs analyse alike") {
     Dir d;
-    const SweepPlan plan = plan_sweep(scenarios::read_sweep_file((d.dir / "sweep.yaml").string()));
+    const SweepPlan plan =
+        plan_sweep(scenarios::read_sweep_file((d.path() / "sweep.yaml").string()));
     REQUIRE(plan.points.size() == 5);
     SweepRunOptions ro;
     ro.seed = plan.seed;
@@ -70,7 +67,7 @@ TEST_CASE("sweep jobs give the local run's figures; gathered runs analyse alike"
     ro.threads = 2;
     const SweepRuns local = run_sweep(plan.models, plan.spec.figures, ro);
 
-    const std::string text = test_support::slurp((d.dir / "base.yaml").string());
+    const std::string text = test_support::slurp((d.path() / "base.yaml").string());
     // Another folder's name for the same text: only messages and `extends:` read it.
     const auto jobs = sweep_jobs(plan, text, "/elsewhere/base.yaml");
     REQUIRE(jobs.size() == 10);

@@ -143,9 +143,8 @@ TEST_CASE("terminal dashboard: COLUMNS sets the width, 100 by default") {
 }
 
 TEST_CASE("tpssim run --dashboard: the seven panels within COLUMNS, after the report") {
-    const std::string cmd = std::string("cd '") + TPSSIM_SOURCE_DIR + "' && COLUMNS=72 '" +
-                            TPSSIM_BINARY +
-                            "' run scenarios/examples/operations.yaml --until 1h --dashboard";
+    const std::string cmd = test_support::tpssim_command(
+        "run scenarios/examples/operations.yaml --until 1h --dashboard", "COLUMNS=72");
     const auto ran = test_support::run_command(cmd);
     // The example cut short at 1h misses its later checks.
     CHECK((ran.exit_code == 0 || ran.exit_code == 1));

@@ -294,45 +294,45 @@ struct Ran {
     std::string err;
 };
 
-Ran run_tpssim(const std::string& args) {
-    const auto dir = std::filesystem::temp_directory_path() / "tpssim-traces-test";
-    std::filesystem::create_directories(dir);
-    const std::string err = (dir / "stderr.txt").string();
-    const auto r = test_support::run_command(std::string("cd '") + TPSSIM_SOURCE_DIR + "' && '" +
-                                             TPSSIM_BINARY + "' " + args + " 2>'" + err + "'");
+// Runs `tpssim ARGS` from the repository root: its exit code and stderr (kept in `dir`).
+Ran run_tpssim(const test_support::ScratchDir& dir, const std::string& args) {
+    const std::string err = dir.path("stderr.txt");
+    const auto r =
+        test_support::run_command(test_support::tpssim_command(args) + " 2>'" + err + "'");
     return {r.exit_code, test_support::slurp(err)};
 }
 
 } // namespace
 
 TEST_CASE("tpssim run --traces: bad input stops before the run; files whole and repeatable") {
-    const auto dir = std::filesystem::temp_directory_path() / "tpssim-traces-test";
-    std::filesystem::create_directories(dir);
+    const test_support::ScratchDir dir("traces");
     const std::string lab = "scenarios/labs/2.6-traces.yaml --until 2m --quiet";
-    const auto summary = dir / "not-written.json";
+    const auto summary = dir.path() / "not-written.json";
     std::filesystem::remove(summary);
-    auto bad = run_tpssim("run " + lab + " --traces-format xml --traces t.json --summary-json '" +
-                          summary.string() + "'");
+    auto bad =
+        run_tpssim(dir, "run " + lab + " --traces-format xml --traces t.json --summary-json '" +
+                            summary.string() + "'");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err == "<command line>: error: --traces-format: expected jaeger or otlp, got "
                      "\"xml\"\n");
     CHECK_FALSE(std::filesystem::exists(summary)); // nothing ran, nothing written
-    bad = run_tpssim("run " + lab + " --traces-format otlp");
+    bad = run_tpssim(dir, "run " + lab + " --traces-format otlp");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--traces-format: expected --traces FILE with it") != std::string::npos);
-    bad = run_tpssim("run " + lab + " --traces /no/such/folder/t.json");
+    bad = run_tpssim(dir, "run " + lab + " --traces /no/such/folder/t.json");
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--traces") != std::string::npos);
-    CHECK(run_tpssim("run " + lab + " --traces -").exit_code == 2);
+    CHECK(run_tpssim(dir, "run " + lab + " --traces -").exit_code == 2);
 
     for (const char* format : {"jaeger", "otlp"}) {
         CAPTURE(format);
-        const auto a = dir / "a.json", b = dir / "b.json";
-        REQUIRE(run_tpssim("run " + lab + " --traces-format " + format + " --traces '" +
-                           a.string() + "'")
+        const auto a = dir.path() / "a.json", b = dir.path() / "b.json";
+        REQUIRE(run_tpssim(dir, "run " + lab + " --traces-format " + format + " --traces '" +
+                                    a.string() + "'")
                     .exit_code == 0);
-        REQUIRE(run_tpssim("run " + lab + " --traces=" + b.string() + " --traces-format=" + format)
-                    .exit_code == 0);
+        REQUIRE(
+            run_tpssim(dir, "run " + lab + " --traces=" + b.string() + " --traces-format=" + format)
+                .exit_code == 0);
         const std::string text = test_support::slurp(a);
         CHECK(text == test_support::slurp(b));
         const Json doc = Json::parse(text);

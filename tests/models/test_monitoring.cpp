@@ -10,21 +10,37 @@ using models::OperationsParams;
 using models::RunResult;
 using sim::SimTime;
 
-TEST_CASE("Monitoring: an outage is a gap (no sample), and each scrape is recorded otherwise") {
-    const OperationsParams ops;
-    Monitoring m(ops, {"api"}, {}, {});
+TEST_CASE("Monitoring: rules read the record's latest row; nothing is evaluated while down") {
+    OperationsParams ops;
+    models::AlertRuleParams rule;
+    rule.name = "backlog";
+    rule.condition.metric.name = "queue_depth";
+    rule.condition.metric.subject = "api";
+    rule.condition.threshold = 5.0;
+    ops.alerts.push_back(rule);
+    models::MetricsRecorder metrics({"api"}, {}, {});
+    Monitoring m(ops, metrics);
     REQUIRE(m.services.size() == 1);
-    m.services[0].arrivals = 10;
-    CHECK(m.scrape(SimTime::from_s(15), ops).empty());
+    CHECK(m.edges.empty());
+    CHECK(m.links.empty());
+    m.services[0].queue_depth = 9.0;
+    metrics.record(SimTime::from_s(15), m.services, m.edges, m.links);
+    const auto fired = m.evaluate(SimTime::from_s(15), ops, metrics);
+    REQUIRE(fired.size() == 1);
+    CHECK(fired[0].fired);
+    CHECK(fired[0].value == 9.0);
+    // Down: the backlog is gone but no rule is evaluated, so the alert stays firing.
     m.down = true;
-    m.scrape(SimTime::from_s(30), ops);
+    m.services[0].queue_depth = 0.0;
+    metrics.record(SimTime::from_s(30), m.services, m.edges, m.links);
+    CHECK(m.evaluate(SimTime::from_s(30), ops, metrics).empty());
     m.down = false;
-    m.services[0].arrivals = 40;
-    m.scrape(SimTime::from_s(45), ops);
+    const auto resolved = m.evaluate(SimTime::from_s(30), ops, metrics);
+    REQUIRE(resolved.size() == 1);
+    CHECK_FALSE(resolved[0].fired);
     RunResult out;
-    m.fill(ops, out);
-    CHECK(out.metric_scrapes == 2);
-    CHECK(out.metric_times_seconds == std::vector<double>{15.0, 45.0});
+    m.fill(out);
+    CHECK(out.expectation_tallies.empty());
 }
 
 TEST_CASE("Monitoring: an alert on a metric nobody records is refused at once") {
@@ -34,7 +50,8 @@ TEST_CASE("Monitoring: an alert on a metric nobody records is refused at once") 
     rule.condition.metric.name = "no_such_metric";
     rule.condition.metric.subject = "api";
     ops.alerts.push_back(rule);
-    CHECK_THROWS_AS(Monitoring(ops, {"api"}, {}, {}), std::invalid_argument);
+    const models::MetricsRecorder metrics({"api"}, {}, {});
+    CHECK_THROWS_AS(Monitoring(ops, metrics), std::invalid_argument);
 }
 
 TEST_CASE("Monitoring: the dead man's switch pages on the heartbeat's silence, and only then") {
@@ -50,28 +67,24 @@ TEST_CASE("Monitoring: the dead man's switch pages on the heartbeat's silence, a
     busy.condition.metric.subject = "api";
     busy.condition.threshold = -1.0; // always holds while evaluated
     ops.alerts = {silent, busy};
-    Monitoring m(ops, {"api"}, {}, {});
-    CHECK(m.scrape(SimTime::from_s(15), ops).size() == 1); // Busy fires; the heartbeat is there
+    models::MetricsRecorder metrics({"api"}, {}, {});
+    Monitoring m(ops, metrics);
+    metrics.record(SimTime::from_s(15), m.services, m.edges, m.links);
+    // Busy fires; the heartbeat is there.
+    CHECK(m.evaluate(SimTime::from_s(15), ops, metrics).size() == 1);
     m.down = true;
     // Silent from 30: pending at 30 and 45, firing at 60 (held for 30 s); Busy is not
     // evaluated, so it neither resolves nor fires again.
-    CHECK(m.scrape(SimTime::from_s(30), ops).empty());
-    CHECK(m.scrape(SimTime::from_s(45), ops).empty());
-    const auto paged = m.scrape(SimTime::from_s(60), ops);
+    CHECK(m.evaluate(SimTime::from_s(30), ops, metrics).empty());
+    CHECK(m.evaluate(SimTime::from_s(45), ops, metrics).empty());
+    const auto paged = m.evaluate(SimTime::from_s(60), ops, metrics);
     REQUIRE(paged.size() == 1);
     CHECK(paged[0].rule == 0);
     CHECK(paged[0].fired);
     m.down = false;
-    const auto back = m.scrape(SimTime::from_s(75), ops);
+    metrics.record(SimTime::from_s(75), m.services, m.edges, m.links);
+    const auto back = m.evaluate(SimTime::from_s(75), ops, metrics);
     REQUIRE(back.size() == 1);
     CHECK(back[0].rule == 0);
     CHECK_FALSE(back[0].fired);
-    RunResult out;
-    m.fill(ops, out);
-    REQUIRE(out.alerts.size() == 2);
-    REQUIRE(out.alerts[0].firings.size() == 1);
-    CHECK(out.alerts[0].firings[0].fired_seconds == 60.0);
-    CHECK(out.alerts[0].firings[0].resolved_seconds == 75.0);
-    CHECK(out.alerts[1].firings.size() == 1);
-    CHECK(out.metric_times_seconds == std::vector<double>{15.0, 75.0});
 }

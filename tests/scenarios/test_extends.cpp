@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace tpssim;
@@ -36,7 +37,8 @@ services:
 
 /// A fresh, empty folder under the system's temporary folder.
 fs::path temp_folder(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tpssim-extends-test-" + name);
+    const fs::path dir = fs::temp_directory_path() /
+                         ("tpssim-extends-test-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;

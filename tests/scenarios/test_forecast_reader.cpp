@@ -4,6 +4,8 @@
 #include "scenarios/diagnostic.hpp"
 #include "scenarios/forecast_reader.hpp"
 
+#include "files.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -37,19 +39,10 @@ horizons: [3, 6, 12]
 )";
 }
 
-struct Dir {
-    fs::path dir;
-    explicit Dir(const std::string& tag) {
-        dir = fs::temp_directory_path() / ("tpssim-forecast-reader-" + tag);
-        fs::remove_all(dir);
-        fs::create_directories(dir);
+struct Dir : test_support::ScratchDir {
+    explicit Dir(const std::string& tag) : ScratchDir("forecast-reader-" + tag) {
         write("base.yaml", kScenario);
     }
-    ~Dir() { fs::remove_all(dir); }
-    void write(const char* name, const std::string& text) const {
-        std::ofstream(dir / name) << text;
-    }
-    std::string path(const char* name) const { return (dir / name).string(); }
 };
 
 // Daily rows from 2026-01-01, `days` of them, skipping `skip` (-1: none).

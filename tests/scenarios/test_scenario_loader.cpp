@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace tpssim;
@@ -47,7 +48,8 @@ std::vector<std::string> errors_of(const std::string& text, const std::string& n
 
 /// A fresh, empty folder under the system's temporary folder.
 fs::path temp_folder(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("tpssim-loader-test-" + name);
+    const fs::path dir = fs::temp_directory_path() /
+                         ("tpssim-loader-test-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 import os
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
-from . import _tpssim
+from . import _arguments, _tpssim
 from ._result import Result
 
 ProgressCallback = Callable[[float], Any]
@@ -70,36 +69,10 @@ def load(source: Union[str, os.PathLike, Mapping[str, Any]], *,
     """
     overrides = _overrides(set)
     faults = _chaos(chaos)
-    if isinstance(source, Mapping):
-        text = json.dumps(source, default=str)
-        return Scenario(_tpssim.load_text(text, "<dict>", overrides, faults))
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"source: expected a scenario file, got {path!r} "
-                                    "(no such file)")
-        return Scenario(_tpssim.load_file(path, overrides, faults))
-    raise TypeError(f"source: expected a path or a dict, got {type(source).__name__}")
-
-
-def _seconds(name: str, value: Union[None, float, int, str]) -> Optional[float]:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError(f"{name}: expected seconds (a number) or a duration such as '30m', "
-                        f"got {type(value).__name__}")
-    seconds = _tpssim.parse_duration(value) if isinstance(value, str) else float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"{name}: expected a duration > 0, got {value!r}")
-    return seconds
-
-
-def _count(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: expected an integer from {low} to {high}, got {value}")
-    return value
+    text_or_path, name, is_text = _arguments.source(source, "a scenario file")
+    if is_text:
+        return Scenario(_tpssim.load_text(text_or_path, name, overrides, faults))
+    return Scenario(_tpssim.load_file(text_or_path, overrides, faults))
 
 
 class Scenario:
@@ -173,27 +146,14 @@ class Scenario:
         """
         if seed is None:
             seed = self.seed
-        _count("seed", seed, 0, 2**64 - 1)
-        until_seconds = _seconds("until", until)
-        _count("replications", replications, 1, 100000)
-        _count("threads", threads, 0, 1024)
-        callback: Any = None
-        bar = None
-        if progress is True:
-            from tqdm.auto import tqdm  # python3-tqdm
-            bar = tqdm(total=1000, desc=self.name, unit="‰")
-
-            def callback(fraction: float) -> None:
-                bar.update(int(fraction * 1000) - bar.n)
-        elif callable(progress):
-            callback = progress
-        elif progress not in (None, False):
-            raise TypeError(f"progress: expected None, True or a callable, got "
-                            f"{type(progress).__name__}")
+        _arguments.count("seed", seed, 0, 2**64 - 1)
+        until_seconds = _arguments.seconds("until", until)
+        _arguments.count("replications", replications, 1, 100000)
+        _arguments.count("threads", threads, 0, 1024)
+        report, close = _arguments.progress_reporter(progress, 1000, self.name, "‰")
         try:
             record = _tpssim.run(self._handle, seed, until_seconds, replications, threads,
-                                 callback, bool(event_log), 0.1)
+                                 report, bool(event_log), 0.1)
         finally:
-            if bar is not None:
-                bar.close()
+            close()
         return Result._from_record(record)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import io
-import json
 import math
 import os
 import time
@@ -14,28 +13,10 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
 import pandas as pd
 
-from . import _tpssim
+from . import _arguments, _tpssim
 
 # The sweep file's keys that tpssim.sweep(..., **overrides) may replace, and how each is read.
 _OVERRIDES = ("replications", "until", "seed", "points")
-
-
-def _count(name: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected an integer, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"{name}: expected an integer from {low} to {high}, got {value}")
-    return value
-
-
-def _until_seconds(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError("until: expected seconds (a number) or a duration such as '10m', "
-                        f"got {type(value).__name__}")
-    seconds = _tpssim.parse_duration(value) if isinstance(value, str) else float(value)
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ValueError(f"until: expected a duration > 0, got {value!r}")
-    return seconds
 
 
 def _run_job(job: tuple) -> List[float]:
@@ -56,45 +37,17 @@ def _plan(source: Any, overrides: Dict[str, Any]) -> "_tpssim.SweepHandle":
                         f"can be replaced are {', '.join(_OVERRIDES)}")
     replications = overrides.get("replications")
     if replications is not None:
-        _count("replications", replications, 2, 10000)
-    until = overrides.get("until")
-    until_seconds = None if until is None else _until_seconds(until)
+        _arguments.count("replications", replications, 2, 10000)
+    until_seconds = _arguments.seconds("until", overrides.get("until"))
     seed = overrides.get("seed")
     if seed is not None:
-        _count("seed", seed, 0, 2**64 - 1)
+        _arguments.count("seed", seed, 0, 2**64 - 1)
     points = overrides.get("points")
     if points is not None:
-        _count("points", points, 1, 100000)
-    if isinstance(source, Mapping):
-        text = json.dumps(source, default=str)  # JSON is YAML
-        return _tpssim.sweep_plan(text, "<dict>", True, replications, until_seconds, seed,
-                                  points)
-    if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"source: expected a sweep file, got {path!r} "
-                                    "(no such file)")
-        return _tpssim.sweep_plan(path, path, False, replications, until_seconds, seed, points)
-    raise TypeError(f"source: expected a sweep file's path or a dict, got "
-                    f"{type(source).__name__}")
-
-
-def _progress_callback(progress: Any, total: int, desc: str):
-    """(callback(done, total), close()) for progress=True (tqdm), a callable or None."""
-    if progress is True:
-        from tqdm.auto import tqdm  # python3-tqdm
-        bar = tqdm(total=total, desc=desc, unit="run")
-
-        def update(done: int, _total: int) -> None:
-            bar.update(done - bar.n)
-
-        return update, bar.close
-    if callable(progress):
-        return (lambda done, all_: progress(done / all_ if all_ else 1.0)), (lambda: None)
-    if progress in (None, False):
-        return None, (lambda: None)
-    raise TypeError(f"progress: expected None, True or a callable, got "
-                    f"{type(progress).__name__}")
+        _arguments.count("points", points, 1, 100000)
+    text_or_path, name, is_text = _arguments.source(source, "a sweep file")
+    return _tpssim.sweep_plan(text_or_path, name, is_text, replications, until_seconds, seed,
+                              points)
 
 
 def _run_on_executor(handle, executor, callback) -> "_tpssim.SweepOutcome":
@@ -156,9 +109,10 @@ def sweep(source: Union[str, os.PathLike, Mapping[str, Any]], *, threads: int = 
     tpssim.ScenarioError for a sweep file or value that does not validate.
     """
     handle = _plan(source, overrides)
-    _count("threads", threads, 0, 1024)
+    _arguments.count("threads", threads, 0, 1024)
     total = len(handle.points) * handle.replications
-    callback, close = _progress_callback(progress, total, "sweep")
+    report, close = _arguments.progress_reporter(progress, total, "sweep", "run")
+    callback = None if report is None else (lambda done, all_: report(done / all_ if all_ else 1.0))
     start = time.monotonic()
     try:
         if executor is None:
@@ -260,7 +214,7 @@ class SweepResult:
 
     def report(self, top: int = 10) -> str:
         """The report of ``tpssim sweep`` (its wall time is this call's)."""
-        _count("top", top, 1, 1000)
+        _arguments.count("top", top, 1, 1000)
         return self._outcome.report(self.wall_seconds, top)
 
     def to_csv(self, path: Union[str, os.PathLike],
