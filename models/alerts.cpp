@@ -33,33 +33,50 @@ AlertEvaluator::AlertEvaluator(std::vector<AlertRuleParams> rules)
 std::vector<AlertChange> AlertEvaluator::evaluate(SimTime now, const MetricsRecorder& metrics) {
     std::vector<AlertChange> changes;
     for (std::uint32_t r = 0; r < rules_.size(); ++r) {
-        const auto& rule = rules_[r];
-        auto& s = states_[r];
-        const double value = metrics.latest(rule.condition.metric.column);
-        if (holds(rule.condition.op, value, rule.condition.threshold)) {
-            // Prometheus sets activeAt at the first true evaluation and fires at the first
-            // evaluation where now - activeAt >= for; with for: 0 that is the same evaluation.
-            if (s.state == State::Inactive) {
-                s.state = State::Pending;
-                s.active_since = now;
-            }
-            if (s.state == State::Pending && now - s.active_since >= rule.for_duration) {
-                s.state = State::Firing;
-                s.firings.push_back(
-                    {now.seconds(), std::numeric_limits<double>::quiet_NaN(), value});
-                changes.push_back({r, true, value});
-            }
-        } else {
-            if (s.state == State::Firing) {
-                s.firings.back().resolved_seconds = now.seconds();
-                changes.push_back({r, false, value});
-            }
-            // A pending rule that stops holding starts from scratch next time (flapping never
-            // accumulates towards `for`).
-            s.state = State::Inactive;
+        const auto& c = rules_[r].condition;
+        if (c.watchdog_absent) {
+            // The heartbeat arrived: the switch's condition is false (its value: 0 silent).
+            step(r, now, false, 0.0, changes);
+            continue;
         }
+        const double value = metrics.latest(c.metric.column);
+        step(r, now, holds(c.op, value, c.threshold), value, changes);
     }
     return changes;
+}
+
+std::vector<AlertChange> AlertEvaluator::evaluate_heartbeat_missing(SimTime now) {
+    std::vector<AlertChange> changes;
+    for (std::uint32_t r = 0; r < rules_.size(); ++r)
+        if (rules_[r].condition.watchdog_absent) step(r, now, true, 1.0, changes);
+    return changes;
+}
+
+void AlertEvaluator::step(std::uint32_t r, SimTime now, bool held, double value,
+                          std::vector<AlertChange>& changes) {
+    const auto& rule = rules_[r];
+    auto& s = states_[r];
+    if (held) {
+        // Prometheus sets activeAt at the first true evaluation and fires at the first
+        // evaluation where now - activeAt >= for; with for: 0 that is the same evaluation.
+        if (s.state == State::Inactive) {
+            s.state = State::Pending;
+            s.active_since = now;
+        }
+        if (s.state == State::Pending && now - s.active_since >= rule.for_duration) {
+            s.state = State::Firing;
+            s.firings.push_back({now.seconds(), std::numeric_limits<double>::quiet_NaN(), value});
+            changes.push_back({r, true, value});
+        }
+        return;
+    }
+    if (s.state == State::Firing) {
+        s.firings.back().resolved_seconds = now.seconds();
+        changes.push_back({r, false, value});
+    }
+    // A pending rule that stops holding starts from scratch next time (flapping never
+    // accumulates towards `for`).
+    s.state = State::Inactive;
 }
 
 } // namespace tpssim::models

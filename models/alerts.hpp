@@ -5,7 +5,13 @@
 /// evaluation that finds it false resolves it (or clears the pending state). A rule with
 /// `for: 0` fires at the first evaluation that finds it true. A value of NaN (no data) counts
 /// as false, as an empty vector does in PromQL. While monitoring is down nothing is evaluated,
-/// so states hold (Prometheus is down too).
+/// so states hold (Prometheus is down too), except the dead man's switch.
+///
+/// The dead man's switch (`absent(watchdog)`) is how Prometheus users notice that their
+/// monitoring itself is gone: Prometheus sends an always-firing "Watchdog" alert at every
+/// evaluation, and a receiver outside it pages when that heartbeat stops arriving. Such a rule
+/// is evaluated at every scrape interval, monitoring up or down: it holds while monitoring is
+/// down (no heartbeat), and fires once it has held for its `for`.
 
 #include "models/metrics.hpp"
 #include "models/operations_params.hpp"
@@ -39,7 +45,10 @@ public:
     explicit AlertEvaluator(std::vector<AlertRuleParams> rules);
 
     /// Evaluates every rule on the recorder's latest row, at `now`; returns what changed.
+    /// The heartbeat arrived: monitoring is up (dead man's switches do not hold).
     std::vector<AlertChange> evaluate(SimTime now, const MetricsRecorder& metrics);
+    /// Monitoring is down at `now`: only the dead man's switches are evaluated (they hold).
+    std::vector<AlertChange> evaluate_heartbeat_missing(SimTime now);
 
     enum class State : std::uint8_t { Inactive, Pending, Firing };
     State state(std::uint32_t rule) const { return states_[rule].state; }
@@ -50,6 +59,10 @@ public:
     const std::vector<AlertRuleParams>& rules() const { return rules_; }
 
 private:
+    /// Moves rule `r` on by one evaluation whose condition `held` (value `value`).
+    void step(std::uint32_t r, SimTime now, bool held, double value,
+              std::vector<AlertChange>& changes);
+
     struct RuleState {
         State state = State::Inactive;
         SimTime active_since = SimTime::zero();

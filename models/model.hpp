@@ -221,6 +221,9 @@ private:
     // ---- statistics, monitoring's readings, results (model_results.cpp) ----
     void on_warmup_end(SimTime now);
     void on_scrape(sim::Simulation& sim);
+    /// Records the alerts that fired or resolved at `now` and triggers their actions.
+    void report_alert_changes(sim::Simulation& sim, SimTime now,
+                              const std::vector<AlertChange>& changes);
     /// The model's own figures (services, calls), then `recorder`'s tables, moved in.
     RunResult assemble(const sim::Simulation& sim, RunRecorder& recorder) const;
 

@@ -46,8 +46,13 @@ void Model::on_warmup_end(SimTime now) {
 
 void Model::on_scrape(sim::Simulation& sim) {
     sim.schedule_in(params_.operations.monitoring.scrape_interval, kScrape, 0);
-    if (monitoring_->down) return; // a gap: no sample, no rule evaluation
     const SimTime now = sim.now();
+    if (monitoring_->down) {
+        // A gap: no sample, no rule evaluation; only a dead man's switch notices.
+        report_alert_changes(sim, now,
+                             monitoring_->evaluate(now, params_.operations, recorder_.metrics()));
+        return;
+    }
     for (std::uint32_t i = 0; i < services_.size(); ++i) {
         const auto& s = services_[i];
         const auto& st = s.stats;
@@ -108,7 +113,12 @@ void Model::on_scrape(sim::Simulation& sim) {
         monitoring_->links[l].utilization = links_[l].utilization(now, lp);
     }
     recorder_.metric_row(now, monitoring_->services, monitoring_->edges, monitoring_->links);
-    const auto changes = monitoring_->evaluate(now, params_.operations, recorder_.metrics());
+    report_alert_changes(sim, now,
+                         monitoring_->evaluate(now, params_.operations, recorder_.metrics()));
+}
+
+void Model::report_alert_changes(sim::Simulation& sim, SimTime now,
+                                 const std::vector<AlertChange>& changes) {
     for (const auto& change : changes) {
         recorder_.alert_change(now, change);
         if (change.fired) trigger_actions(sim, change.rule);

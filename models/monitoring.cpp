@@ -21,6 +21,7 @@ Monitoring::Monitoring(const OperationsParams& ops, const MetricsRecorder& metri
     : services(metrics.service_count()), edges(metrics.edge_count()), links(metrics.link_count()) {
     std::vector<AlertRuleParams> rules = ops.alerts;
     for (auto& r : rules) {
+        if (r.condition.watchdog_absent) continue; // reads no metric
         const std::size_t column =
             metrics.find(r.condition.metric.name, r.condition.metric.subject);
         if (column == MetricsRecorder::npos)
@@ -45,7 +46,7 @@ Monitoring::Monitoring(const OperationsParams& ops, const MetricsRecorder& metri
 
 std::vector<AlertChange> Monitoring::evaluate(SimTime now, const OperationsParams& ops,
                                               const MetricsRecorder& metrics) {
-    if (down) return {};
+    if (down) return alerts_->evaluate_heartbeat_missing(now);
     for (std::size_t i = 0; i < tallies_.size(); ++i)
         if (tallies_[i])
             tallies_[i]->observe(ops.expectations[i], now.seconds(),

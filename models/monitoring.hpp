@@ -2,7 +2,8 @@
 /// Monitoring: at every scrape the model hands in its readings (counters and integrals from
 /// t = 0); the monitoring record (the run recorder's MetricsRecorder) keeps them, then the
 /// `expect:` series checks tally them and the alert rules are evaluated on them. A monitoring
-/// outage is a gap: no sample, no evaluation.
+/// outage is a gap: no sample, no evaluation but the dead man's switch's, which lives outside
+/// the monitoring.
 
 #include "models/alerts.hpp"
 #include "models/metrics.hpp"
@@ -37,7 +38,8 @@ public:
 
     /// After `metrics` recorded the readings below at `now`: tallies the series checks and
     /// evaluates the alert rules on its latest row; returns the alerts that fired or resolved.
-    /// Nothing while `down`.
+    /// While `down` (no sample): only the dead man's switches, which the missing heartbeat
+    /// makes hold.
     std::vector<AlertChange> evaluate(SimTime now, const OperationsParams& ops,
                                       const MetricsRecorder& metrics);
     /// The series checks' tallies, into `out`.

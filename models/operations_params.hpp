@@ -219,12 +219,15 @@ struct MetricRef {
 
 enum class Comparison : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
 
-/// A condition on a metric's value at one scrape: `metric op threshold`.
+/// A condition on a metric's value at one scrape: `metric op threshold`; or, for an alert
+/// rule only, `absent(watchdog)`: the dead man's switch (see AlertEvaluator).
 struct Condition {
     MetricRef metric;
     Comparison op = Comparison::Greater;
     double threshold = 0.0; ///< in the metric's unit (a ratio for %, seconds for durations)
     std::string text;       ///< as written, for reports
+    /// `absent(watchdog)`: holds while the monitoring's heartbeat is missing (no metric).
+    bool watchdog_absent = false;
 };
 
 /// A Prometheus alerting rule: pending while `condition` holds, firing once it has held for

@@ -552,6 +552,7 @@ public:
     // --- the forms --------------------------------------------------------------------------
 
     models::Condition alert_condition() {
+        if (at_word("absent") && peek(1).kind == Tok::LParen) return watchdog_absent();
         const RawCondition c = condition();
         if (at_word("during") || at_word("after") || at_word("before") || at_word("between") ||
             at_word("at"))
@@ -561,6 +562,24 @@ public:
                              shown(peek())));
         expect_end("after the condition");
         return metric_condition(c, true);
+    }
+
+    /// `absent(watchdog)`: the dead man's switch on the monitoring's heartbeat.
+    models::Condition watchdog_absent() {
+        next();
+        next();
+        if (!at_word("watchdog"))
+            fail(peek().offset,
+                 fmt::format("absent() takes watchdog (the monitoring's heartbeat: "
+                             "absent(watchdog) holds while monitoring is down), got {}",
+                             shown(peek())));
+        next();
+        expect(Tok::RParen, "\")\"", "after watchdog");
+        expect_end("after absent(watchdog): it holds or not, with no comparison");
+        models::Condition out;
+        out.watchdog_absent = true;
+        out.text = text_;
+        return out;
     }
 
     models::ExpectationParams expectation() {

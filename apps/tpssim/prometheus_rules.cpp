@@ -32,6 +32,9 @@ std::string_view promql_operator(models::Comparison op) {
 } // namespace
 
 std::string prometheus_alert_expr(const models::Condition& condition) {
+    // The dead man's switch lives outside Prometheus: what Prometheus holds is its heartbeat,
+    // the always-firing Watchdog, which Alertmanager forwards to the switch.
+    if (condition.watchdog_absent) return "vector(1)";
     const auto* info = models::find_metric(condition.metric.name);
     // The scenario reader resolves every condition to a catalogue metric.
     if (info == nullptr)
@@ -80,11 +83,20 @@ std::string prometheus_rules_yaml(std::string_view scenario_name,
         y << YAML::BeginMap;
         y << YAML::Key << "alert" << YAML::Value << prometheus_alert_name(rule.name);
         y << YAML::Key << "expr" << YAML::Value << prometheus_alert_expr(rule.condition);
-        y << YAML::Key << "for" << YAML::Value << prometheus_duration(rule.for_duration);
+        // The Watchdog fires at once; the rule's `for` is the switch's patience, outside.
+        y << YAML::Key << "for" << YAML::Value
+          << prometheus_duration(rule.condition.watchdog_absent ? sim::SimTime::zero()
+                                                                : rule.for_duration);
         y << YAML::Key << "labels" << YAML::Value << YAML::BeginMap << YAML::Key << "severity"
           << YAML::Value << rule.severity << YAML::EndMap;
         y << YAML::Key << "annotations" << YAML::Value << YAML::BeginMap << YAML::Key << "summary"
-          << YAML::Value << rule.condition.text << YAML::EndMap;
+          << YAML::Value
+          << (rule.condition.watchdog_absent
+                  ? fmt::format("{}: the Watchdog heartbeat, always firing; route it to a "
+                                "dead man's switch that pages when it is silent for {}",
+                                rule.condition.text, prometheus_duration(rule.for_duration))
+                  : rule.condition.text)
+          << YAML::EndMap;
         y << YAML::EndMap;
     }
     y << YAML::EndSeq << YAML::EndMap << YAML::EndSeq << YAML::EndMap;

@@ -67,6 +67,22 @@ TEST_CASE("Prometheus rules: expr over the OpenMetrics labels, for, severity, th
     CHECK(group["rules"][2]["expr"].as<std::string>() == "tps_replicas{service=\"worker\"} < 8");
 }
 
+TEST_CASE("Prometheus rules: the dead man's switch is exported as its always-firing Watchdog") {
+    using namespace tpssim;
+    models::AlertRuleParams silent;
+    silent.name = "MonitoringSilent";
+    silent.condition.watchdog_absent = true;
+    silent.condition.text = "absent(watchdog)";
+    silent.for_duration = sim::SimTime::from_s(120);
+    const YAML::Node doc =
+        YAML::Load(prometheus_rules_yaml("holiday", {silent}, sim::SimTime::from_s(15)));
+    const auto r = doc["groups"][0]["rules"][0];
+    CHECK(r["alert"].as<std::string>() == "MonitoringSilent");
+    CHECK(r["expr"].as<std::string>() == "vector(1)");
+    CHECK(r["for"].as<std::string>() == "0s");
+    CHECK(r["annotations"]["summary"].as<std::string>().find("silent for 2m") != std::string::npos);
+}
+
 TEST_CASE("Prometheus rules: a scenario without alerts gives an empty group") {
     const YAML::Node doc =
         YAML::Load(tpssim::prometheus_rules_yaml("calm", {}, tpssim::sim::SimTime::from_s(15)));

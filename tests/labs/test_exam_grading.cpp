@@ -66,6 +66,8 @@ TEST_CASE("exam grading: the holiday weekend to 20:30, the reference playbook pa
     INFO(judged(good));
     CHECK(good.passed());
     for (const auto& o : good.outcomes.front()) {
+        // Sunday night's monitoring outage lies past 20:30: not run here.
+        if (o.started >= 6.5 * 3600) continue;
         CHECK(o.detection);
         CHECK(o.fix);
     }

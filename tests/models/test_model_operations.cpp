@@ -354,6 +354,44 @@ TEST_CASE("monitoring down leaves a gap in the metrics and changes nothing else"
     CHECK(r.services[0].latency_seconds.p99 == quiet.services[0].latency_seconds.p99);
 }
 
+TEST_CASE("a dead man's switch notices monitoring down, and it triggers actions") {
+    auto p = one_service(50.0, 8, Distribution::exponential(s(0.1)), 600);
+    auto f = fault(FaultKind::MonitoringDown, 0, 100, 200);
+    f.target = {FaultTarget::Kind::System, 0};
+    p.operations.faults = {f};
+    models::AlertRuleParams silent;
+    silent.name = "MonitoringSilent";
+    silent.condition.watchdog_absent = true;
+    silent.condition.text = "absent(watchdog)";
+    silent.for_duration = s(30);
+    p.operations.alerts = {silent};
+    const auto r = run(p);
+    REQUIRE(r.alerts.size() == 1);
+    const auto& firings = r.alerts[0].firings;
+    // Scrapes every 15 s: silent from 105, firing at 135 (held 30 s), resolved at the first
+    // scrape after the outage (210).
+    REQUIRE(firings.size() == 1);
+    CHECK(firings[0].fired_seconds == 135.0);
+    CHECK(firings[0].resolved_seconds == 210.0);
+    CHECK(events(r, "alert_firing").size() == 1);
+    // Its page brings the monitoring back: the outage's fault stopped 10 s after the page,
+    // so the next scrape (150) has the heartbeat again.
+    ActionParams restore;
+    restore.kind = ActionParams::Kind::StopFault;
+    restore.text = "stop_fault: monitoring";
+    restore.fault = 0;
+    restore.on_alert = 0;
+    restore.after = s(10);
+    p.operations.actions = {restore};
+    const auto restored = run(p);
+    REQUIRE(restored.alerts[0].firings.size() == 1);
+    CHECK(restored.alerts[0].firings[0].resolved_seconds == 150.0);
+    // Without the outage the switch never fires.
+    p.operations.faults.clear();
+    p.operations.actions.clear();
+    CHECK(run(p).alerts[0].firings.empty());
+}
+
 TEST_CASE("a broken autoscaler makes no decisions; a manual scale restores service") {
     auto p = one_service(10.0, 2, Distribution::exponential(s(0.1)), 1200);
     p.load[0].profile.steps = {{s(300), 40.0}};

@@ -408,6 +408,25 @@ alerts:
     CHECK(alerts[7].condition.threshold == 2.0);
 }
 
+TEST_CASE("alerts: absent(watchdog) is the dead man's switch; absent() takes nothing else") {
+    const auto sc = load("alerts:\n  - {name: MonitoringSilent, when: \"absent(watchdog)\", "
+                         "for: 2m}\n");
+    const auto& alerts = sc.model.operations.alerts;
+    REQUIRE(alerts.size() == 1);
+    CHECK(alerts[0].condition.watchdog_absent);
+    CHECK(alerts[0].condition.text == "absent(watchdog)");
+    CHECK(alerts[0].for_duration == SimTime::from_s(120));
+    const std::string head = "alerts:\n  - {name: A, for: 1m, when: \"";
+    CHECK(errors(head + "absent(worker)\"}\n") ==
+          std::vector<std::string>{at(2, 38) + "alerts.0.when: absent() takes watchdog (the "
+                                               "monitoring's heartbeat: absent(watchdog) holds "
+                                               "while monitoring is down), got \"worker\""});
+    CHECK(errors(head + "absent(watchdog) > 0\"}\n") ==
+          std::vector<std::string>{at(2, 48) + "alerts.0.when: expected the end of the text "
+                                               "after absent(watchdog): it holds or not, with no "
+                                               "comparison, got \">\""});
+}
+
 TEST_CASE("alert errors point inside the condition") {
     // The condition starts at column 31 (after the opening quote at 30).
     const std::string head = "alerts:\n  - {name: A, for: 1m, when: \"";
