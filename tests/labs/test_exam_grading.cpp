@@ -169,14 +169,16 @@ TEST_SUITE("robust" * doctest::skip()) {
         check_reference_robust("level2-monday", 16, 15);
         CHECK_FALSE(grade_over("level2-monday", "naive.playbook.yaml", 4).passed());
     }
-    // The holiday weekend at its stressing load is ~42 million requests, ~35 s of CPU a seed:
-    // 16 seeds here would be over 9 minutes of CPU. So CI grades the reference over the first
-    // 4 of the 16 seeds (every judge must pass in each) and the naive playbook over 2; the
-    // 16-seed result (`tpssim exam ... --replications 16`: every judge 16/16; the healthy
-    // weekend never violates the SLO in 16 seeds) is recorded in docs/exams.md, and should be
-    // measured again whenever the exam, its key or its playbooks change.
+    // The holiday weekend at its stressing load is ~42 million requests, ~34 s of CPU a seed:
+    // 16 seeds here would be 9 minutes of CPU. So CI grades the reference over the first 4 of
+    // the 16 seeds (every judge must pass in each) and the naive playbook over 1: 5 weekends,
+    // ~165 s of CPU, what the 20 weekends at the old, light load cost (16 + 4 at ~8.1 s). The
+    // 16-seed result (`tpssim exam ... --replications 16`: every judge 16/16; the naive
+    // playbook 8.2% of 80% over 8 seeds; the healthy weekend never violates the SLO in 16
+    // seeds) is recorded in docs/exams.md; measure it again whenever the exam, its key or its
+    // playbooks change.
     TEST_CASE("robust: exam level 3 holiday weekend, graded over 4 seeds") {
         check_reference_robust("level3-holiday-weekend", 4, 4);
-        CHECK_FALSE(grade_over("level3-holiday-weekend", "naive.playbook.yaml", 2).passed());
+        CHECK_FALSE(grade_over("level3-holiday-weekend", "naive.playbook.yaml", 1).passed());
     }
 }
