@@ -283,7 +283,15 @@ TEST_CASE("rate_limit as Envoy's token bucket, and the short form's bucket") {
 
 TEST_CASE("rate_limit token bucket errors") {
     CHECK(errors("", {"services.api.rate_limit={max_tokens: 0, fill_interval: 10ms}"}) ==
-          std::vector<std::string>{});
+          std::vector<std::string>{
+              "<--set>: error: services.api.rate_limit.max_tokens: expected an integer >= 1, "
+              "got 0",
+              "<--set>: error: services.api.rate_limit.fill_interval: expected a duration >= "
+              "50ms, got \"10ms\""});
     CHECK(errors("", {"services.api.rate_limit={tokens_per_fill: 5}"}) ==
-          std::vector<std::string>{});
+          std::vector<std::string>{
+              "<--set>: error: services.api.rate_limit: missing required key \"max_tokens\" (an "
+              "integer >= 1: the bucket's size, e.g. 100)",
+              "<--set>: error: services.api.rate_limit: missing required key \"fill_interval\" "
+              "(a duration >= 50ms, e.g. 1s)"});
 }
