@@ -6,25 +6,29 @@
 # (20 s), and the tests of parallel code (replications) under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each stage's line says how long the command has run so far, for CI's log (docs/testing.md).
+started=$SECONDS
+stage() { echo "== [$((SECONDS - started)) s] $*" >&2; }
 scripts/install-deps.sh
 
-echo "== format check" >&2
+stage "format check"
 scripts/check-format.sh
 
-echo "== layering check (docs/decisions/0008), and its self-test" >&2
+stage "layering check (docs/decisions/0008), and its self-test"
 scripts/check-layering.sh
 scripts/check-layering.sh --self-test
 
-echo "== README check (each folder's README names its files), and its self-test" >&2
+stage "README check (each folder's README names its files), and its self-test"
 scripts/check-readmes.sh
 scripts/check-readmes.sh --self-test
 
-echo "== Release build and tests" >&2
+stage "Release build and tests"
 cmake --preset default >/dev/null
 cmake --build --preset default
+stage "default tests (ctest --preset default)"
 ctest --preset default
 
-echo "== AddressSanitizer + UBSan build (clang, with the fuzz targets) and unit tests" >&2
+stage "AddressSanitizer + UBSan build (clang, with the fuzz targets) and unit tests"
 # A build-asan/ from when the preset used gcc cannot switch compilers in place: start afresh.
 if [ -f build-asan/CMakeCache.txt ] &&
   ! grep -q '^CMAKE_CXX_COMPILER:.*clang++' build-asan/CMakeCache.txt; then
@@ -33,12 +37,15 @@ if [ -f build-asan/CMakeCache.txt ] &&
 fi
 cmake --preset asan >/dev/null
 cmake --build --preset asan
+stage "asan tests (ctest --preset asan)"
 ctest --preset asan
 
-echo "== fuzzing: each libFuzzer target for 20 s from its seeds" >&2
+stage "fuzzing: each libFuzzer target for 20 s from its seeds"
 scripts/fuzz.sh --brief 20
 
-echo "== ThreadSanitizer build and the tests of parallel code" >&2
+stage "ThreadSanitizer build and the tests of parallel code"
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan
+stage "tsan tests (ctest --preset tsan)"
 ctest --preset tsan
+stage "all passed"

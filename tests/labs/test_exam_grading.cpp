@@ -2,7 +2,8 @@
 // each exam passes, the naive one fails, and the grade says why (per failure: detection before
 // users, the fix, verification, prevention). One seed each here (the holiday weekend to
 // 20:30, its five failures and their fixes: a shorter horizon leaves its recurrences out);
-// tests/labs/test_labs_robust.cpp grades both whole weekends over 16 seeds.
+// the `robust` suite below (ctest `labs_robust`) grades both whole weekends over several
+// seeds.
 
 #include "apps/tpssim/exam_command.hpp"
 #include "scenarios/scenario.hpp"
@@ -123,11 +124,12 @@ ExamGrade grade_over(const std::string& exam, const std::string& playbook,
     return run_exam(loaded, playbook, loaded.scenario.seed, replications, 0);
 }
 
-// Each failure passes every judge the exam grades in at least 15 of 16 seeds, and the grade
-// passes.
-void check_reference_robust(const std::string& exam) {
-    const auto g = grade_over(exam, "reference.playbook.yaml", 16);
-    REQUIRE(g.outcomes.size() == 16);
+// Each failure passes every judge the exam grades in at least `required` of `replications`
+// seeds, and the grade passes.
+void check_reference_robust(const std::string& exam, std::uint32_t replications,
+                            std::size_t required) {
+    const auto g = grade_over(exam, "reference.playbook.yaml", replications);
+    REQUIRE(g.outcomes.size() == replications);
     auto graded = [&](ExamJudge j) {
         for (const auto& p : g.parts)
             if (p.part.judge == j) return true;
@@ -151,10 +153,10 @@ void check_reference_robust(const std::string& exam) {
         CAPTURE(exam);
         CAPTURE(f);
         CAPTURE(failed);
-        if (graded(ExamJudge::Detection)) CHECK(d >= 15);
-        if (graded(ExamJudge::Fix)) CHECK(x >= 15);
-        if (graded(ExamJudge::Verification)) CHECK(v >= 15);
-        if (graded(ExamJudge::Prevention) && judged_p > 0) CHECK(p >= 15);
+        if (graded(ExamJudge::Detection)) CHECK(d >= required);
+        if (graded(ExamJudge::Fix)) CHECK(x >= required);
+        if (graded(ExamJudge::Verification)) CHECK(v >= required);
+        if (graded(ExamJudge::Prevention) && judged_p > 0) CHECK(p >= required);
     }
     CHECK(g.passed());
 }
@@ -163,11 +165,17 @@ void check_reference_robust(const std::string& exam) {
 
 TEST_SUITE("robust" * doctest::skip()) {
     TEST_CASE("robust: exam level 2 monday, graded over 16 seeds") {
-        check_reference_robust("level2-monday");
+        check_reference_robust("level2-monday", 16, 15);
         CHECK_FALSE(grade_over("level2-monday", "naive.playbook.yaml", 4).passed());
     }
-    TEST_CASE("robust: exam level 3 holiday weekend, graded over 16 seeds") {
-        check_reference_robust("level3-holiday-weekend");
-        CHECK_FALSE(grade_over("level3-holiday-weekend", "naive.playbook.yaml", 4).passed());
+    // The holiday weekend at its stressing load is ~42 million requests, ~35 s of CPU a seed:
+    // 16 seeds here would be over 9 minutes of CPU. So CI grades the reference over the first
+    // 4 of the 16 seeds (every judge must pass in each) and the naive playbook over 2; the
+    // 16-seed result (`tpssim exam ... --replications 16`: every judge 16/16; the healthy
+    // weekend never violates the SLO in 16 seeds) is recorded in docs/exams.md, and should be
+    // measured again whenever the exam, its key or its playbooks change.
+    TEST_CASE("robust: exam level 3 holiday weekend, graded over 4 seeds") {
+        check_reference_robust("level3-holiday-weekend", 4, 4);
+        CHECK_FALSE(grade_over("level3-holiday-weekend", "naive.playbook.yaml", 2).passed());
     }
 }

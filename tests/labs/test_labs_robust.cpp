@@ -3,7 +3,8 @@
 // file's seed, the others distinct seeds derived from it, models/replications.hpp). A check
 // that holds only for the file's seed teaches the trainee a coincidence. The exams have no
 // `expect:` of their own (it would hand over the answers): tests/labs/test_exam_grading.cpp
-// grades them over 16 seeds, in the same `robust` suite.
+// grades them in the same `robust` suite (Monday over 16 seeds; the holiday weekend, ~35 s of
+// CPU a seed, over 4, its 16-seed result recorded in docs/exams.md).
 //
 // Each file runs at its full length (a shorter horizon would change what is checked). The
 // whole library at 16 replications is a few minutes of CPU, so the cases are labelled

@@ -5,6 +5,8 @@
 
 #include "models/model.hpp"
 
+#include "model_building.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <doctest/doctest.h>
@@ -21,30 +23,11 @@ using models::ModelParams;
 using models::RunResult;
 using sim::Distribution;
 using sim::SimTime;
+using test_support::one_service;
+using test_support::s;
+using test_support::service;
 
 namespace {
-
-SimTime s(double seconds) {
-    return SimTime::from_ns(static_cast<SimTime::Rep>(seconds * 1e9));
-}
-
-models::ServiceParams service(std::string name, std::uint32_t workers, Distribution work) {
-    models::ServiceParams p;
-    p.name = std::move(name);
-    p.workers = workers;
-    p.service_time = work;
-    return p;
-}
-
-/// One service `api` fed by Poisson load at `rate`.
-ModelParams one_service(double rate, std::uint32_t workers, Distribution work, double seconds) {
-    ModelParams p;
-    p.duration = s(seconds);
-    p.services.push_back(service("api", workers, work));
-    p.load.push_back({"users", 0, ArrivalProcess::Poisson, rate});
-    p.operations.services.resize(1);
-    return p;
-}
 
 RunResult run(const ModelParams& p, std::uint64_t seed = 1) {
     models::RunOptions o;

@@ -3,6 +3,8 @@
 // the bad value.
 #include "scenarios/scenario.hpp"
 
+#include "diagnostics.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -62,15 +64,7 @@ std::string the_one(const std::vector<std::string>& errors, const std::string& t
 
 /// The formatted diagnostics of loading `path` (empty when it loads).
 std::vector<std::string> errors_of(const fs::path& path) {
-    try {
-        load_scenario_file(path.string());
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
+    return test_support::diagnostics_of([&] { load_scenario_file(path.string()); });
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 // the YAML tree before validation, and reporting problems against "<--set>".
 #include "scenarios/scenario.hpp"
 
+#include "diagnostics.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -42,15 +44,7 @@ Scenario with(const std::vector<std::string>& sets, const std::string& text = kB
 /// The formatted diagnostics of loading kBase (or `text`) with `sets`.
 std::vector<std::string> errors_with(const std::vector<std::string>& sets,
                                      const std::string& text = kBase) {
-    try {
-        with(sets, text);
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
+    return test_support::diagnostics_of([&] { with(sets, text); });
 }
 
 /// The message parse_override throws for `text`.

@@ -4,6 +4,8 @@
 // the new blocks; and the call-graph checks. Broken files with exact messages are in tests/bad/.
 #include "scenarios/scenario.hpp"
 
+#include "diagnostics.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
@@ -31,15 +33,7 @@ std::vector<std::string> errors_of(const std::string& text,
     std::vector<Override> overrides;
     for (const auto& s : sets)
         overrides.push_back(parse_override(s));
-    try {
-        load_scenario_text(text, "c.yaml", overrides);
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
+    return test_support::diagnostics_of([&] { load_scenario_text(text, "c.yaml", overrides); });
 }
 
 Scenario load(const std::string& text, const std::vector<std::string>& sets = {}) {

@@ -1,12 +1,11 @@
 // Reading what changes the system and the cluster's capacity: a service's work_factor and
 // rate_limit, its placement, the set paths of actions (work_factor, rate_limit, a cache's
 // hit_ratio, a link's payload and bandwidth), the node_crash fault; with their exact errors.
+#include "diagnostics.hpp"
 #include "models/operations_params.hpp"
-#include "scenarios/scenario.hpp"
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -15,31 +14,13 @@ using namespace tpssim;
 using models::ActionParams;
 using models::FaultKind;
 using models::FaultTarget;
-// Messages are shown whole when a check fails.
-namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
-    static String convert(const std::vector<std::string>& lines) {
-        std::string out = "\n";
-        for (const auto& l : lines)
-            out += "  " + l + "\n";
-        return String(out.c_str());
-    }
-};
-} // namespace doctest
-
-using scenarios::load_scenario_text;
-using scenarios::Override;
-using scenarios::parse_override;
-using scenarios::Scenario;
-using scenarios::ScenarioError;
 using sim::SimTime;
 
 namespace {
 
 // api publishes to jobs, consumed by worker (8 replicas on 4 nodes of 2), which calls db
 // through a cache and over a link. Edges: 0 worker->db.
-const std::string kSystem = R"(name: capacity
+const test_support::ScenarioBase kCapacitySystem{R"(name: capacity
 start: 2026-12-25T14:00
 duration: 66h
 load:
@@ -67,48 +48,16 @@ services:
 network:
   links:
     - {between: [worker, db], bandwidth: 1Gbit/s, payload: 256KiB}
-)";
+)",
+                                                 "capacity.yaml"};
 
 constexpr std::uint32_t kApi = 0, kWorker = 2, kDb = 3;
-
-Scenario load(const std::string& extra, const std::vector<std::string>& sets = {},
-              const std::vector<std::string>& chaos = {}) {
-    std::vector<Override> overrides;
-    for (const auto& s : sets)
-        overrides.push_back(parse_override(s));
-    return load_scenario_text(kSystem + extra, "capacity.yaml", overrides, chaos);
-}
-
-/// Every formatted diagnostic of loading kSystem + `extra`; empty if it loads.
-std::vector<std::string> errors(const std::string& extra, const std::vector<std::string>& sets = {},
-                                const std::vector<std::string>& chaos = {}) {
-    try {
-        load(extra, sets, chaos);
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
-}
-
-/// The position of line `line_in_extra` of `extra` (1 is its first), column `column`.
-std::string at(int line_in_extra, int column) {
-    const auto lines = static_cast<int>(std::count(kSystem.begin(), kSystem.end(), '\n'));
-    return "capacity.yaml:" + std::to_string(lines + line_in_extra) + ":" + std::to_string(column) +
-           ": error: ";
-}
-
-/// The position of line `line` of kSystem itself.
-std::string in_system(int line, int column) {
-    return "capacity.yaml:" + std::to_string(line) + ":" + std::to_string(column) + ": error: ";
-}
 
 } // namespace
 
 TEST_CASE("a service's placement, work_factor and rate_limit") {
-    const auto sc = load("", {"services.api.rate_limit=50/s", "services.db.work_factor=0.5"});
+    const auto sc =
+        kCapacitySystem.load("", {"services.api.rate_limit=50/s", "services.db.work_factor=0.5"});
     const auto& placement = sc.model.operations.services[kWorker].placement;
     REQUIRE(placement);
     CHECK(placement->nodes == 4);
@@ -122,25 +71,25 @@ TEST_CASE("a service's placement, work_factor and rate_limit") {
 }
 
 TEST_CASE("placement, work_factor and rate_limit errors") {
-    CHECK(errors("", {"services.worker.workers=9"}) ==
+    CHECK(kCapacitySystem.errors("", {"services.worker.workers=9"}) ==
           std::vector<std::string>{
-              in_system(18, 16) +
+              kCapacitySystem.in_base(18, 16) +
               "services.worker.placement: 4 nodes x 2 replicas per node hold 8 replicas, fewer "
               "than the service's workers (9); add nodes or ask for fewer workers"});
-    CHECK(errors("", {"services.worker.placement.nodes=0"}) ==
+    CHECK(kCapacitySystem.errors("", {"services.worker.placement.nodes=0"}) ==
           std::vector<std::string>{"<--set>: error: services.worker.placement.nodes: expected "
                                    "an integer >= 1, got 0"});
-    CHECK(errors("", {"services.db.work_factor=fast"}) ==
+    CHECK(kCapacitySystem.errors("", {"services.db.work_factor=fast"}) ==
           std::vector<std::string>{"<--set>: error: services.db.work_factor: expected a number "
                                    "> 0, got \"fast\""});
-    CHECK(errors("", {"services.jobs.work_factor=2"}) ==
+    CHECK(kCapacitySystem.errors("", {"services.jobs.work_factor=2"}) ==
           std::vector<std::string>{"<--set>: error: services.jobs.work_factor: \"work_factor\" "
                                    "does not apply to a queue (kind: queue): it does no work of "
                                    "its own; put it on its consumer"});
 }
 
 TEST_CASE("set paths that change the system") {
-    const auto sc = load(R"(actions:
+    const auto sc = kCapacitySystem.load(R"(actions:
   - {at: 1h, set: services.db.work_factor, to: 0.25}
   - {at: 1h, set: services.api.rate_limit, to: 40/s}
   - {at: 2h, set: services.api.rate_limit, to: unlimited}
@@ -173,9 +122,9 @@ TEST_CASE("set paths that change the system") {
 }
 
 TEST_CASE("set path errors: unknown paths list the forms, wrong values name the type") {
-    CHECK(errors("actions: [{at: 1h, set: services.db.speed, to: 2}]\n") ==
+    CHECK(kCapacitySystem.errors("actions: [{at: 1h, set: services.db.speed, to: 2}]\n") ==
           std::vector<std::string>{
-              at(1, 25) +
+              kCapacitySystem.at(1, 25) +
               "actions.0.set: unsupported path \"services.db.speed\"; set supports "
               "services.NAME.workers, services.NAME.queue.capacity, services.QUEUE.capacity, "
               "services.NAME.errors.probability, services.NAME.work_factor, "
@@ -183,47 +132,51 @@ TEST_CASE("set path errors: unknown paths list the forms, wrong values name the 
               "services.NAME.steps[I].circuit_breaker.failure_rate_threshold, "
               "services.NAME.steps[I].cache.hit_ratio (each step one also as "
               "steps[I].calls[J]...), network.links[I].payload, network.links[I].bandwidth"});
-    CHECK(errors("actions: [{at: 1h, set: services.db.work_factor, to: fast}]\n") ==
-          std::vector<std::string>{at(1, 54) + "actions.0.to: expected a number > 0, got "
-                                               "\"fast\""});
-    CHECK(errors("actions: [{at: 1h, set: services.db.work_factor, to: 2000}]\n") ==
-          std::vector<std::string>{at(1, 54) + "actions.0.to: expected a number <= 1000 (the "
-                                               "limit on a factor), got 2000"});
-    CHECK(errors("actions: [{at: 1h, set: services.api.rate_limit, to: 40}]\n") ==
-          std::vector<std::string>{at(1, 54) + "actions.0.to: expected a rate with a unit (/ns, "
-                                               "/us, /ms, /s, /m, /h, /d), e.g. 100/s, got "
-                                               "\"40\""});
-    CHECK(errors("actions: [{at: 1h, set: services.jobs.work_factor, to: 2}]\n") ==
-          std::vector<std::string>{at(1, 25) + "actions.0.set: \"jobs\" is a queue (kind: "
-                                               "queue): its only setting here is "
-                                               "services.jobs.capacity"});
-    CHECK(errors("actions: [{at: 1h, set: \"services.worker.steps[0].cache.hit_ratio\", to: "
-                 "90%}]\n") ==
-          std::vector<std::string>{at(1, 25) + "actions.0.set: step 0 of \"worker\" is not a call "
-                                               "(a work step)"});
-    CHECK(errors("actions: [{at: 1h, set: \"network.links[1].payload\", to: 1KiB}]\n") ==
-          std::vector<std::string>{at(1, 25) + "actions.0.set: there is 1 link (network.links), "
-                                               "so there is no link 1"});
-    CHECK(errors("actions: [{at: 1h, set: \"network.links[0].payload\", to: 10/s}]\n") ==
-          std::vector<std::string>{at(1, 57) + "actions.0.to: expected a size with a unit (B, "
-                                               "KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB), "
-                                               "got \"10/s\""});
+    CHECK(kCapacitySystem.errors("actions: [{at: 1h, set: services.db.work_factor, to: fast}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 54) +
+                                   "actions.0.to: expected a number > 0, got "
+                                   "\"fast\""});
+    CHECK(kCapacitySystem.errors("actions: [{at: 1h, set: services.db.work_factor, to: 2000}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 54) +
+                                   "actions.0.to: expected a number <= 1000 (the "
+                                   "limit on a factor), got 2000"});
+    CHECK(kCapacitySystem.errors("actions: [{at: 1h, set: services.api.rate_limit, to: 40}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 54) +
+                                   "actions.0.to: expected a rate with a unit (/ns, "
+                                   "/us, /ms, /s, /m, /h, /d), e.g. 100/s, got "
+                                   "\"40\""});
+    CHECK(kCapacitySystem.errors("actions: [{at: 1h, set: services.jobs.work_factor, to: 2}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 25) +
+                                   "actions.0.set: \"jobs\" is a queue (kind: "
+                                   "queue): its only setting here is "
+                                   "services.jobs.capacity"});
+    CHECK(kCapacitySystem.errors(
+              "actions: [{at: 1h, set: \"services.worker.steps[0].cache.hit_ratio\", to: "
+              "90%}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 25) +
+                                   "actions.0.set: step 0 of \"worker\" is not a call "
+                                   "(a work step)"});
+    CHECK(kCapacitySystem.errors(
+              "actions: [{at: 1h, set: \"network.links[1].payload\", to: 1KiB}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 25) +
+                                   "actions.0.set: there is 1 link (network.links), "
+                                   "so there is no link 1"});
+    CHECK(kCapacitySystem.errors(
+              "actions: [{at: 1h, set: \"network.links[0].payload\", to: 10/s}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 57) +
+                                   "actions.0.to: expected a size with a unit (B, "
+                                   "KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB), "
+                                   "got \"10/s\""});
 }
 
 TEST_CASE("set: a cache's hit_ratio needs a cache") {
     // The same system without the worker's cache.
-    std::string text = kSystem;
+    std::string text = kCapacitySystem.text();
     const std::string cache_line = "        cache: {hit_ratio: 80%, latency: 300us}\n";
     text.erase(text.find(cache_line), cache_line.size());
-    std::vector<std::string> lines;
-    try {
-        load_scenario_text(text + "actions: [{at: 1h, set: \"services.worker.steps[1].cache."
-                                  "hit_ratio\", to: 90%}]\n",
-                           "capacity.yaml", {}, {});
-    } catch (const ScenarioError& e) {
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-    }
+    const test_support::ScenarioBase without_cache{text, kCapacitySystem.file_name()};
+    const auto lines = without_cache.errors(
+        "actions: [{at: 1h, set: \"services.worker.steps[1].cache.hit_ratio\", to: 90%}]\n");
     CHECK(lines == std::vector<std::string>{
                        "capacity.yaml:28:25: error: actions.0.set: the call worker->db has no "
                        "cache (give its step one, e.g. cache: {hit_ratio: 0%, latency: 300us}, "
@@ -231,7 +184,7 @@ TEST_CASE("set: a cache's hit_ratio needs a cache") {
 }
 
 TEST_CASE("node_crash: nodes of a placement, back after restart_after") {
-    const auto sc = load(R"(chaos:
+    const auto sc = kCapacitySystem.load(R"(chaos:
   - {name: node, at: "16:00", target: worker, node_crash: 1, restart_after: 4h}
   - {at: "17:00", target: worker, node_crash: 2}
 )");
@@ -247,23 +200,27 @@ TEST_CASE("node_crash: nodes of a placement, back after restart_after") {
 }
 
 TEST_CASE("node_crash errors") {
-    CHECK(errors("chaos: [{at: 1h, target: db, node_crash: 1}]\n") ==
-          std::vector<std::string>{at(1, 26) +
+    CHECK(kCapacitySystem.errors("chaos: [{at: 1h, target: db, node_crash: 1}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 26) +
                                    "chaos.0.target: \"db\" has no nodes: node_crash needs "
                                    "services.db.placement (e.g. {nodes: 4, replicas_per_node: 2}); "
                                    "crash: N kills replicas without one"});
-    CHECK(errors("chaos: [{at: 1h, target: worker, node_crash: 5}]\n") ==
-          std::vector<std::string>{at(1, 46) + "chaos.0.node_crash: \"worker\" has 4 nodes "
-                                               "(services.worker.placement.nodes), so 5 cannot "
-                                               "crash"});
-    CHECK(errors("chaos: [{at: 1h, target: worker, node_crash: 1, for: 1h, restart_after: "
-                 "2h}]\n") ==
-          std::vector<std::string>{at(1, 58) + "chaos.0.restart_after: expected either "
-                                               "restart_after or for/until (when the nodes "
-                                               "return), got both"});
-    CHECK(errors("chaos: [{at: 1h, target: worker, latency: +1s, restart_after: 2h}]\n") ==
-          std::vector<std::string>{at(1, 48) + "chaos.0.restart_after: restart_after goes with "
-                                               "crash or node_crash, not with latency"});
+    CHECK(kCapacitySystem.errors("chaos: [{at: 1h, target: worker, node_crash: 5}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 46) +
+                                   "chaos.0.node_crash: \"worker\" has 4 nodes "
+                                   "(services.worker.placement.nodes), so 5 cannot "
+                                   "crash"});
+    CHECK(kCapacitySystem.errors(
+              "chaos: [{at: 1h, target: worker, node_crash: 1, for: 1h, restart_after: "
+              "2h}]\n") == std::vector<std::string>{kCapacitySystem.at(1, 58) +
+                                                    "chaos.0.restart_after: expected either "
+                                                    "restart_after or for/until (when the nodes "
+                                                    "return), got both"});
+    CHECK(kCapacitySystem.errors(
+              "chaos: [{at: 1h, target: worker, latency: +1s, restart_after: 2h}]\n") ==
+          std::vector<std::string>{kCapacitySystem.at(1, 48) +
+                                   "chaos.0.restart_after: restart_after goes with "
+                                   "crash or node_crash, not with latency"});
 }
 
 TEST_CASE("rate_limit as Envoy's token bucket, and the short form's bucket") {

@@ -4,6 +4,8 @@
 #include "models/load_profile.hpp"
 #include "scenarios/scenario.hpp"
 
+#include "diagnostics.hpp"
+
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -39,15 +41,7 @@ Scenario load(const std::string& head, const std::vector<std::string>& sets = {}
 
 std::vector<std::string> errors(const std::string& head,
                                 const std::vector<std::string>& sets = {}) {
-    try {
-        load(head, sets);
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
+    return test_support::diagnostics_of([&] { load(head, sets); });
 }
 
 SimTime hours(double h) {

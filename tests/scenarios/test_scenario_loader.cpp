@@ -4,6 +4,8 @@
 #include "scenarios/scenario.hpp"
 #include "scenarios/units.hpp"
 
+#include "diagnostics.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -35,15 +37,7 @@ services:
 
 /// The formatted diagnostics of loading `text` (empty when it loads).
 std::vector<std::string> errors_of(const std::string& text, const std::string& name = "t.yaml") {
-    try {
-        load_scenario_text(text, name);
-    } catch (const ScenarioError& e) {
-        std::vector<std::string> lines;
-        for (const auto& d : e.diagnostics())
-            lines.push_back(d.format());
-        return lines;
-    }
-    return {};
+    return test_support::diagnostics_of([&] { load_scenario_text(text, name); });
 }
 
 /// A fresh, empty folder under the system's temporary folder.
