@@ -28,7 +28,11 @@ bool holds(Comparison op, double value, double threshold) {
 }
 
 AlertEvaluator::AlertEvaluator(std::vector<AlertRuleParams> rules)
-    : rules_(std::move(rules)), states_(rules_.size()) {}
+    : rules_(std::move(rules)), states_(rules_.size()) {
+    for (std::size_t r = 0; r < rules_.size(); ++r)
+        if (rules_[r].condition.range_function != RangeFunction::None)
+            states_[r].window.emplace(rules_[r].condition.range);
+}
 
 std::vector<AlertChange> AlertEvaluator::evaluate(SimTime now, const MetricsRecorder& metrics) {
     std::vector<AlertChange> changes;
@@ -39,7 +43,12 @@ std::vector<AlertChange> AlertEvaluator::evaluate(SimTime now, const MetricsReco
             step(r, now, false, 0.0, changes);
             continue;
         }
-        const double value = metrics.latest(c.metric.column);
+        double value = metrics.latest(c.metric.column);
+        if (auto& window = states_[r].window) {
+            window->observe(now, value);
+            value =
+                c.range_function == RangeFunction::Rate ? window->rate(now) : window->increase(now);
+        }
         step(r, now, holds(c.op, value, c.threshold), value, changes);
     }
     return changes;

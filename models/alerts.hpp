@@ -12,11 +12,17 @@
 /// evaluation, and a receiver outside it pages when that heartbeat stops arriving. Such a rule
 /// is evaluated at every scrape interval, monitoring up or down: it holds while monitoring is
 /// down (no heartbeat), and fires once it has held for its `for`.
+///
+/// A condition on `increase(counter[range])` or `rate(...)` keeps the counter's samples of
+/// the range (CounterWindow) and compares what Prometheus computes from them; a scrape missed
+/// while monitoring is down is a missing sample, as in Prometheus.
 
+#include "models/counter_window.hpp"
 #include "models/metrics.hpp"
 #include "models/operations_params.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +73,7 @@ private:
         State state = State::Inactive;
         SimTime active_since = SimTime::zero();
         std::vector<AlertFiring> firings;
+        std::optional<CounterWindow> window; ///< the range's samples, for increase()/rate()
     };
     std::vector<AlertRuleParams> rules_;
     std::vector<RuleState> states_;

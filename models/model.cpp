@@ -52,7 +52,11 @@ Model::Model(const ModelParams& params, std::uint64_t seed, bool keep_event_log)
         s.queue_capacity = p.queue_capacity;
         s.work_factor = p.work_factor;
         if (p.rate_limit_per_second > 0.0) {
-            s.limiter = RateLimiter(p.rate_limit_per_second, SimTime::zero());
+            s.limiter = RateLimiter(p.rate_limit_per_second,
+                                    p.rate_limit_max_tokens > 0.0
+                                        ? p.rate_limit_max_tokens
+                                        : RateLimiter::one_second_of(p.rate_limit_per_second),
+                                    SimTime::zero());
             s.rate_limited = true;
         }
         s.refresh_dynamic();

@@ -219,10 +219,17 @@ struct MetricRef {
 
 enum class Comparison : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
 
-/// A condition on a metric's value at one scrape: `metric op threshold`; or, for an alert
-/// rule only, `absent(watchdog)`: the dead man's switch (see AlertEvaluator).
+/// PromQL's range functions over a counter's samples (see CounterWindow): the condition
+/// compares `increase(metric[range])` or `rate(metric[range])`, not the metric's value.
+enum class RangeFunction : std::uint8_t { None, Increase, Rate };
+
+/// A condition on a metric's value at one scrape: `metric op threshold`; for an alert rule
+/// only, `increase(metric[range]) op threshold` or `rate(...)` on a counter, or
+/// `absent(watchdog)`: the dead man's switch (see AlertEvaluator).
 struct Condition {
     MetricRef metric;
+    RangeFunction range_function = RangeFunction::None;
+    SimTime range = SimTime::zero(); ///< with a range function: how far back it looks (> 0)
     Comparison op = Comparison::Greater;
     double threshold = 0.0; ///< in the metric's unit (a ratio for %, seconds for durations)
     std::string text;       ///< as written, for reports

@@ -172,8 +172,11 @@ struct ServiceParams {
     double work_factor = 1.0;
     /// Envoy's local rate limit: requests admitted directly (load and calls, not a queue's
     /// deliveries) beyond this rate are turned away (HTTP 429, counted as rejected), by a token
-    /// bucket holding one second of tokens. 0: no limit.
+    /// bucket filling at this rate (tokens_per_fill / fill_interval). 0: no limit.
     double rate_limit_per_second = 0.0;
+    /// The bucket's size (Envoy's max_tokens); 0: one second's tokens, at least 1 (the short
+    /// form `rate_limit: R`).
+    double rate_limit_max_tokens = 0.0;
 
     // Queue only.
     static constexpr std::uint32_t kNoConsumer = std::numeric_limits<std::uint32_t>::max();

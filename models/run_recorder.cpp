@@ -248,10 +248,10 @@ void RunRecorder::move_into(RunResult& out) {
     out.alerts.clear();
     for (std::uint32_t a = 0; a < ops.alerts.size(); ++a) {
         const auto& rule = ops.alerts[a];
-        out.alerts.push_back({rule.name, rule.severity, rule.condition.text,
-                              rule.for_duration.seconds(), std::move(firings_[a]),
-                              rule.condition.metric.name, rule.condition.metric.subject,
-                              rule.condition.op, rule.condition.threshold});
+        out.alerts.push_back(
+            {rule.name, rule.severity, rule.condition.text, rule.for_duration.seconds(),
+             std::move(firings_[a]), rule.condition.metric.name, rule.condition.metric.subject,
+             rule.condition.op, rule.condition.threshold, rule.condition.range.seconds()});
     }
     out.expectations = take_expectations();
 

@@ -116,6 +116,9 @@ struct AlertResult {
     std::string subject{};
     Comparison op = Comparison::Greater;
     double threshold = 0.0;
+    /// > 0: the condition compares increase() or rate() of the column over this range, not
+    /// the column's value (so the record's values say nothing of its threshold).
+    double range_seconds = 0.0;
 };
 
 /// One `expect:` check and how the run fared.

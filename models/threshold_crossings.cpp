@@ -77,6 +77,9 @@ ThresholdCrossings crossings_of(const AlertResult& rule, const MetricsRecorder::
 std::vector<ThresholdCrossings> find_threshold_crossings(const RunResult& run) {
     std::vector<ThresholdCrossings> out;
     for (const auto& rule : run.alerts) {
+        // A rule on a counter's increase() or rate(): the counter's own values are not what
+        // its threshold is about (its firings say when the increase crossed it).
+        if (rule.range_seconds > 0.0) continue;
         const auto c = find_column(run.metrics, rule.metric, rule.subject);
         if (!c) continue;
         const auto& column = run.metrics[*c];

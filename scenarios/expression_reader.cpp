@@ -12,83 +12,6 @@
 
 namespace tpssim::scenarios::detail {
 
-// --- names ----------------------------------------------------------------------------------
-
-namespace {
-
-std::string unknown(std::string_view what, std::string_view name,
-                    const std::vector<std::string>& names, std::string_view plural) {
-    std::string message = fmt::format("unknown {} {}", what, text::quote(name));
-    const std::string suggestion = text::closest(name, names);
-    if (!suggestion.empty())
-        message += fmt::format("; did you mean {}?", text::quote(suggestion));
-    else if (!names.empty())
-        message += fmt::format(" ({}: {})", plural, text::join(names));
-    return message;
-}
-
-template <class T>
-std::variant<std::uint32_t, std::string> index_in(const std::vector<T>& list,
-                                                  std::string_view name) {
-    const auto it = std::find(list.begin(), list.end(), name);
-    if (it == list.end()) return std::string();
-    return static_cast<std::uint32_t>(it - list.begin());
-}
-
-} // namespace
-
-std::variant<std::uint32_t, std::string>
-OperationsScope::find_service(std::string_view name) const {
-    auto found = index_in(services, name);
-    if (std::holds_alternative<std::string>(found))
-        return unknown("service", name, services, "services");
-    return found;
-}
-
-std::variant<std::uint32_t, std::string> OperationsScope::find_edge(std::string_view caller,
-                                                                    std::string_view key) const {
-    const auto s = find_service(caller);
-    if (std::holds_alternative<std::string>(s)) return s;
-    const std::string wanted = fmt::format("{}->{}", caller, key);
-    auto found = index_in(edge_texts, wanted);
-    if (!std::holds_alternative<std::string>(found)) return found;
-    std::vector<std::string> own;
-    for (std::size_t e = 0; e < edges.size(); ++e)
-        if (edges[e].caller == std::get<std::uint32_t>(s)) own.push_back(edge_texts[e]);
-    if (own.empty())
-        return fmt::format("no call {}: {} makes no calls", text::quote(wanted),
-                           text::quote(caller));
-    std::string message = fmt::format("no call {}", text::quote(wanted));
-    const std::string suggestion = text::closest(wanted, own);
-    if (!suggestion.empty())
-        message += fmt::format("; did you mean {}?", text::quote(suggestion));
-    else
-        message += fmt::format(" ({} calls: {})", caller, text::join(own));
-    return message;
-}
-
-std::variant<std::uint32_t, std::string> OperationsScope::find_link(std::string_view from,
-                                                                    std::string_view to) const {
-    const std::string wanted = fmt::format("{}->{}", from, to);
-    auto found = index_in(links, wanted);
-    if (!std::holds_alternative<std::string>(found)) return found;
-    if (links.empty())
-        return fmt::format("no network link {}: none is defined (network: {{links: [{{between: "
-                           "[{}, {}], bandwidth: 1Gbit/s, payload: 20KiB}}]}})",
-                           text::quote(wanted), from, to);
-    return unknown("network link", wanted, links, "links");
-}
-
-std::variant<std::uint32_t, std::string> OperationsScope::find_alert(std::string_view name) const {
-    auto found = index_in(alerts, name);
-    if (!std::holds_alternative<std::string>(found)) return found;
-    if (alerts.empty())
-        return fmt::format("unknown alert {}: no alerts are defined (alerts: [{{name: ..., "
-                           "when: ...}}])",
-                           text::quote(name));
-    return unknown("alert", name, alerts, "alerts");
-}
-
 // --- tokens ---------------------------------------------------------------------------------
 
 namespace {
@@ -214,6 +137,8 @@ struct Subject {
 };
 
 struct RawCondition {
+    std::optional<Token> range_fn; ///< "increase" or "rate" around the metric
+    Token range;                   ///< with range_fn: the range's duration
     Token fn;
     Subject subject;
     Token op;
@@ -298,6 +223,10 @@ public:
     RawCondition condition() {
         RawCondition c;
         c.begin = peek().offset;
+        if ((at_word("increase") || at_word("rate")) && peek(1).kind == Tok::LParen) {
+            c.range_fn = next();
+            next();
+        }
         c.fn = word("a metric and its subject, e.g. error_rate(api) > 5%");
         if (peek().kind != Tok::LParen)
             fail(peek().offset,
@@ -306,7 +235,20 @@ public:
         next();
         c.subject = subject("api or worker->db");
         expect(Tok::RParen, "\")\"", "after the subject");
-        const std::size_t subject_end = tokens_[pos_ - 1].offset + 1;
+        std::size_t subject_end = tokens_[pos_ - 1].offset + 1;
+        if (c.range_fn) {
+            const std::string_view fn = c.range_fn->text;
+            if (peek().kind != Tok::LBracket)
+                fail(peek().offset,
+                     fmt::format("expected \"[\" and a range after {}, e.g. {}({}({})[5m]), got {}",
+                                 text::quote(text_.substr(c.fn.offset, subject_end - c.fn.offset)),
+                                 fn, c.fn.text, c.subject.text(), shown(peek())));
+            next();
+            c.range = word("a range, e.g. 5m");
+            expect(Tok::RBracket, "\"]\"", "after the range");
+            expect(Tok::RParen, "\")\"", fmt::format("to close {}(", fn));
+            subject_end = tokens_[pos_ - 1].offset + 1;
+        }
         c.op = peek();
         static constexpr std::array<std::pair<std::string_view, models::Comparison>, 6> kOps{
             {{"<", models::Comparison::Less},
@@ -504,7 +446,10 @@ public:
         out.metric.subject = resolve_subject(fn, info->subject, c.subject);
         out.op = c.comparison;
         std::string_view unit = info->unit;
-        if (info->name == "tps_queue_depth" && c.value.text.ends_with('%')) {
+        if (c.range_fn) {
+            range_function(c, *info, alert, out);
+            unit = out.range_function == models::RangeFunction::Rate ? "1/s" : "count";
+        } else if (info->name == "tps_queue_depth" && c.value.text.ends_with('%')) {
             // A share of the capacity: the fill ratio.
             out.metric.name = "tps_queue_fill_ratio";
             unit = "ratio";
@@ -513,6 +458,46 @@ public:
         out.text = text_.substr(c.begin, c.end - c.begin);
         return out;
     }
+
+    /// `increase(...)` or `rate(...)` around a counter: the function and its range into `out`.
+    void range_function(const RawCondition& c, const models::MetricInfo& info, bool alert,
+                        models::Condition& out) {
+        const std::string_view fn = c.range_fn->text;
+        std::vector<std::string> counters;
+        for (const auto& m : models::metric_catalogue())
+            if (m.name.ends_with("_total")) counters.emplace_back(m.alias);
+        if (!alert)
+            fail(c.range_fn->offset,
+                 fmt::format("{}() is for alert rules; an expectation reads the metric itself "
+                             "(e.g. {}({}) == 0 after 10m) or an alert (alert NAME never fires)",
+                             fn, c.fn.text, c.subject.text()));
+        if (!info.name.ends_with("_total"))
+            fail(c.fn.offset,
+                 fmt::format("{}() takes a counter ({}), got {}: a {} read at each "
+                             "scrape; compare it directly, e.g. {}({}) > ...",
+                             fn, text::join(counters), text::quote(c.fn.text),
+                             info.unit == "1/s" ? "rate" : "gauge", c.fn.text, c.subject.text()));
+        const auto range = parse_duration(c.range.text);
+        const auto* at = std::get_if<sim::SimTime>(&range);
+        if (at == nullptr)
+            fail(c.range.offset,
+                 fmt::format("expected a range with a unit, e.g. 5m, got {}", shown(c.range)));
+        const sim::SimTime interval = scope_.scrape_interval;
+        if (*at < interval)
+            fail(c.range.offset,
+                 fmt::format("expected a range of at least the scrape interval ({}): {}() needs "
+                             "two scrapes in it; got {}",
+                             format_duration(interval), fn, shown(c.range)));
+        if (at->ns() / interval.ns() > kMaxRangeScrapes)
+            fail(c.range.offset,
+                 fmt::format("expected a range of at most {} scrape intervals (the samples it "
+                             "keeps), got {}",
+                             kMaxRangeScrapes, shown(c.range)));
+        out.range_function =
+            fn == "rate" ? models::RangeFunction::Rate : models::RangeFunction::Increase;
+        out.range = *at;
+    }
+    static constexpr std::int64_t kMaxRangeScrapes = 100'000;
 
     models::Condition total_condition(const RawCondition& c) {
         const std::string_view fn = c.fn.text;
@@ -596,6 +581,13 @@ public:
         if (at_word("canary") && peek(1).kind == Tok::LParen) return canary_form(e);
 
         const RawCondition c = condition();
+        if (c.range_fn) {
+            // Checked with its metric first, so a misspelt one is named as such.
+            if (models::find_metric(c.fn.text) == nullptr)
+                fail(c.fn.offset, unknown_metric(c.fn.text, true));
+            models::Condition unused;
+            range_function(c, *models::find_metric(c.fn.text), false, unused);
+        }
         std::optional<Window> w;
         bool ever = false;
         while (peek().kind != Tok::End) {

@@ -5,6 +5,9 @@
 /// string where it is, saying what was expected and what was found.
 ///
 ///     condition   := METRIC "(" subject ")" op value
+///                  | ("increase" | "rate") "(" METRIC "(" subject ")" "[" DURATION "]" ")" op
+///                  value
+///                                                     (alerts only: PromQL on a counter)
 ///     subject     := NAME | NAME "->" NAME           (a service or queue; a call edge; a link)
 ///     op          := "<" | "<=" | ">" | ">=" | "==" | "!="
 ///     expectation := condition [window] ["at some point"]  (Always, or Ever with at some point)
@@ -50,6 +53,8 @@ struct OperationsScope {
     std::vector<std::uint32_t> placement_nodes;
     static constexpr std::uint32_t kUnknownNodes = 0xffffffffu;
     const CalendarStart* start = nullptr;
+    /// The monitoring's: a condition's range (`increase(m[5m])`) spans at least one.
+    sim::SimTime scrape_interval = sim::SimTime::from_s(15);
 
     /// The index of service `name`, or a message ("unknown service "x"; did you mean ...").
     std::variant<std::uint32_t, std::string> find_service(std::string_view name) const;

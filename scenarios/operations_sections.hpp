@@ -170,6 +170,7 @@ public:
             scope_.has_autoscaler[i] = out_.services[i].autoscaler.has_value() ||
                                        (i < v.services.size() && v.services[i].autoscaler);
         if (v.monitoring) read_monitoring(*v.monitoring);
+        scope_.scrape_interval = out_.monitoring.scrape_interval;
         scope_.links_known = !v.network || read_network(*v.network);
         if (v.deployments) read_deployments(*v.deployments);
         scope_.alerts_known = !v.alerts || read_alerts(*v.alerts);

@@ -52,6 +52,25 @@ const detail::KeyTable<models::ServiceParams> kQueue =
             "capacity", &models::ServiceParams::queue_capacity,
             [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 0); });
 
+/// Envoy's local rate limit in its own words (`token_bucket`): bounds as Envoy's (max_tokens
+/// and tokens_per_fill > 0, a fill interval of at least 50 ms).
+struct TokenBucket {
+    std::uint64_t max_tokens = 0;
+    std::uint64_t tokens_per_fill = 1;
+    sim::SimTime fill_interval = sim::SimTime::from_s(1);
+};
+
+constexpr std::uint64_t kMaxTokens = 1'000'000'000;
+
+const detail::KeyTable<TokenBucket> kTokenBucket =
+    detail::KeyTable<TokenBucket>("Envoy's token bucket, e.g. {max_tokens: 100, tokens_per_fill: "
+                                  "10, fill_interval: 100ms}")
+        .required("max_tokens", "an integer >= 1: the bucket's size, e.g. 100",
+                  &TokenBucket::max_tokens, detail::integer(1, kMaxTokens))
+        .optional("tokens_per_fill", &TokenBucket::tokens_per_fill, detail::integer(1, kMaxTokens))
+        .required("fill_interval", "a duration >= 50ms, e.g. 1s", &TokenBucket::fill_interval,
+                  detail::duration_in(sim::SimTime::from_ms(50), sim::SimTime::from_s(86'400)));
+
 /// Why `key` has no place in a queue (kind: queue), or "" when it has.
 std::string_view queue_misfit(std::string_view key) {
     if (key == "workers") return "its items are served by its consumer's workers";
@@ -196,9 +215,23 @@ const detail::KeyTable<ParsedService, ServiceContext> kService =
                       return detail::read_number_above(sink, v, 0.0, kMaxWorkFactor,
                                                        "the limit on a factor");
                   })
-        .optional(
-            "rate_limit", &ParsedService::params, &models::ServiceParams::rate_limit_per_second,
-            [](DiagnosticSink& sink, const Value& v) { return detail::read_rate(sink, v, true); })
+        .custom(
+            "rate_limit",
+            [](DiagnosticSink& sink, const Value& v, ParsedService& s, const ServiceContext&) {
+                if (!v.node.IsMap()) {
+                    // The short form: one second's tokens, refilled at R.
+                    const auto rate = detail::read_rate(sink, v, true);
+                    if (rate) s.params.rate_limit_per_second = *rate;
+                    return rate.has_value();
+                }
+                TokenBucket bucket;
+                if (!kTokenBucket.read_into(sink, v, bucket)) return false;
+                s.params.rate_limit_max_tokens = static_cast<double>(bucket.max_tokens);
+                s.params.rate_limit_per_second =
+                    static_cast<double>(bucket.tokens_per_fill) / bucket.fill_interval.seconds();
+                return true;
+            },
+            true)
         .optional(
             "capacity", &ParsedService::params, &models::ServiceParams::queue_capacity,
             [](DiagnosticSink& sink, const Value& v) { return read_queue_capacity(sink, v, 1); })

@@ -39,9 +39,19 @@ std::string prometheus_alert_expr(const models::Condition& condition) {
     // The scenario reader resolves every condition to a catalogue metric.
     if (info == nullptr)
         throw std::logic_error("alert condition on unknown metric " + condition.metric.name);
-    return fmt::format("{}{} {} {}", info->name,
-                       prometheus_labels(info->subject, condition.metric.subject),
-                       promql_operator(condition.op), condition.threshold);
+    std::string selector =
+        fmt::format("{}{}", info->name, prometheus_labels(info->subject, condition.metric.subject));
+    switch (condition.range_function) {
+    case models::RangeFunction::None:
+        break;
+    case models::RangeFunction::Increase:
+        selector = fmt::format("increase({}[{}])", selector, prometheus_duration(condition.range));
+        break;
+    case models::RangeFunction::Rate:
+        selector = fmt::format("rate({}[{}])", selector, prometheus_duration(condition.range));
+        break;
+    }
+    return fmt::format("{} {} {}", selector, promql_operator(condition.op), condition.threshold);
 }
 
 std::string prometheus_alert_name(std::string_view name) {

@@ -319,13 +319,19 @@ void write_services(hid_t run_group, const RunResult& run) {
         {"redelivered", &SR::redelivered}, {"scale_ups", &SR::scale_ups},
         {"scale_downs", &SR::scale_downs}, {"crashes", &SR::crashes},
         {"oom_kills", &SR::oom_kills},     {"replaced", &SR::replaced},
-        {"duplicates", &SR::duplicates}};
+        {"duplicates", &SR::duplicates},   {"unschedulable", &SR::unschedulable}};
     for (const auto& [name, member] : counts) {
         std::vector<std::uint64_t> v;
         for (const auto& s : run.services)
             v.push_back(s.*member);
         t.integers(name, v, "count");
     }
+    // Whether `unschedulable` applies (the summary JSON has it only for such services): a
+    // service without a placement has unlimited room, and its 0 says nothing.
+    std::vector<std::uint8_t> placement;
+    for (const auto& s : run.services)
+        placement.push_back(s.placement ? 1 : 0);
+    t.booleans("placement", placement);
     const std::tuple<const char*, double SR::*, const char*> numbers[] = {
         {"throughput_per_second", &SR::throughput_per_second, "1/s"},
         {"utilization", &SR::utilization, "ratio"},

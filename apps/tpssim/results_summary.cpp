@@ -80,12 +80,18 @@ void write_services(hid_t summary, const RunSummary& s) {
         {"crashes", &SF::crashes, "count"},
         {"oom_kills", &SF::oom_kills, "count"},
         {"replaced", &SF::replaced, "count"},
-        {"duplicates", &SF::duplicates, "count"}};
+        {"duplicates", &SF::duplicates, "count"},
+        {"unschedulable", &SF::unschedulable, "count"}};
     for (const auto& entry : figures) {
         const auto member = std::get<1>(entry);
         figure_columns(t, s.services, std::get<0>(entry), std::get<2>(entry), rep,
                        [&](const SF& f) -> const Figure& { return f.*member; });
     }
+    // Whether `unschedulable` applies (the summary JSON has it only for such services).
+    std::vector<std::uint8_t> placement;
+    for (const auto& f : s.services)
+        placement.push_back(f.placement ? 1 : 0);
+    t.booleans("placement", placement);
     duration_columns(t, s.services, "wait_seconds", rep,
                      [](const SF& f) -> const DurationFigures& { return f.wait_seconds; });
     duration_columns(t, s.services, "latency_seconds", rep,

@@ -13,7 +13,9 @@ would evaluate differently: see docs/andon.md) with --openmetrics, --prometheus-
     are checked against the metrics CSV of the same run;
   - `promtool check rules` accepts the rules file, and `promtool test rules`, over input series
     taken from the CSV, confirms every alert fires at the scrape the summary JSON says it
-    fired at, and not one scrape before;
+    fired at, and not one scrape before, and resolves at the scrape it says it resolved at;
+    the rules include the lab's and two on a counter's increase() and rate() (added with
+    --set), whose values when they fired are PromQL's answers at those times;
   - the Grafana dashboard is JSON with the seven panels, and each query names only metrics the
     OpenMetrics file holds.
 Exits 77 (ctest: skipped), saying so, only when promtool or prometheus is not installed
@@ -40,6 +42,15 @@ import urllib.request
 TPSSIM, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 SCENARIO = os.path.join(SOURCE, "scenarios/labs/3.7-recovery.yaml")
 UNTIL_SECONDS = 12 * 60
+# The lab's alert rules, and two on what the jobs stream's redelivery counter did lately (the
+# unhealthy replicas' items are redelivered when the lab's action replaces them, ~3m45s).
+ALERTS = """[
+  {name: JobsBacklog, when: "queue_depth(jobs) > 100", for: 30s, severity: page},
+  {name: NothingPulled, when: "throughput(worker) < 1/s", for: 30s, severity: page},
+  {name: WorkersSaturated, when: "utilization(worker) > 90%", for: 1m, severity: page},
+  {name: Redelivering, when: "increase(redelivered(jobs)[1m]) > 0", severity: ticket},
+  {name: RedeliveryRate, when: "rate(redelivered(jobs)[2m]) > 0.01/s", for: 15s,
+   severity: ticket}]"""
 failures = []
 
 
@@ -182,6 +193,23 @@ def check_promql(tmp, csv_series, summary, start):
                          start + UNTIL_SECONDS)
             check(got == [float(count)], f"{metric}: prometheus has {got} series, the run {count}")
         check(len(subjects) >= 20, f"the run recorded most of the catalogue: {sorted(subjects)}")
+
+        # The value of a rule on increase() or rate() when it fired: PromQL's, at that time.
+        with open(os.path.join(tmp, "rules.yml"), encoding="utf-8") as f:
+            exprs = dict(re.findall(r"- alert: (\S+)\n\s+expr: (.+)\n", f.read()))
+        ranged = 0
+        for alert in summary["alerts"]:
+            expr = exprs[alert["name"].replace("-", "_")]
+            if not expr.startswith(("increase(", "rate(")):
+                continue
+            query = expr.rsplit(" ", 2)[0]
+            for firing in alert["first_run"]:
+                got = promql(port, query, start + firing["fired_seconds"])
+                ranged += 1
+                check(len(got) == 1 and close(got[0], firing["value"]),
+                      f"{query} at {firing['fired_seconds']}: prometheus {got}, "
+                      f"tpssim {firing['value']}")
+        check(ranged >= 2, f"rules on increase() and rate() fired: {ranged} firings")
     finally:
         server.terminate()
         try:
@@ -212,10 +240,10 @@ def check_rules(tmp, csv_series, summary):
     # Each rule's expr, to find its input series: `metric{labels} op threshold`.
     exprs = dict(re.findall(r"- alert: (\S+)\n\s+expr: (.+)\n", rules_text))
     interval = 15
-    inputs, tests = {}, []
+    inputs, tests, resolutions = {}, [], {}
     for alert in summary["alerts"]:
         expr = exprs[alert["name"].replace("-", "_")]
-        selector = re.match(r"(\w+)(\{[^}]*\})", expr)
+        selector = re.search(r"(tps_\w+)(\{[^}]*\})", expr)
         metric, labels = selector.group(1), selector.group(2)
         subject = next(s for s, m in csv_series if m == metric and labels_of(s, m) == labels)
         inputs[metric + labels] = series_notation(csv_series[(subject, metric)], interval)
@@ -228,7 +256,16 @@ def check_rules(tmp, csv_series, summary):
                           "exp_alerts": expected})
             tests.append({"eval_time": f"{round(fired) - interval}s",
                           "alertname": alert["name"], "exp_alerts": []})
+            resolved = firing["resolved_seconds"]
+            if resolved is not None:
+                tests.append({"eval_time": f"{round(resolved) - interval}s",
+                              "alertname": alert["name"], "exp_alerts": expected})
+                tests.append({"eval_time": f"{round(resolved)}s", "alertname": alert["name"],
+                              "exp_alerts": []})
+                resolutions[alert["name"]] = resolutions.get(alert["name"], 0) + 1
     check(len(tests) >= 4, f"the run's alerts fired at least twice: {len(tests) // 2} firings")
+    check(resolutions.get("Redelivering", 0) >= 1,
+          f"the rule on increase() fired and resolved: {resolutions}")
     test_file = {
         "rule_files": [rules_path],
         "evaluation_interval": f"{interval}s",
@@ -276,7 +313,8 @@ def main():
             [TPSSIM, "run", SCENARIO, "--until", f"{UNTIL_SECONDS}s", "--quiet",
              "--openmetrics", "run.om", "--prometheus-rules", "rules.yml",
              "--grafana", "dashboard.json", "--metrics", "run.csv", "--summary-json",
-             "summary.json"], cwd=tmp, capture_output=True, text=True)
+             "summary.json", "--set", "alerts=" + ALERTS], cwd=tmp, capture_output=True,
+            text=True)
         # The lab cut short misses its later checks (exit 1); anything else is a failure.
         if r.returncode not in (0, 1):
             raise SystemExit(f"tpssim exited {r.returncode}: {r.stderr}")

@@ -169,6 +169,15 @@ def check_run_tables(tables, prefix, summary, csv=None):
             check(services.loc[name, key] == s[key], f"services {name} {key}")
         check(same(services.loc[name, "latency_seconds_p99"], s["latency_seconds"]["p99"]),
               f"services {name} p99")
+        check_unschedulable(services, name, s, "services")
+
+
+def check_unschedulable(services, name, s, table):
+    """`unschedulable` where the service has a placement (the JSON has it only there), else 0."""
+    placed = "unschedulable" in s
+    check(bool(services.loc[name, "placement"]) == placed, f"{table} {name} placement")
+    check(same(services.loc[name, "unschedulable"], s.get("unschedulable", 0)),
+          f"{table} {name} unschedulable")
 
 
 def check_summary(tables, summary, replicated):
@@ -182,6 +191,7 @@ def check_summary(tables, summary, replicated):
                       f"summary/services {name} {key} ci95")
         check(same(services.loc[name, "wait_seconds_mean"], s["wait_seconds"]["mean"]),
               f"summary/services {name} wait mean")
+        check_unschedulable(services, name, s, "summary/services")
     calls = tables["summary/calls"]
     for row in calls.itertuples():
         c = summary["services"][row.service]["calls"][row.call]
@@ -237,21 +247,26 @@ def main():
             for group in ("metrics", "events", "spans", "traces", "alerts", "summary"):
                 check(f'GROUP "{group}"' in dump, f"h5dump -H shows {group}/")
 
-        # Replications: one group each, and the pooled summary.
+        # Replications: one group each, and the pooled summary. The workers on a full cluster
+        # of 4 nodes lose one for 20 minutes: its 2 replicas' replacements wait unschedulable.
+        placed = ["--set", "services.worker.placement={nodes: 4, replicas_per_node: 2}",
+                  "--chaos", "target=worker,node_crash=1,at=20m,for=20m"]
         h5, js = os.path.join(work, "rep.h5"), os.path.join(work, "rep.json")
         run(["--until", "2h", "--quiet", "--reproducible", "--slowest", "3", "--replications", "2",
              "--out", h5,
-             "--summary-json", js], work)
+             "--summary-json", js] + placed, work)
         with open(js, encoding="utf-8") as f:
             pooled = json.load(f)
         tables = read_results(h5)
         check("metrics" not in tables, "replications: no run tables at the root")
         check(all(f"replications/{r}/metrics" in tables for r in (0, 1)), "replications: groups")
         check_summary(tables, pooled, True)
+        check(pooled["services"]["worker"].get("unschedulable", 0) > 0,
+              "replications: the node crash left replicas unschedulable")
         # Replication 0 is the plain run with the same seed.
         first = os.path.join(work, "first.json")
         run(["--until", "2h", "--quiet", "--reproducible", "--slowest", "3", "--summary-json",
-             first], work)
+             first] + placed, work)
         with open(first, encoding="utf-8") as f:
             check_run_tables(tables, "replications/0/", json.load(f))
         with h5py.File(h5, "r") as f:

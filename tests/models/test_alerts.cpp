@@ -162,3 +162,65 @@ TEST_CASE("alerts: a NaN value resolves a firing alert") {
     CHECK(std::isnan(changes[0].value));
     CHECK(m.alerts.firings(0)[0].resolved_seconds == 30.0);
 }
+
+TEST_CASE("alerts: a rule on increase() fires on a counter's rise and resolves once the range "
+          "has moved past it") {
+    // increase(dead_lettered(api)[5m]) > 0, scraped every 15 s: 2 dead letters counted
+    // between the scrapes at 585 s and 600 s.
+    MetricsRecorder metrics{{"api"}, {}, {}};
+    AlertRuleParams rule;
+    rule.name = "DeadLetters";
+    rule.condition.metric.name = "tps_dead_lettered_total";
+    rule.condition.metric.subject = "api";
+    rule.condition.metric.column =
+        static_cast<std::uint32_t>(metrics.find("tps_dead_lettered_total", "api"));
+    rule.condition.range_function = models::RangeFunction::Increase;
+    rule.condition.range = SimTime::from_s(300);
+    rule.condition.op = Comparison::Greater;
+    rule.condition.threshold = 0.0;
+    AlertEvaluator alerts({rule});
+    for (std::int64_t t = 15; t <= 1200; t += 15) {
+        ServiceReading r;
+        r.dead_lettered = t >= 600 ? 2 : 0;
+        metrics.record(SimTime::from_s(t), {r}, {}, {});
+        const auto changes = alerts.evaluate(SimTime::from_s(t), metrics);
+        // Firing from the scrape that saw the rise until the one whose range [t - 5m, t]
+        // starts at the 600 s sample (Prometheus 2's closed range): 900 s.
+        const bool firing = t >= 600 && t < 900;
+        CHECK(alerts.state(0) == (firing ? State::Firing : State::Inactive));
+        if (t == 600) {
+            REQUIRE(changes.size() == 1);
+            CHECK(changes[0].fired);
+            CHECK(changes[0].value == 2.0); // the increase, not the counter
+        }
+    }
+    REQUIRE(alerts.firings(0).size() == 1);
+    CHECK(alerts.firings(0)[0].fired_seconds == 600.0);
+    CHECK(alerts.firings(0)[0].resolved_seconds == 900.0);
+}
+
+TEST_CASE("alerts: a rule on rate() compares the increase per second of the range") {
+    MetricsRecorder metrics{{"api"}, {}, {}};
+    AlertRuleParams rule;
+    rule.name = "Redelivering";
+    rule.condition.metric.name = "tps_redelivered_total";
+    rule.condition.metric.subject = "api";
+    rule.condition.metric.column =
+        static_cast<std::uint32_t>(metrics.find("tps_redelivered_total", "api"));
+    rule.condition.range_function = models::RangeFunction::Rate;
+    rule.condition.range = SimTime::from_s(60);
+    rule.condition.op = Comparison::GreaterEqual;
+    rule.condition.threshold = 0.5; // 30 in a minute
+    AlertEvaluator alerts({rule});
+    // 10 redeliveries per scrape from 120 s: 40 a minute (0.67/s) once the range is past it.
+    std::uint64_t total = 0;
+    for (std::int64_t t = 15; t <= 300; t += 15) {
+        if (t > 120) total += 10;
+        ServiceReading r;
+        r.redelivered = total;
+        metrics.record(SimTime::from_s(t), {r}, {}, {});
+        alerts.evaluate(SimTime::from_s(t), metrics);
+        // At 165 s the range [105, 165] rose 30 (3 scrapes of 10): 0.5/s, the first to hold.
+        CHECK(alerts.state(0) == (t >= 165 ? State::Firing : State::Inactive));
+    }
+}

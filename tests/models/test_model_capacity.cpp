@@ -314,3 +314,16 @@ TEST_CASE("stopping a node crash brings its nodes back early") {
     CHECK(at(r, ready, 205) == 8.0); // no start-up
     CHECK(r.services[0].unschedulable == 4);
 }
+
+TEST_CASE("a rate limit's bucket size is the burst it lets through at the start") {
+    // Envoy's {max_tokens: 5, tokens_per_fill: 40, fill_interval: 1s} against exactly spaced
+    // arrivals at 100/s: 40 of each 100 pass, plus the 5 the bucket held at the start, not
+    // the 40 of the short form's one second.
+    auto p =
+        one_service(100.0, 10, Distribution::constant(s(0.001)), 200, ArrivalProcess::Constant);
+    p.services[0].rate_limit_per_second = 40.0;
+    p.services[0].rate_limit_max_tokens = 5.0;
+    const auto r = run(p);
+    CHECK(static_cast<double>(r.services[0].completed) ==
+          doctest::Approx(40.0 * 200 + 5).epsilon(0.0005));
+}

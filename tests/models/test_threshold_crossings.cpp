@@ -142,3 +142,25 @@ TEST_CASE("threshold crossings: the first ones are kept, every one is counted") 
     CHECK(found[0].total_seconds == 500 * 15.0);
     CHECK(found[0].crossings.back().from_seconds == 15.0 * 2 * 99);
 }
+
+TEST_CASE("threshold crossings: a rule on a counter's increase() is not read off the counter") {
+    // The counter column holds running totals: 3 is over the threshold 0 forever after, which
+    // is not what `increase(dead_lettered(api)[5m]) > 0` says.
+    auto run = run_with({0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0});
+    run.metrics.push_back({"tps_dead_lettered_total",
+                           "api",
+                           "count",
+                           {0.0, 0.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0}});
+    auto increase = rule("DeadLetters", "tps_dead_lettered_total", Comparison::Greater, 0.0,
+                         "increase(dead_lettered(api)[5m]) > 0");
+    increase.range_seconds = 300.0;
+    run.alerts.push_back(increase);
+    CHECK(models::find_threshold_crossings(run).empty());
+    // The same column under a plain condition is read.
+    run.alerts.push_back(rule("DeadLettersEver", "tps_dead_lettered_total", Comparison::Greater,
+                              0.0, "dead_lettered(api) > 0"));
+    const auto found = models::find_threshold_crossings(run);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].rules == std::vector<std::string>{"DeadLettersEver"});
+    CHECK(found[0].crossings[0].from_seconds == 45.0);
+}
