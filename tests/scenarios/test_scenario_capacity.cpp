@@ -224,28 +224,30 @@ TEST_CASE("node_crash errors") {
 }
 
 TEST_CASE("rate_limit as Envoy's token bucket, and the short form's bucket") {
-    const auto sc = load(
+    const auto sc = kCapacitySystem.load(
         "",
         {"services.api.rate_limit={max_tokens: 100, tokens_per_fill: 25, fill_interval: 100ms}"});
     CHECK(sc.model.services[kApi].rate_limit_per_second == 250.0);
     CHECK(sc.model.services[kApi].rate_limit_max_tokens == 100.0);
     // tokens_per_fill defaults to 1, as Envoy's.
-    const auto one = load("", {"services.api.rate_limit={max_tokens: 3, fill_interval: 250ms}"});
+    const auto one =
+        kCapacitySystem.load("", {"services.api.rate_limit={max_tokens: 3, fill_interval: 250ms}"});
     CHECK(one.model.services[kApi].rate_limit_per_second == 4.0);
     CHECK(one.model.services[kApi].rate_limit_max_tokens == 3.0);
     // The short form leaves the bucket's size to the model: one second's tokens.
-    const auto rate = load("", {"services.api.rate_limit=50/s"});
+    const auto rate = kCapacitySystem.load("", {"services.api.rate_limit=50/s"});
     CHECK(rate.model.services[kApi].rate_limit_max_tokens == 0.0);
 }
 
 TEST_CASE("rate_limit token bucket errors") {
-    CHECK(errors("", {"services.api.rate_limit={max_tokens: 0, fill_interval: 10ms}"}) ==
+    CHECK(kCapacitySystem.errors(
+              "", {"services.api.rate_limit={max_tokens: 0, fill_interval: 10ms}"}) ==
           std::vector<std::string>{
               "<--set>: error: services.api.rate_limit.max_tokens: expected an integer >= 1, "
               "got 0",
               "<--set>: error: services.api.rate_limit.fill_interval: expected a duration >= "
               "50ms, got \"10ms\""});
-    CHECK(errors("", {"services.api.rate_limit={tokens_per_fill: 5}"}) ==
+    CHECK(kCapacitySystem.errors("", {"services.api.rate_limit={tokens_per_fill: 5}"}) ==
           std::vector<std::string>{
               "<--set>: error: services.api.rate_limit: missing required key \"max_tokens\" (an "
               "integer >= 1: the bucket's size, e.g. 100)",
