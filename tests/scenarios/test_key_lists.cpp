@@ -85,7 +85,7 @@ TEST_CASE("the maps turned into tables list their keys and blocks as their reade
     check_schema({"kind", "workers", "queue", "service_time", "steps", "errors", "work_factor",
                   "rate_limit", "capacity", "consumers", "max_deliver", "autoscaler", "startup",
                   "resources", "health_check", "placement"},
-                 {"queue", "service_time", "errors", "autoscaler", "resources", "health_check",
-                  "placement"});
+                 {"queue", "service_time", "errors", "rate_limit", "autoscaler", "resources",
+                  "health_check", "placement"});
     check_schema({"nodes", "replicas_per_node"}, {});
 }

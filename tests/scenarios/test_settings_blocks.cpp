@@ -1,7 +1,8 @@
 // The keys `--set` may create as a block of settings (scenarios/overrides.cpp) come from the
 // readers' key declarations (scenarios/key_table.hpp). This is the list overrides.cpp held by
 // hand before they did: the derived set must stay equal to it unless a block is added on
-// purpose (then add it here too).
+// purpose (then add it here too: rate_limit, Envoy's token bucket {max_tokens, tokens_per_fill,
+// fill_interval}, is one).
 #include "scenarios/overrides.hpp"
 
 #include <doctest/doctest.h>
@@ -19,7 +20,7 @@ TEST_CASE("the --set settings blocks derived from the key tables are the hand-ke
         "think_time", "autoscaler",      "thresholds",     "scale_up",   "scale_down",
         "resources",  "health_check",    "monitoring",     "network",    "canary",
         "gates",      "versions",        "unhealthy",      "slow_query", "memory_leak",
-        "ramp",       "placement"};
+        "ramp",       "placement",       "rate_limit"};
     const auto& derived = scenarios::detail::settings_blocks();
     CHECK(std::set<std::string>(derived.begin(), derived.end()) == hand_kept);
     // Each block once.
